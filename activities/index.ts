@@ -1,0 +1,27 @@
+// Every side effect of the engine, created once per worker with its dependencies.
+import { chainFor, type Chain, type Org } from '../domain/org.js';
+import type { Notification } from '../domain/notification.js';
+import type { Notifier } from './notifier.js';
+import { createScheduleActivities, type ScheduleContext } from './schedule.js';
+
+export interface ActivityDeps extends ScheduleContext {
+  org: Org;
+  notifier: Notifier;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createScheduleActivities(deps),
+
+    async notify(n: Notification): Promise<void> {
+      await deps.notifier.send(n);
+    },
+
+    /** The chain of a unit as the org chart has it now (for a task reassigned to another unit). */
+    async resolveChain(unitCode: string): Promise<Chain | null> {
+      return deps.org.units.some((u) => u.code === unitCode) ? chainFor(deps.org, unitCode) : null;
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,119 @@
+// The shapes a unit task workflow takes in, keeps and shows. Pure types and small helpers.
+import type { IsoDate } from './calendar.js';
+import type { EscalationLevel, LadderState } from './ladder.js';
+import type { Chain, PersonRef } from './org.js';
+import type { Deadline } from './plan.js';
+import type { Policy } from './policy.js';
+import type { TaskStatus } from './status.js';
+
+export interface TaskSpec {
+  ref: string;
+  title: string;
+  content: string;
+  deadline: Deadline;
+  targets: string[];
+  support: string[];
+}
+
+export interface UnitTaskInput {
+  planId: string;
+  planTitle: string;
+  task: TaskSpec;
+  chain: Chain;
+  policy: Policy;
+  assignee: PersonRef;
+  /** Recurring tasks stop after this date. */
+  endDate?: IsoDate;
+  /** Set when this unit's share is one child of a task led by several units. */
+  parentWorkflowId?: string;
+  /** State carried over continue-as-new. */
+  carried?: UnitTaskState;
+}
+
+export interface MultiUnitTaskInput {
+  planId: string;
+  planTitle: string;
+  task: TaskSpec;
+  units: Omit<UnitTaskInput, 'planId' | 'planTitle' | 'task' | 'parentWorkflowId' | 'carried'>[];
+}
+
+export type Phase = 'waiting' | 'active' | 'awaiting_approval' | 'done' | 'cancelled';
+
+export interface TimelineEntry {
+  at: number;
+  kind: string;
+  actor?: string;
+  text: string;
+}
+
+export interface Explanation {
+  requestedBy: PersonRef;
+  question: string;
+  due: IsoDate;
+  answer?: { by: PersonRef; text: string; at: number };
+  ladder: LadderState;
+}
+
+export interface CycleState {
+  key: string;
+  label: string;
+  start: IsoDate;
+  end: IsoDate;
+  /** Real instant at which the period is over. */
+  endsAt: number;
+  checkedIn: boolean;
+  /** Cycles whose check-in was late or missed, for the final verdict. */
+  lateCycles: number;
+}
+
+export interface UnitTaskState {
+  phase: Phase;
+  status: TaskStatus;
+  assignee: PersonRef;
+  chain: Chain;
+  acknowledgedBy?: PersonRef;
+  due?: IsoDate;
+  originalDue?: IsoDate;
+  dueAt?: number;
+  dueSoonAt?: number;
+  progress?: { percent: number; note: string; by: PersonRef; at: number };
+  completion?: { note: string; evidence: string[]; by: PersonRef; at: number };
+  extensionRequest?: { until: IsoDate; reason: string; by: PersonRef; at: number };
+  explanation?: Explanation;
+  cycle?: CycleState;
+  /** Phased deadlines: the milestone being worked on. */
+  phaseIndex?: number;
+  /** Milestones (or the single deadline) completed after their due date. */
+  lateMilestones?: number;
+  ladder: LadderState;
+  cancelled?: { by: PersonRef; reason: string; at: number };
+  timeline: TimelineEntry[];
+  /** Counts notifications; with the workflow id it makes each one's idempotency key. */
+  notificationSeq: number;
+}
+
+/** What a query returns: the full state plus what identifies the task. */
+export interface UnitTaskView extends UnitTaskState {
+  workflowId: string;
+  planId: string;
+  planTitle: string;
+  task: TaskSpec;
+  unit: { code: string; name: string };
+  escalationLevel: EscalationLevel;
+}
+
+export interface MultiUnitTaskView {
+  workflowId: string;
+  planId: string;
+  task: TaskSpec;
+  status: TaskStatus;
+  units: { unit: string; workflowId: string; status: TaskStatus; done: boolean }[];
+}
+
+/** An action by a person of the org chart, named by id. */
+export interface Acting {
+  actor: string;
+}
+
+export const taskWorkflowId = (planId: string, ref: string): string => `plan/${planId}/task/${ref}`;
+export const unitWorkflowId = (planId: string, ref: string, unit: string): string => `${taskWorkflowId(planId, ref)}/unit/${unit}`;

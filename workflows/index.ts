@@ -1,0 +1,3 @@
+// Every workflow type the worker registers.
+export { unitTaskWorkflow } from './unit-task.js';
+export { multiUnitTaskWorkflow } from './multi-unit-task.js';

@@ -1,0 +1,71 @@
+// A task led by several units ("các Phòng, Ban, Trung tâm"): one child per unit, done when all are.
+import { condition, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { combinedStatus, type TaskStatus } from '../domain/status.js';
+import { unitWorkflowId, type MultiUnitTaskInput, type MultiUnitTaskView } from '../domain/task.js';
+import * as msg from './messages.js';
+import { PlanIdKey, TaskRefKey, TaskStatusKey } from './search-attributes.js';
+import { unitTaskWorkflow, type UnitTaskResult } from './unit-task.js';
+
+export async function multiUnitTaskWorkflow(input: MultiUnitTaskInput): Promise<UnitTaskResult> {
+  const { workflowId } = workflowInfo();
+  const units = new Map<string, { workflowId: string; status: TaskStatus; done: boolean }>(
+    input.units.map((u) => [u.chain.unit.code, { workflowId: unitWorkflowId(input.planId, input.task.ref, u.chain.unit.code), status: 'not_due', done: false }]),
+  );
+  let published: TaskStatus | undefined;
+  let version = 0;
+
+  const status = () => combinedStatus([...units.values()].map((u) => u.status));
+  const view = (): MultiUnitTaskView => ({
+    workflowId,
+    planId: input.planId,
+    task: input.task,
+    status: status(),
+    units: [...units.entries()].map(([unit, u]) => ({ unit, ...u })),
+  });
+
+  function publish(): void {
+    const now = status();
+    if (now === published) return;
+    published = now;
+    upsertSearchAttributes([
+      { key: PlanIdKey, value: input.planId },
+      { key: TaskRefKey, value: input.task.ref },
+      { key: TaskStatusKey, value: now },
+    ]);
+  }
+
+  setHandler(msg.getMultiUnitState, view);
+  setHandler(msg.unitStatusChanged, ({ unit, status: st }) => {
+    const u = units.get(unit);
+    if (u) u.status = st;
+    version++;
+  });
+
+  publish();
+  const children = await Promise.all(
+    input.units.map((u) =>
+      startChild(unitTaskWorkflow, {
+        workflowId: units.get(u.chain.unit.code)!.workflowId,
+        args: [{ ...u, planId: input.planId, planTitle: input.planTitle, task: input.task, parentWorkflowId: workflowId }],
+      }),
+    ),
+  );
+  const results = children.map((child, i) =>
+    child.result().then((r) => {
+      const u = units.get(input.units[i]!.chain.unit.code)!;
+      u.status = r.status;
+      u.done = true;
+      version++;
+    }),
+  );
+  const all = Promise.all(results);
+  let finished = false;
+  void all.then(() => (finished = true));
+  while (!finished) {
+    const seen = version;
+    publish();
+    await condition(() => version !== seen || finished);
+  }
+  publish();
+  return { status: status() };
+}
