@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Notification } from '../domain/notification.js';
-import type { OutboxFilter, OutboxRow, Store } from './store.js';
+import type { Plan } from '../domain/plan.js';
+import type { OutboxFilter, OutboxRow, PlanRecord, Store } from './store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS outbox (
@@ -20,6 +21,14 @@ const MIGRATIONS = [
    );
    CREATE INDEX IF NOT EXISTS outbox_workflow ON outbox(workflow_id, created_at);
    CREATE INDEX IF NOT EXISTS outbox_to ON outbox(to_id, created_at);`,
+  `CREATE TABLE IF NOT EXISTS plans (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     document TEXT NOT NULL,
+     task_count INTEGER NOT NULL,
+     plan TEXT NOT NULL,
+     started_at INTEGER NOT NULL
+   );`,
 ];
 
 interface Row {
@@ -88,9 +97,42 @@ export class SqliteStore implements Store {
     return (this.db.prepare(sql).all(...args) as Row[]).map(toOutboxRow);
   }
 
+  planSave(p: Plan, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO plans (id, title, document, task_count, plan, started_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET title = excluded.title, document = excluded.document,
+           task_count = excluded.task_count, plan = excluded.plan`,
+      )
+      .run(p.id, p.title, p.document.number, p.tasks.length, JSON.stringify(p), now);
+  }
+
+  planList(): PlanRecord[] {
+    const rows = this.db.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanRow[];
+    return rows.map(toPlanRecord);
+  }
+
+  planGet(id: string): PlanRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+    return row && toPlanRecord(row);
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+interface PlanRow {
+  id: string;
+  title: string;
+  document: string;
+  task_count: number;
+  plan: string;
+  started_at: number;
+}
+
+function toPlanRecord(r: PlanRow): PlanRecord {
+  return { id: r.id, title: r.title, documentNumber: r.document, taskCount: r.task_count, startedAt: r.started_at, plan: JSON.parse(r.plan) as Plan };
 }
 
 function toOutboxRow(r: Row): OutboxRow {

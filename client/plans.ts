@@ -1,0 +1,139 @@
+// Starting a plan's task workflows and reading a plan's state from visibility.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { chainFor, findUnit, personRef, type Org, type PersonRef } from '../domain/org.js';
+import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';
+import { resolvePolicy } from '../domain/policy.js';
+import type { TaskStatus } from '../domain/status.js';
+import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
+import type { Store } from '../store/store.js';
+import { multiUnitTaskWorkflow, unitTaskWorkflow } from '../workflows/index.js';
+import {
+  EscalationLevelKey,
+  PlanIdKey,
+  TaskAssigneeKey,
+  TaskDueKey,
+  TaskRefKey,
+  TaskStatusKey,
+  TaskUnitKey,
+} from '../workflows/search-attributes.js';
+
+export interface StartPlanResult {
+  started: number;
+  existing: number;
+  workflowIds: string[];
+}
+
+function specOf(t: PlanTask): TaskSpec {
+  return { ref: t.ref, title: t.title, content: t.content, deadline: t.deadline, targets: t.targets, support: t.support };
+}
+
+function assigneeFor(org: Org, task: PlanTask, unitCode: string): PersonRef {
+  const unit = findUnit(org, unitCode)!;
+  if (task.assignee && (unit.members.includes(task.assignee) || unit.head === task.assignee)) return personRef(org, task.assignee);
+  return personRef(org, unit.focal ?? unit.head);
+}
+
+/** The inputs of every unit's share of a task, as the workflows take them. */
+export function unitInputs(plan: Plan, org: Org, task: PlanTask): Omit<UnitTaskInput, 'planId' | 'planTitle' | 'task'>[] {
+  const policy = resolvePolicy(plan.policy, task.policy);
+  return leadUnits(task, org).map((code) => ({
+    chain: chainFor(org, code),
+    policy,
+    assignee: assigneeFor(org, task, code),
+    ...(plan.endDate ? { endDate: plan.endDate } : {}),
+  }));
+}
+
+/**
+ * Starts one workflow per task (a parent with one child per unit when several units lead it).
+ * Ids are deterministic and duplicates are rejected, so starting the same plan twice starts nothing new.
+ */
+export async function startPlan(
+  client: Client,
+  store: Store,
+  org: Org,
+  plan: Plan,
+  taskQueue: string,
+  opts: { concurrency?: number } = {},
+): Promise<StartPlanResult> {
+  store.planSave(plan, Date.now());
+  const result: StartPlanResult = { started: 0, existing: 0, workflowIds: [] };
+  const queue = [...plan.tasks];
+  const worker = async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      const workflowId = taskWorkflowId(plan.id, task.ref);
+      const units = unitInputs(plan, org, task);
+      const common = {
+        workflowId,
+        taskQueue,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+        typedSearchAttributes: [
+          { key: PlanIdKey, value: plan.id },
+          { key: TaskRefKey, value: task.ref },
+        ],
+      };
+      try {
+        if (units.length === 1) {
+          const u = units[0]!;
+          await client.workflow.start(unitTaskWorkflow, {
+            ...common,
+            args: [{ ...u, planId: plan.id, planTitle: plan.title, task: specOf(task) }],
+          });
+        } else {
+          await client.workflow.start(multiUnitTaskWorkflow, {
+            ...common,
+            args: [{ planId: plan.id, planTitle: plan.title, task: specOf(task), units }],
+          });
+        }
+        result.started++;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        result.existing++;
+      }
+      result.workflowIds.push(workflowId);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 20 }, worker));
+  return result;
+}
+
+export interface TaskRow {
+  workflowId: string;
+  ref: string;
+  unit: string;
+  assignee: string;
+  status: TaskStatus;
+  due?: string;
+  escalationLevel: number;
+  running: boolean;
+}
+
+/** Every unit task of a plan, read from visibility (eventually consistent). */
+export async function planTasks(client: Client, planId: string, extra = ''): Promise<TaskRow[]> {
+  const rows: TaskRow[] = [];
+  const query = `PlanId = '${planId.replace(/'/g, '')}' AND WorkflowType = 'unitTaskWorkflow'${extra ? ` AND ${extra}` : ''}`;
+  for await (const wf of client.workflow.list({ query })) {
+    const sa = wf.typedSearchAttributes;
+    const due = sa.get(TaskDueKey);
+    rows.push({
+      workflowId: wf.workflowId,
+      ref: sa.get(TaskRefKey) ?? '',
+      unit: sa.get(TaskUnitKey) ?? '',
+      assignee: sa.get(TaskAssigneeKey) ?? '',
+      status: (sa.get(TaskStatusKey) ?? 'not_due') as TaskStatus,
+      ...(due ? { due: businessDate(due) } : {}),
+      escalationLevel: sa.get(EscalationLevelKey) ?? 0,
+      running: wf.status.name === 'RUNNING',
+    });
+  }
+  return rows.sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit));
+}
+
+function businessDate(d: Date): string {
+  return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** "II.2.(10)" after "II.2.(9)": compare the numbers inside refs as numbers. */
+export function compareRefs(a: string, b: string): number {
+  return a.localeCompare(b, 'vi', { numeric: true });
+}

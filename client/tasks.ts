@@ -1,0 +1,108 @@
+// Reading one task and acting on it as a named person: the same path for the CLI, the bot and the web.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
+import { taskWorkflowId, unitWorkflowId } from '../domain/task.js';
+import * as msg from '../workflows/messages.js';
+
+/** A refused or impossible action: `message` is for the person (Vietnamese), `en` for the log. */
+export class TaskActionError extends Error {
+  constructor(
+    message: string,
+    readonly en: string,
+  ) {
+    super(message);
+    this.name = 'TaskActionError';
+  }
+}
+
+/** "PLAN/REF" or "PLAN/REF/UNIT" (refs never hold a slash), or a full workflow id. */
+export function taskIdFrom(arg: string): string {
+  if (arg.startsWith('plan/')) return arg;
+  const [planId, ref, unit] = arg.split('/');
+  if (!planId || !ref) throw new TaskActionError(`Mã nhiệm vụ "${arg}" không đúng dạng KẾ_HOẠCH/SỐ_HIỆU[/ĐƠN_VỊ].`, `bad task id "${arg}"`);
+  return unit ? unitWorkflowId(planId, ref, unit) : taskWorkflowId(planId, ref);
+}
+
+export type TaskView = { kind: 'unit'; view: UnitTaskView } | { kind: 'multi'; view: MultiUnitTaskView };
+
+export async function showTask(client: Client, workflowId: string): Promise<TaskView> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const { type } = await handle.describe();
+    if (type === 'multiUnitTaskWorkflow') return { kind: 'multi', view: await handle.query(msg.getMultiUnitState) };
+    return { kind: 'unit', view: await handle.query(msg.getTaskState) };
+  } catch (err) {
+    throw asActionError(err, workflowId);
+  }
+}
+
+type UpdateDef = (typeof msg)[
+  | 'acknowledge'
+  | 'reportProgress'
+  | 'reportCompletion'
+  | 'approveCompletion'
+  | 'rejectCompletion'
+  | 'requestExtension'
+  | 'decideExtension'
+  | 'reassign'
+  | 'requestExplanation'
+  | 'answerExplanation'
+  | 'activate'
+  | 'cancel'];
+
+export type TaskUpdateName = UpdateDef['name'];
+
+/**
+ * Sends an update to a unit task. A task led by several units is resolved to the acting
+ * person's unit (or `unit`, when given).
+ */
+export async function actOnTask<A>(
+  client: Client,
+  workflowId: string,
+  update: { name: string } & UpdateDef,
+  args: A & { actor: string },
+  opts: { unit?: string; updateId?: string } = {},
+): Promise<UnitTaskView> {
+  const target = await unitTarget(client, workflowId, args.actor, opts.unit);
+  try {
+    return (await client.workflow
+      .getHandle(target)
+      .executeUpdate(update as never, { args: [args] as never, ...(opts.updateId ? { updateId: opts.updateId } : {}) })) as UnitTaskView;
+  } catch (err) {
+    throw asActionError(err, target);
+  }
+}
+
+async function unitTarget(client: Client, workflowId: string, actor: string, unit?: string): Promise<string> {
+  const shown = await showTask(client, workflowId);
+  if (shown.kind === 'unit') return workflowId;
+  const units = shown.view.units;
+  if (unit) {
+    const u = units.find((x) => x.unit === unit);
+    if (!u) throw new TaskActionError(`Đơn vị ${unit} không chủ trì nhiệm vụ này.`, `unit ${unit} does not lead this task`);
+    return u.workflowId;
+  }
+  // The acting person's own unit, when they belong to exactly one of the units.
+  const mine: string[] = [];
+  for (const u of units) {
+    const v = await client.workflow.getHandle(u.workflowId).query(msg.getTaskState);
+    if (v.chain.members.some((m) => m.id === actor) || v.chain.head.id === actor) mine.push(u.workflowId);
+  }
+  if (mine.length === 1) return mine[0]!;
+  throw new TaskActionError(
+    `Nhiệm vụ do nhiều đơn vị chủ trì (${units.map((u) => u.unit).join(', ')}); hãy ghi rõ đơn vị.`,
+    'multi-unit task: name the unit',
+  );
+}
+
+function asActionError(err: unknown, workflowId: string): Error {
+  if (err instanceof TaskActionError) return err;
+  if (err instanceof WorkflowNotFoundError) return new TaskActionError(`Không tìm thấy nhiệm vụ ${workflowId}.`, `workflow ${workflowId} not found`);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === msg.REFUSED) {
+    return new TaskActionError(err.cause.message, String(err.cause.details?.[0] ?? err.cause.message));
+  }
+  const m = (err as Error).message ?? String(err);
+  if (/not found/i.test(m)) return new TaskActionError(`Không tìm thấy nhiệm vụ ${workflowId}.`, m);
+  return err as Error;
+}

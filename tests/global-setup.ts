@@ -1,0 +1,54 @@
+// One real Temporal dev server for the whole run, and the workflow code bundled once.
+// If the server cannot start, the run fails here, loudly.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from '../runtime/dev-server.js';
+import { ensureTemporalCli } from '../runtime/temporal-cli.js';
+import { WORKFLOWS_PATH } from '../worker/worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalCli: string;
+    workflowBundlePath: string;
+  }
+}
+
+export const ARTIFACTS = resolve('tests/.artifacts');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+    srv.on('error', rej);
+  });
+}
+
+let server: DevServer | undefined;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const cli = await ensureTemporalCli((m) => console.log(m));
+  const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
+  rmSync(dbFile, { force: true });
+  server = await startDevServer({ cli, dbFile, port: await freePort(), uiPort: 0, namespace: 'default' });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundlePath = join(ARTIFACTS, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalCli', cli);
+  project.provide('workflowBundlePath', bundlePath);
+  return async () => {
+    await server?.stop();
+    rmSync(dbFile, { force: true });
+  };
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,27 @@
+// The HTTP entry point. For now: health; the dashboard and the Zalo webhook come later.
+import express, { type Express } from 'express';
+import type { Connection } from '@temporalio/client';
+
+export interface WebDeps {
+  connection: Connection;
+  namespace: string;
+}
+
+export function createApp(deps: WebDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/healthz', async (_req, res) => {
+    let reachable = false;
+    let error: string | undefined;
+    try {
+      await deps.connection.withDeadline(Date.now() + 2000, () => deps.connection.workflowService.describeNamespace({ namespace: deps.namespace }));
+      reachable = true;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    res.status(200).json({ ok: reachable, temporal: { reachable, namespace: deps.namespace, ...(error ? { error } : {}) } });
+  });
+
+  return app;
+}

@@ -1,0 +1,101 @@
+// `npm start`: everything a newcomer needs in one process. With no TEMPORAL_ADDRESS it runs
+// the embedded dev server (persisted under data/), then the worker and the HTTP server, and
+// starts the example plan when no plan runs yet. `--role worker|web` runs one part only.
+import { NativeConnection } from '@temporalio/worker';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createActivities } from '../activities/index.js';
+import { LogNotifier, OutboxNotifier } from '../activities/notifier.js';
+import { loadCalendar, loadOrg, loadPlan } from '../client/files.js';
+import { startPlan } from '../client/plans.js';
+import { InvalidFileError } from '../domain/validation.js';
+import { loadConfig } from '../runtime/config.js';
+import { startDevServer, type DevServer } from '../runtime/dev-server.js';
+import { createLogger } from '../runtime/logger.js';
+import { connectClient, ensureSearchAttributes } from '../runtime/temporal.js';
+import { ensureTemporalCli } from '../runtime/temporal-cli.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { createApp } from '../web/server.js';
+import { createTaskWorker } from './worker.js';
+
+type Role = 'all' | 'worker' | 'web';
+
+async function main(): Promise<void> {
+  const roleArg = process.argv.indexOf('--role');
+  const role = (roleArg > 0 ? process.argv[roleArg + 1] : 'all') as Role;
+  if (!['all', 'worker', 'web'].includes(role)) throw new Error(`unknown --role ${role} (all, worker, web)`);
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const org = loadOrg(config.ORG_FILE);
+  const calendar = loadCalendar(config.CALENDAR_FILE);
+  const store = new SqliteStore(join(config.dataDir, 'state.sqlite'));
+
+  let devServer: DevServer | undefined;
+  let address = config.TEMPORAL_ADDRESS;
+  if (!address) {
+    const cli = await ensureTemporalCli((m) => log.info(m));
+    const dbFile = join(config.dataDir, 'temporal.sqlite');
+    devServer = await startDevServer({ cli, dbFile, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
+    address = devServer.address;
+    log.info({ address, dbFile, ui: config.TEMPORAL_UI_PORT ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : 'off' }, 'embedded Temporal dev server started');
+  }
+  const { connection, client } = await connectClient(address, config.TEMPORAL_NAMESPACE);
+  const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+  if (added.length) log.info({ added }, 'registered search attributes');
+
+  const stops: (() => Promise<void>)[] = [];
+  let workerRun: Promise<void> | undefined;
+  if (role !== 'web') {
+    const nativeConnection = await NativeConnection.connect({ address });
+    const worker = await createTaskWorker({
+      connection: nativeConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ org, calendar, notifier: new OutboxNotifier(store, new LogNotifier(log)) }),
+    });
+    workerRun = worker.run();
+    stops.push(async () => {
+      // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+      await nativeConnection.close();
+    });
+    log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  }
+  if (role !== 'worker') {
+    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE }).listen(config.PORT, () =>
+      log.info({ url: `http://127.0.0.1:${config.PORT}/healthz` }, 'HTTP server listening'),
+    );
+    stops.unshift(() => new Promise<void>((r) => server.close(() => r())));
+  }
+  if (role === 'all' && config.EXAMPLE_PLAN_FILE && store.planList().length === 0) {
+    const plan = loadPlan(config.EXAMPLE_PLAN_FILE, org);
+    const res = await startPlan(client, store, org, plan, config.TEMPORAL_TASK_QUEUE);
+    log.info({ plan: plan.id, started: res.started, existing: res.existing }, 'example plan started');
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    for (const stop of stops) await stop();
+    await connection.close();
+    await devServer?.stop();
+    store.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (workerRun) await workerRun.catch(async (err) => {
+    log.error({ err }, 'worker failed');
+    await shutdown('worker-failure');
+  });
+}
+
+main().catch((err) => {
+  if (err instanceof InvalidFileError) console.error(`${err.message}\n\n${err.vietnamese}`);
+  else console.error(err);
+  process.exit(1);
+});
