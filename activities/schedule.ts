@@ -49,7 +49,6 @@ export function createScheduleActivities(ctx: ScheduleContext) {
       const cal = calendarFor(req.policy);
       const state: LadderState = {
         ...req.ladder,
-        ...(req.ladder.quietUntil !== undefined ? { quietUntil: clock.toBusiness(req.ladder.quietUntil) } : {}),
         ...(req.ladder.lastEscalationAt !== undefined ? { lastEscalationAt: clock.toBusiness(req.ladder.lastEscalationAt) } : {}),
       };
       const l = planLadder(cal, req.due, req.policy, state, clock.toBusiness(realNow()));

@@ -9,8 +9,8 @@ export type EscalationLevel = 0 | 1 | 2 | 3;
 export interface LadderState {
   /** Reminder keys already sent for this due date ("before-7", "due-morning"). */
   remindersSent: string[];
-  /** Reminders falling before this instant are skipped (a progress report postpones them). */
-  quietUntil?: number;
+  /** Reminders on business dates before this one are skipped (a progress report postpones them). */
+  quietUntil?: IsoDate;
   /** Highest escalation level reached, and how often the top level was repeated. */
   escalationLevel: EscalationLevel;
   topRepeats: number;
@@ -64,7 +64,7 @@ export function planLadder(cal: WorkingCalendar, due: IsoDate, policy: Policy, s
   }
   const reminders = dedupeByInstant(candidates)
     .filter((r) => !sent.has(r.key) && r.at >= now && r.at < dueAt)
-    .filter((r) => state.quietUntil === undefined || r.at >= state.quietUntil)
+    .filter((r) => state.quietUntil === undefined || businessDateOf(r.at) >= state.quietUntil)
     .sort((a, b) => a.at - b.at);
 
   return { dueSoonAt, dueAt, reminders, escalations: planEscalations(cal, dueAt, policy, state, now) };

@@ -95,6 +95,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   function view(): UnitTaskView {
     return {
       ...s,
+      status: computeStatus(),
       workflowId,
       planId: input.planId,
       planTitle: input.planTitle,
@@ -205,7 +206,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
       if (recurring) checkIn(by);
       else if (input.policy.progressQuietWorkingDays > 0) {
         const quiet = await schedule.workingDaysAhead({ n: input.policy.progressQuietWorkingDays, policy: input.policy });
-        s.ladder.quietUntil = quiet.at;
+        s.ladder.quietUntil = quiet.date;
         replan = true;
       }
       changed();
