@@ -23,7 +23,7 @@ export interface StartPlanResult {
   workflowIds: string[];
 }
 
-function specOf(t: PlanTask): TaskSpec {
+export function specOf(t: PlanTask): TaskSpec {
   return { ref: t.ref, title: t.title, content: t.content, deadline: t.deadline, targets: t.targets, support: t.support };
 }
 
