@@ -1,0 +1,139 @@
+// Crashes and restarts: nothing accepted is lost, nothing is sent twice.
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { startPlan } from '../../client/plans.js';
+import { planSchema } from '../../domain/plan.js';
+import { taskWorkflowId } from '../../domain/task.js';
+import { startDevServer } from '../../runtime/dev-server.js';
+import { SqliteStore } from '../../store/sqlite.js';
+import * as msg from '../../workflows/messages.js';
+import { freePort } from '../global-setup.js';
+import { BUSINESS_ORIGIN, eventually, ORG, testPlan } from '../helpers/harness.js';
+
+function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/worker-process.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (b: Buffer) => {
+      if (b.toString().includes('worker ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+  });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+// The ladder of a task due Wed 5/3/2025 with escalation every working day and one top repeat.
+const LADDER = [
+  ['reminder', 'hcth.cv1'],
+  ['reminder', 'hcth.cv1'],
+  ['escalation', 'hcth.truong'],
+  ['overdue', 'hcth.cv1'],
+  ['escalation', 'ld.pgd1'],
+  ['overdue', 'hcth.cv1'],
+  ['escalation', 'ld.giamdoc'],
+  ['overdue', 'hcth.cv1'],
+  ['escalation', 'ld.giamdoc'],
+  ['overdue', 'hcth.cv1'],
+];
+const ladderPolicy = { escalation: { stepWorkingDays: 1, repeatCap: 1 } };
+
+describe('restarts', () => {
+  it('a worker killed in the middle of a ladder loses and doubles nothing once restarted', async () => {
+    const address = inject('temporalAddress');
+    const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+    const storeFile = join(mkdtempSync(join(tmpdir(), 'de-an-06-')), 'state.sqlite');
+    const taskQueue = `restart-${process.pid}-${Date.now()}`;
+    const env = {
+      TEMPORAL_ADDRESS: address,
+      TASK_QUEUE: taskQueue,
+      STORE_FILE: storeFile,
+      REAL_ORIGIN: String(Date.now()),
+      BUSINESS_ORIGIN: String(BUSINESS_ORIGIN),
+      SECONDS_PER_DAY: '2',
+      BUNDLE_PATH: inject('workflowBundlePath'),
+    };
+    let worker = await startWorkerProcess(env);
+    const store = new SqliteStore(storeFile);
+    const plan = planSchema.parse(testPlan([{}], { policy: ladderPolicy }));
+    await startPlan(client, store, ORG, plan, taskQueue);
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+
+    // Kill it right after the first escalation, then keep it dead across the next step.
+    await eventually(() => store.outboxList({ workflowId: id }).some((r) => r.kind === 'escalation'), 30_000, 'first escalation');
+    await kill(worker);
+    await new Promise((r) => setTimeout(r, 3000));
+    worker = await startWorkerProcess(env);
+
+    const rows = await eventually(() => {
+      const r = store.outboxList({ workflowId: id });
+      return r.length >= LADDER.length && r.every((x) => x.status === 'sent') && r;
+    }, 60_000, 'the whole ladder');
+    await new Promise((r) => setTimeout(r, 2500));
+    const final = store.outboxList({ workflowId: id });
+    expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
+    expect(new Set(final.map((r) => r.key)).size).toBe(final.length);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    await kill(worker);
+    store.close();
+  });
+
+  it('a dev server stopped and started again on the same SQLite file goes on with the workflows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'de-an-06-server-'));
+    const dbFile = join(dir, 'temporal.sqlite');
+    const port = await freePort();
+    const cli = inject('temporalCli');
+    let server = await startDevServer({ cli, dbFile, port, uiPort: 0, namespace: 'default' });
+    const storeFile = join(dir, 'state.sqlite');
+    const env = {
+      TEMPORAL_ADDRESS: server.address,
+      TASK_QUEUE: 'restart-server',
+      STORE_FILE: storeFile,
+      REAL_ORIGIN: String(Date.now()),
+      BUSINESS_ORIGIN: String(BUSINESS_ORIGIN),
+      SECONDS_PER_DAY: '2',
+      BUNDLE_PATH: inject('workflowBundlePath'),
+    };
+    let worker = await startWorkerProcess(env);
+    const store = new SqliteStore(storeFile);
+    const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
+    let client = await connect();
+    const plan = planSchema.parse(testPlan([{}], { policy: ladderPolicy }));
+    await startPlan(client, store, ORG, plan, 'restart-server');
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    await eventually(() => store.outboxList({ workflowId: id }).some((r) => r.kind === 'reminder'), 30_000, 'first reminder');
+
+    await kill(worker);
+    await client.connection.close();
+    await server.stop();
+    server = await startDevServer({ cli, dbFile, port, uiPort: 0, namespace: 'default' });
+    worker = await startWorkerProcess(env);
+    client = await connect();
+
+    await eventually(() => {
+      const r = store.outboxList({ workflowId: id });
+      return r.length >= LADDER.length && r;
+    }, 60_000, 'the ladder after the server restart');
+    const final = store.outboxList({ workflowId: id });
+    expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
+    const state = await client.workflow.getHandle(id).query(msg.getTaskState);
+    expect(state.timeline[0]!.kind).toBe('started');
+    expect(state.escalationLevel).toBe(3);
+    await kill(worker);
+    await client.connection.close();
+    await server.stop();
+    store.close();
+  });
+});
