@@ -1,0 +1,151 @@
+// (No vitest imports here: scripts use it too.)
+// A worker on the shared dev server with its own task queue, store and business clock,
+// so each test sees a fresh week in which a working day passes in a couple of seconds.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createActivities } from '../../activities/index.js';
+import { OutboxNotifier, type Notifier } from '../../activities/notifier.js';
+import { loadCalendar, loadOrg } from '../../client/files.js';
+import { startPlan } from '../../client/plans.js';
+import { toInstant } from '../../domain/calendar.js';
+import { warpedClock, type BusinessClock } from '../../domain/clock.js';
+import type { Notification } from '../../domain/notification.js';
+import type { Org } from '../../domain/org.js';
+import { planSchema, type Plan, type PlanInput } from '../../domain/plan.js';
+import { SqliteStore } from '../../store/sqlite.js';
+import type { OutboxRow } from '../../store/store.js';
+import { createTaskWorker } from '../../worker/worker.js';
+
+export const ORG: Org = loadOrg('examples/org-so-noi-vu.yaml');
+export const CALENDAR = loadCalendar('config/calendar.yaml');
+/** Monday 3 March 2025, 07:00 in Hà Nội: half an hour before the office opens. */
+export const BUSINESS_ORIGIN = toInstant('2025-03-03', '07:00');
+
+let connections: Promise<{ native: NativeConnection; client: Client }> | undefined;
+
+/** Where the harness finds the server and the bundled workflow code (vitest's global setup, or a script). */
+export interface HarnessTarget {
+  address: string;
+  bundlePath: string;
+}
+
+export function sharedConnections(target: HarnessTarget): Promise<{ native: NativeConnection; client: Client }> {
+  connections ??= (async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const address = target.address;
+    const native = await NativeConnection.connect({ address });
+    const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+    return { native, client };
+  })();
+  return connections;
+}
+
+/** Delivers to nothing, but can be told to fail for a while (a channel that is down). */
+export class TestChannel implements Notifier {
+  delivered: Notification[] = [];
+  down = false;
+  async send(n: Notification): Promise<void> {
+    if (this.down) throw new Error('channel down');
+    this.delivered.push(n);
+  }
+}
+
+export interface Harness {
+  client: Client;
+  store: SqliteStore;
+  channel: TestChannel;
+  taskQueue: string;
+  clock: BusinessClock;
+  worker: Worker;
+  outbox(filter?: Partial<Pick<OutboxRow, 'kind' | 'workflowId'>> & { to?: string }): OutboxRow[];
+  startPlan(plan: PlanInput): Promise<Plan>;
+  restartWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createHarness(target: HarnessTarget, opts: { secondsPerDay?: number; org?: Org } = {}): Promise<Harness> {
+  const { native, client } = await sharedConnections(target);
+  const secondsPerDay = opts.secondsPerDay ?? 2;
+  const taskQueue = `test-${process.pid}-${++counter}-${Date.now()}`;
+  const clock = warpedClock({ realOrigin: Date.now(), businessOrigin: BUSINESS_ORIGIN, speed: 86_400 / secondsPerDay });
+  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'de-an-06-')), 'state.sqlite'));
+  const channel = new TestChannel();
+  const org = opts.org ?? ORG;
+  const activities = createActivities({ org, calendar: CALENDAR, clock, notifier: new OutboxNotifier(store, channel) });
+  const makeWorker = () =>
+    createTaskWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: target.bundlePath } });
+
+  let worker = await makeWorker();
+  let running = worker.run();
+  const h: Harness = {
+    client,
+    store,
+    channel,
+    taskQueue,
+    clock,
+    get worker() {
+      return worker;
+    },
+    outbox(filter = {}) {
+      return store
+        .outboxList({ ...(filter.workflowId ? { workflowId: filter.workflowId } : {}), ...(filter.to ? { to: filter.to } : {}) })
+        .filter((r) => !filter.kind || r.kind === filter.kind);
+    },
+    async startPlan(input) {
+      const plan = planSchema.parse(input);
+      await startPlan(client, store, org, plan, taskQueue);
+      return plan;
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await makeWorker();
+      running = worker.run();
+    },
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      store.close();
+    },
+  };
+  return h;
+}
+
+/** A plan with one or more tasks and a unique id; tasks default to HCTH and a date deadline. */
+export function testPlan(tasks: Partial<PlanInput['tasks'][number]>[], extra: Partial<PlanInput> = {}): PlanInput {
+  return {
+    id: `t-${process.pid}-${++counter}-${Date.now().toString(36)}`,
+    title: 'Kế hoạch thử nghiệm',
+    document: { number: '01/KH-TEST', issuer: 'Sở Nội vụ' },
+    ...extra,
+    tasks: tasks.map((t, i) => ({
+      ref: `II.1.(${i + 1})`,
+      title: `Nhiệm vụ thử ${i + 1}`,
+      content: 'Nội dung nhiệm vụ thử nghiệm.',
+      lead: ['HCTH'],
+      deadline: { kind: 'date', due: '2025-03-05', text: 'Ngày 05/3/2025' },
+      ...t,
+    })) as PlanInput['tasks'],
+  };
+}
+
+/** Polls until `probe` returns a value that is not undefined/false, or fails after `ms`. */
+export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

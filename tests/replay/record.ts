@@ -1,0 +1,111 @@
+// Records histories of the task workflows for the replay test: `npm run record-histories`.
+// Run it when a workflow change is *meant* to be incompatible (and then version it instead), or to add scenarios.
+import { execFileSync } from 'node:child_process';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { specOf, unitInputs } from '../../client/plans.js';
+import { actOnTask } from '../../client/tasks.js';
+import { planSchema } from '../../domain/plan.js';
+import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
+import { startDevServer } from '../../runtime/dev-server.js';
+import { ensureTemporalCli } from '../../runtime/temporal-cli.js';
+import { unitTaskWorkflow } from '../../workflows/index.js';
+import * as msg from '../../workflows/messages.js';
+import { WORKFLOWS_PATH } from '../../worker/worker.js';
+import { createHarness, eventually, ORG, testPlan, type Harness } from '../helpers/harness-core.js';
+
+const OUT = 'tests/replay/histories';
+const dir = mkdtempSync(join(tmpdir(), 'record-'));
+const cli = await ensureTemporalCli();
+const server = await startDevServer({ cli, dbFile: join(dir, 't.sqlite'), port: 7399, uiPort: 0, namespace: 'default' });
+const bundlePath = join(dir, 'bundle.js');
+writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code);
+const target = { address: server.address, bundlePath };
+
+// The CLI writes the standard proto3 JSON that `historyFromJSON` reads back.
+async function save(_h: Harness, name: string, workflowId: string, runId?: string): Promise<void> {
+  const args = ['workflow', 'show', '--address', server.address, '--workflow-id', workflowId, '--output', 'json'];
+  if (runId) args.push('--run-id', runId);
+  const json = execFileSync(cli, args, { maxBuffer: 64 * 1024 * 1024 }).toString();
+  writeFileSync(join(OUT, `${name}.json`), json);
+  console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
+}
+
+// 1. A full ladder: reminders, three levels of escalation, one repeat at the top.
+{
+  const h = await createHarness(target, { secondsPerDay: 1 });
+  const plan = await h.startPlan(testPlan([{}], { policy: { escalation: { stepWorkingDays: 1, repeatCap: 1 } } }));
+  const id = taskWorkflowId(plan.id, 'II.1.(1)');
+  await eventually(() => h.outbox({ workflowId: id, kind: 'escalation' }).length === 4, 60_000);
+  await save(h, 'ladder', id);
+  await h.stop();
+}
+
+// 2. Every person-driven transition on one task, ending approved.
+{
+  const h = await createHarness(target, { secondsPerDay: 30 });
+  const plan = await h.startPlan(testPlan([{ deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } }]));
+  const id = taskWorkflowId(plan.id, 'II.1.(1)');
+  const c = h.client;
+  await actOnTask(c, id, msg.acknowledge, { actor: 'hcth.cv1' });
+  await actOnTask(c, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 40, note: 'đang rà soát' });
+  await actOnTask(c, id, msg.requestExtension, { actor: 'hcth.cv1', until: '2025-03-28', reason: 'chờ số liệu' });
+  await actOnTask(c, id, msg.decideExtension, { actor: 'hcth.truong', approve: true });
+  await actOnTask(c, id, msg.requestExplanation, { actor: 'ld.giamdoc', question: 'vì sao xin gia hạn?' });
+  await actOnTask(c, id, msg.answerExplanation, { actor: 'hcth.cv1', answer: 'chờ Công an tỉnh' });
+  await actOnTask(c, id, msg.reassign, { actor: 'hcth.truong', to: 'hcth.cv2' });
+  await actOnTask(c, id, msg.reportCompletion, { actor: 'hcth.cv2', note: 'xong' });
+  await actOnTask(c, id, msg.rejectCompletion, { actor: 'hcth.truong', reason: 'thiếu biên bản' });
+  await actOnTask(c, id, msg.reportCompletion, { actor: 'hcth.cv2', note: 'đã bổ sung' });
+  await actOnTask(c, id, msg.approveCompletion, { actor: 'hcth.truong' });
+  await c.workflow.getHandle(id).result();
+  await save(h, 'lifecycle', id);
+  await h.stop();
+}
+
+// 3. A task led by two units (parent and one child), and an event task activated then cancelled.
+{
+  const h = await createHarness(target, { secondsPerDay: 30 });
+  const plan = await h.startPlan(testPlan([{ lead: ['HCTH', 'TCCB'] }, { deadline: { kind: 'event', text: 'Khi có hướng dẫn' } }]));
+  const multi = taskWorkflowId(plan.id, 'II.1.(1)');
+  for (const [staff, head] of [['hcth.cv1', 'hcth.truong'], ['tccb.cv1', 'tccb.truong']] as const) {
+    await eventually(async () => (await h.client.workflow.getHandle(multi).query(msg.getMultiUnitState)).units.length === 2);
+    await actOnTask(h.client, multi, msg.reportCompletion, { actor: staff, note: 'xong' });
+    await actOnTask(h.client, multi, msg.approveCompletion, { actor: head });
+  }
+  await h.client.workflow.getHandle(multi).result();
+  await save(h, 'multi-unit-parent', multi);
+  await save(h, 'multi-unit-child', unitWorkflowId(plan.id, 'II.1.(1)', 'HCTH'));
+  const event = taskWorkflowId(plan.id, 'II.1.(2)');
+  await actOnTask(h.client, event, msg.activate, { actor: 'hcth.cv1', due: '2025-04-30' });
+  await actOnTask(h.client, event, msg.cancel, { actor: 'ld.pgd1', reason: 'không còn cần thiết' });
+  await h.client.workflow.getHandle(event).result();
+  await save(h, 'event-cancel', event);
+  await h.stop();
+}
+
+// 4. A recurring task across continue-as-new: the first run and the last.
+{
+  const h = await createHarness(target, { secondsPerDay: 0.25 });
+  const plan = planSchema.parse(
+    testPlan([{ deadline: { kind: 'recurring', cycle: 'monthly', text: 'Trước ngày 10 hằng tháng' } }], { endDate: '2025-04-30' }),
+  );
+  const task = plan.tasks[0]!;
+  const id = taskWorkflowId(plan.id, task.ref);
+  const handle = await h.client.workflow.start(unitTaskWorkflow, {
+    workflowId: id,
+    taskQueue: h.taskQueue,
+    args: [{ ...unitInputs(plan, ORG, task)[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task), cyclesPerRun: 1 }],
+  });
+  await eventually(async () => (await handle.query(msg.getTaskState)).cycle?.key === '2025-03');
+  await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 100, note: 'báo cáo tháng 3' });
+  await handle.result();
+  await save(h, 'recurring-first-run', id, handle.firstExecutionRunId);
+  await save(h, 'recurring-last-run', id);
+  await h.stop();
+}
+
+await server.stop();
+process.exit(0);
