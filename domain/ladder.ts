@@ -23,6 +23,8 @@ export interface Reminder {
   key: string;
   /** Working days left until the due date; 0 on the due morning. */
   daysLeft: number;
+  /** False when the due date is a day off and this is the last working morning before it. */
+  onDueDate: boolean;
 }
 
 export interface Escalation {
@@ -49,18 +51,21 @@ export function dueInstant(due: IsoDate): number {
 
 export function planLadder(cal: WorkingCalendar, due: IsoDate, policy: Policy, state: LadderState, now: number): Ladder {
   const dueAt = dueInstant(due);
-  const dueSoonAt = cal.officeStart(cal.addWorkingDays(due, -policy.dueSoonWorkingDays));
+  // A due date on a day off counts back from the last working day before it.
+  const lastWorkingDay = cal.isWorkingDay(due) ? due : cal.addWorkingDays(due, -1);
+  const soonDays = policy.dueSoonWorkingDays;
+  const dueSoonAt = cal.officeStart(soonDays === 0 ? lastWorkingDay : cal.addWorkingDays(due, -soonDays));
   const sent = new Set(state.remindersSent);
 
   const candidates: Reminder[] = policy.reminders.workingDaysBefore.map((n) => ({
     at: cal.officeStart(cal.addWorkingDays(due, -n)),
     key: `before-${n}`,
     daysLeft: n,
+    onDueDate: false,
   }));
   if (policy.reminders.dueMorning) {
     // A due date on a day off is reminded on the last working day before it.
-    const morning = cal.isWorkingDay(due) ? due : cal.addWorkingDays(due, -1);
-    candidates.push({ at: cal.officeStart(morning), key: 'due-morning', daysLeft: 0 });
+    candidates.push({ at: cal.officeStart(lastWorkingDay), key: 'due-morning', daysLeft: 0, onDueDate: lastWorkingDay === due });
   }
   const reminders = dedupeByInstant(candidates)
     .filter((r) => !sent.has(r.key) && r.at >= now && r.at < dueAt)

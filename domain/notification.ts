@@ -62,10 +62,12 @@ export function taskLabel(ref: string, title: string, unitName: string): string 
 }
 
 export const texts = {
-  reminder: (label: string, due: IsoDate, daysLeft: number) =>
-    daysLeft === 0
-      ? `Nhắc việc: ${label} đến hạn hôm nay, ngày ${formatDate(due)}. Đề nghị hoàn thành và báo cáo kết quả.`
-      : `Nhắc việc: ${label} đến hạn ngày ${formatDate(due)}, còn ${daysLeft} ngày làm việc. Đề nghị báo cáo tiến độ.`,
+  reminder: (label: string, due: IsoDate, daysLeft: number, onDueDate: boolean) =>
+    daysLeft > 0
+      ? `Nhắc việc: ${label} đến hạn ngày ${formatDate(due)}, còn ${daysLeft} ngày làm việc. Đề nghị báo cáo tiến độ.`
+      : onDueDate
+        ? `Nhắc việc: ${label} đến hạn hôm nay, ngày ${formatDate(due)}. Đề nghị hoàn thành và báo cáo kết quả.`
+        : `Nhắc việc: ${label} đến hạn ngày ${formatDate(due)} (ngày nghỉ); hôm nay là ngày làm việc cuối cùng trước hạn. Đề nghị hoàn thành và báo cáo kết quả.`,
   checkIn: (label: string, period: string, due: IsoDate) =>
     `Nhắc việc: đề nghị báo cáo kết quả thực hiện ${label} trong ${period}, hạn ngày ${formatDate(due)}.`,
   escalation: (label: string, due: IsoDate, assignee: PersonRef, level: number, repeat: number) =>

@@ -75,8 +75,10 @@ export const DEFAULT_POLICY: Policy = policySchema.parse({});
 /** Defaults, then the plan's override, then the task's. */
 export function resolvePolicy(...overrides: (PolicyOverride | undefined)[]): Policy {
   let p: Policy = structuredCloneSafe(DEFAULT_POLICY);
-  for (const o of overrides) {
-    if (!o) continue;
+  for (const given of overrides) {
+    if (!given) continue;
+    // Never share arrays with the plan file's objects.
+    const o = structuredCloneSafe(given);
     p = {
       ...p,
       ...pickDefined({

@@ -485,7 +485,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   function fireReminder(r: Reminder): void {
     ladder!.reminders.shift();
     s.ladder.remindersSent.push(r.key);
-    const text = s.cycle ? texts.checkIn(label(), s.cycle.label, s.due!) : texts.reminder(label(), s.due!, r.daysLeft);
+    const text = s.cycle ? texts.checkIn(label(), s.cycle.label, s.due!) : texts.reminder(label(), s.due!, r.daysLeft, r.onDueDate);
     send(s.cycle ? 'check_in' : 'reminder', s.assignee, text, staffActions(input.task.ref));
     record('reminder', `Đã nhắc ${s.assignee.name} (${r.daysLeft === 0 ? 'ngày đến hạn' : `còn ${r.daysLeft} ngày làm việc`}).`);
   }

@@ -19,8 +19,10 @@ const EARLY = toInstant('2024-01-01', '00:00');
 /** Office opening (07:30) of a business date. */
 const open = (d: IsoDate) => toInstant(d, '07:30');
 
-type R = [date: IsoDate, key: string, daysLeft: number];
-const reminders = (rs: R[]): Reminder[] => rs.map(([d, key, daysLeft]) => ({ at: open(d), key, daysLeft }));
+/** onDueDate defaults to true for the due-morning reminder; false marks a due date on a day off. */
+type R = [date: IsoDate, key: string, daysLeft: number, onDueDate?: boolean];
+const reminders = (rs: R[]): Reminder[] =>
+  rs.map(([d, key, daysLeft, onDueDate]) => ({ at: open(d), key, daysLeft, onDueDate: onDueDate ?? key === 'due-morning' }));
 
 const ESCALATION_KEYS: [1 | 2 | 3, number, string][] = [
   [1, 0, 'level-1'],
@@ -131,7 +133,7 @@ describe('planLadder: the default ladder (7/3/1 working days before + due mornin
       reminders: [
         ['2025-03-06', 'before-7', 7],
         ['2025-03-12', 'before-3', 3],
-        ['2025-03-14', 'due-morning', 0],
+        ['2025-03-14', 'due-morning', 0, false],
       ],
       dueAt: '2025-03-17',
       dueSoon: '2025-03-06',
@@ -169,7 +171,7 @@ describe('planLadder: the default ladder (7/3/1 working days before + due mornin
       reminders: [
         ['2024-06-20', 'before-7', 7],
         ['2024-06-26', 'before-3', 3],
-        ['2024-06-28', 'due-morning', 0],
+        ['2024-06-28', 'due-morning', 0, false],
       ],
       dueAt: '2024-07-01',
       dueSoon: '2024-06-20',

@@ -128,8 +128,10 @@ describe('policy', () => {
 
   it('never changes DEFAULT_POLICY or the overrides', () => {
     const planCopy = JSON.parse(JSON.stringify(plan)) as PolicyOverride;
+    const d = resolvePolicy();
+    d.reminders.workingDaysBefore.push(99);
+    d.calendar.extraHolidays.push({ date: '2025-12-24', name: 'x' });
     const p = resolvePolicy(plan, task);
-    p.reminders.workingDaysBefore.push(99);
     p.calendar.extraHolidays.push({ date: '2025-12-24', name: 'x' });
     expect(DEFAULT_POLICY).toEqual(DEFAULTS);
     expect(plan).toEqual(planCopy);

@@ -1,0 +1,73 @@
+// Vietnamese text for admins reading the terminal.
+import { formatDate } from '../domain/notification.js';
+import type { Org } from '../domain/org.js';
+import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
+import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
+import type { TaskRow } from '../client/plans.js';
+import type { PlanRecord } from '../store/store.js';
+
+/** A plain text table; widths by characters, which is right for precomposed Vietnamese. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const when = (ms: number) =>
+  new Date(ms).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+export function planList(plans: PlanRecord[]): string {
+  if (plans.length === 0) return 'Chưa có kế hoạch nào được khởi động.';
+  return table(
+    ['Mã kế hoạch', 'Số văn bản', 'Số nhiệm vụ', 'Khởi động lúc', 'Tên kế hoạch'],
+    plans.map((p) => [p.id, p.documentNumber, String(p.taskCount), when(p.startedAt), p.title]),
+  );
+}
+
+export function planStatus(planId: string, rows: TaskRow[], org: Org): string {
+  const name = (id: string) => org.people.find((p) => p.id === id)?.name ?? id;
+  const counts = TASK_STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const summary = counts.map(([s, n]) => `${STATUS_LABELS[s]}: ${n}`).join('; ') || 'không có nhiệm vụ';
+  return [
+    `Kế hoạch ${planId}: ${rows.length} nhiệm vụ theo đơn vị (${summary}).`,
+    '',
+    table(
+      ['Số hiệu', 'Đơn vị', 'Người được giao', 'Hạn', 'Trạng thái', 'Cấp báo cáo'],
+      rows.map((r) => [r.ref, r.unit, name(r.assignee), r.due ? formatDate(r.due) : '—', STATUS_LABELS[r.status], String(r.escalationLevel)]),
+    ),
+  ].join('\n');
+}
+
+export function unitTask(v: UnitTaskView): string {
+  const lines = [
+    `Nhiệm vụ ${v.task.ref}: ${v.task.title}`,
+    `Kế hoạch: ${v.planTitle} (${v.planId})`,
+    `Nội dung: ${v.task.content}`,
+    `Đơn vị chủ trì: ${v.unit.name}`,
+    ...(v.task.support.length ? [`Đơn vị phối hợp: ${v.task.support.join(', ')}`] : []),
+    `Người được giao: ${v.assignee.name} (${v.assignee.title})${v.acknowledgedBy ? ', đã nhận' : ', chưa nhận'}`,
+    `Thời hạn: ${v.due ? formatDate(v.due) : '—'} (văn bản ghi: "${v.task.deadline.text}")${v.originalDue && v.due !== v.originalDue ? `, đã gia hạn từ ${formatDate(v.originalDue)}` : ''}`,
+    `Trạng thái: ${STATUS_LABELS[v.status]}`,
+    `Mức báo cáo cấp trên: ${v.escalationLevel} (${ESCALATION_LABELS[v.escalationLevel]})`,
+    ...(v.progress ? [`Tiến độ: ${v.progress.percent}%${v.progress.note ? ` — ${v.progress.note}` : ''}`] : []),
+    ...(v.cycle ? [`Kỳ hiện tại: ${v.cycle.label}${v.cycle.checkedIn ? ' (đã báo cáo)' : ''}`] : []),
+    ...(v.extensionRequest ? [`Đang xin gia hạn đến ${formatDate(v.extensionRequest.until)}: ${v.extensionRequest.reason}`] : []),
+    ...(v.explanation && !v.explanation.answer ? [`Đang chờ giải trình (hạn ${formatDate(v.explanation.due)}): ${v.explanation.question}`] : []),
+    '',
+    'Diễn biến:',
+    ...v.timeline.map((t) => `  ${when(t.at)}  ${t.text}`),
+  ];
+  return lines.join('\n');
+}
+
+export function multiTask(v: MultiUnitTaskView): string {
+  return [
+    `Nhiệm vụ ${v.task.ref}: ${v.task.title}`,
+    `Trạng thái chung: ${STATUS_LABELS[v.status]}`,
+    '',
+    table(
+      ['Đơn vị', 'Trạng thái', 'Mã nhiệm vụ của đơn vị'],
+      v.units.map((u) => [u.unit, STATUS_LABELS[u.status as TaskStatus], u.workflowId]),
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,152 @@
+// The admin CLI: `npm run cli -- plan start FILE`, `task approve PLAN/REF --as PERSON`, …
+// Output is Vietnamese; `--json` prints machine-readable results.
+import { Command, Option } from 'commander';
+import { Client, Connection } from '@temporalio/client';
+import { join } from 'node:path';
+import { loadOrg, loadPlan } from '../client/files.js';
+import { planTasks, startPlan } from '../client/plans.js';
+import { actOnTask, showTask, TaskActionError, taskIdFrom } from '../client/tasks.js';
+import { parseDateInput } from '../domain/date-input.js';
+import { findPerson, type Org } from '../domain/org.js';
+import { InvalidFileError } from '../domain/validation.js';
+import { loadConfig } from '../runtime/config.js';
+import { SqliteStore } from '../store/sqlite.js';
+import * as msg from '../workflows/messages.js';
+import * as fmt from './format.js';
+
+const config = loadConfig();
+const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+
+class UsageError extends Error {}
+
+async function connect(): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: 5000 });
+    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  } catch {
+    throw new UsageError(`Không kết nối được máy chủ Temporal tại ${address}. Hãy chạy "npm start" hoặc đặt TEMPORAL_ADDRESS.`);
+  }
+}
+
+const store = () => new SqliteStore(join(config.dataDir, 'state.sqlite'));
+const org = (file?: string): Org => loadOrg(file ?? config.ORG_FILE);
+
+function out(json: boolean, data: unknown, text: string): void {
+  console.log(json ? JSON.stringify(data, null, 2) : text);
+}
+
+function person(o: Org, id: string | undefined): string {
+  if (!id) throw new UsageError('Hãy cho biết ai thực hiện: --as MÃ_NGƯỜI.');
+  if (!findPerson(o, id)) throw new UsageError(`Không có người mã "${id}" trong sơ đồ tổ chức.`);
+  return id;
+}
+
+function date(text: string): string {
+  const d = parseDateInput(text);
+  if (!d.ok) throw new UsageError(d.vi);
+  return d.date;
+}
+
+const program = new Command('cli').description('Quản trị kế hoạch Đề án 06').showHelpAfterError();
+
+const plan = program.command('plan').description('Kế hoạch');
+plan
+  .command('start <file>')
+  .description('Khởi động theo dõi mọi nhiệm vụ của một kế hoạch (tệp YAML)')
+  .option('--org <file>', 'sơ đồ tổ chức (mặc định ORG_FILE)')
+  .option('--json', 'in kết quả dạng JSON')
+  .action(async (file: string, o: { org?: string; json?: boolean }) => {
+    const chart = org(o.org);
+    const p = loadPlan(file, chart);
+    const s = store();
+    const res = await startPlan(await connect(), s, chart, p, config.TEMPORAL_TASK_QUEUE);
+    s.close();
+    out(!!o.json, { plan: p.id, ...res }, `Đã khởi động kế hoạch ${p.id} (${p.tasks.length} nhiệm vụ): ${res.started} luồng theo dõi mới, ${res.existing} đã chạy từ trước.`);
+  });
+
+plan
+  .command('list')
+  .description('Các kế hoạch đã khởi động')
+  .option('--json')
+  .action((o: { json?: boolean }) => {
+    const s = store();
+    const plans = s.planList();
+    s.close();
+    out(!!o.json, plans.map(({ plan: _p, ...rest }) => rest), fmt.planList(plans));
+  });
+
+plan
+  .command('status <plan>')
+  .description('Mọi nhiệm vụ của kế hoạch: đơn vị, người được giao, hạn, trạng thái, cấp báo cáo')
+  .option('--json')
+  .action(async (planId: string, o: { json?: boolean }) => {
+    const rows = await planTasks(await connect(), planId);
+    if (rows.length === 0) throw new UsageError(`Không tìm thấy nhiệm vụ nào của kế hoạch "${planId}".`);
+    out(!!o.json, rows, fmt.planStatus(planId, rows, org()));
+  });
+
+const task = program.command('task').description('Nhiệm vụ (mã dạng KẾ_HOẠCH/SỐ_HIỆU hoặc KẾ_HOẠCH/SỐ_HIỆU/ĐƠN_VỊ)');
+task
+  .command('show <task>')
+  .description('Trạng thái và diễn biến của một nhiệm vụ')
+  .option('--json')
+  .action(async (id: string, o: { json?: boolean }) => {
+    const shown = await showTask(await connect(), taskIdFrom(id));
+    out(!!o.json, shown.view, shown.kind === 'unit' ? fmt.unitTask(shown.view) : fmt.multiTask(shown.view));
+  });
+
+/** Every action: `task NAME TASK [args…] --as PERSON [--unit UNIT] [--json]`. */
+function action(name: string, description: string, args: string, build: (a: string[], o: Record<string, unknown>) => { update: Parameters<typeof actOnTask>[2]; payload: object }, extra?: (c: Command) => Command) {
+  let c = task
+    .command(`${name} <task> ${args}`.trim())
+    .description(description)
+    .requiredOption('--as <person>', 'mã người thực hiện (trong sơ đồ tổ chức)')
+    .option('--unit <unit>', 'đơn vị, khi nhiệm vụ do nhiều đơn vị chủ trì')
+    .option('--json');
+  if (extra) c = extra(c);
+  c.action(async (id: string, ...rest: unknown[]) => {
+    const o = rest[rest.length - 2] as Record<string, unknown>;
+    const positional = rest.slice(0, -2).flat().map(String);
+    const actor = person(org(), o.as as string);
+    const { update, payload } = build(positional, o);
+    const view = await actOnTask(await connect(), taskIdFrom(id), update, { actor, ...payload }, o.unit ? { unit: o.unit as string } : {});
+    out(!!o.json, view, `Đã ghi nhận. ${fmt.unitTask(view).split('\n').filter((l) => l.startsWith('Trạng thái') || l.startsWith('Thời hạn') || l.startsWith('Người được giao')).join('\n')}`);
+  });
+}
+
+const words = (a: string[]) => a.join(' ').trim();
+
+action('ack', 'Xác nhận đã nhận nhiệm vụ', '', () => ({ update: msg.acknowledge, payload: {} }));
+action('progress', 'Báo cáo tiến độ (phần trăm và ghi chú)', '<percent> [note...]', (a) => {
+  const percent = Number(String(a[0]).replace('%', ''));
+  return { update: msg.reportProgress, payload: { percent, note: words(a.slice(1)) } };
+});
+action('complete', 'Báo cáo hoàn thành, chờ trưởng đơn vị duyệt', '[note...]', (a, o) => ({
+  update: msg.reportCompletion,
+  payload: { note: words(a), evidence: (o.evidence as string[] | undefined) ?? [] },
+}), (c) => c.option('--evidence <url...>', 'đường dẫn minh chứng'));
+action('approve', 'Duyệt kết quả hoàn thành', '[note...]', (a) => ({ update: msg.approveCompletion, payload: { note: words(a) } }));
+action('reject', 'Không duyệt kết quả, nêu lý do', '<reason...>', (a) => ({ update: msg.rejectCompletion, payload: { reason: words(a) } }));
+action('extend', 'Xin gia hạn (NGÀY LÝ_DO), hoặc cho ý kiến với --approve / --refuse', '[args...]', (a, o) => {
+  if (o.approve || o.refuse) return { update: msg.decideExtension, payload: { approve: !!o.approve, reason: words(a) } };
+  if (!a[0]) throw new UsageError('Hãy ghi ngày xin gia hạn, ví dụ: task extend KẾ_HOẠCH/II.2.(1) 30/6/2024 chờ số liệu --as hcth.cv1');
+  return { update: msg.requestExtension, payload: { until: date(a[0]), reason: words(a.slice(1)) } };
+}, (c) => c.addOption(new Option('--approve', 'đồng ý gia hạn').conflicts('refuse')).addOption(new Option('--refuse', 'không đồng ý gia hạn')));
+action('reassign', 'Giao lại cho người khác (và đơn vị khác với --to-unit)', '<person>', (a, o) => ({
+  update: msg.reassign,
+  payload: { to: a[0], ...(o.toUnit ? { unit: o.toUnit } : {}) },
+}), (c) => c.option('--to-unit <unit>', 'đơn vị mới'));
+action('explain', 'Yêu cầu giải trình', '<question...>', (a) => ({ update: msg.requestExplanation, payload: { question: words(a) } }));
+action('answer', 'Trả lời yêu cầu giải trình', '<answer...>', (a) => ({ update: msg.answerExplanation, payload: { answer: words(a) } }));
+action('activate', 'Kích hoạt nhiệm vụ đang chờ, với hạn hoàn thành', '<due>', (a) => ({ update: msg.activate, payload: { due: date(a[0]!) } }));
+action('cancel', 'Hủy nhiệm vụ, nêu lý do', '<reason...>', (a) => ({ update: msg.cancel, payload: { reason: words(a) } }));
+
+program.parseAsync(process.argv).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof InvalidFileError) console.error(err.vietnamese);
+    else if (err instanceof TaskActionError || err instanceof UsageError) console.error(err.message);
+    else console.error(`Lỗi: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);
