@@ -578,8 +578,10 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
 
   while (!over()) {
     if (recurring && !s.cycle && !(await openCycle())) {
-      s.phase = 'done';
-      s.status = 'done_on_time';
+      // The plan ended before this task could run a single cycle: nothing to follow.
+      s.phase = 'cancelled';
+      s.cancelled = { by: s.chain.director, reason: `kế hoạch đã kết thúc ngày ${formatDate(input.endDate!)}`, at: Date.now() };
+      record('cancelled', `Không theo dõi: kế hoạch đã kết thúc ngày ${formatDate(input.endDate!)} trước khi nhiệm vụ bắt đầu.`);
       break;
     }
     if (replan && s.due) {

@@ -1,0 +1,86 @@
+// `npm start` as a newcomer runs it: embedded server persisted under DATA_DIR, worker, health,
+// the example plan started once; Ctrl-C stops cleanly and a restart carries on.
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { planTasks } from '../../client/plans.js';
+import { freePort } from '../global-setup.js';
+import { eventually } from '../helpers/harness.js';
+
+function start(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function health(port: number): Promise<{ ok: boolean; temporal: { reachable: boolean } } | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    return res.status === 200 ? ((await res.json()) as { ok: boolean; temporal: { reachable: boolean } }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('npm start', () => {
+  it('runs everything, starts the example plan once, and survives a restart on the same data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-start-'));
+    const [port, devPort] = [await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: '0',
+      TEMPORAL_CLI: inject('temporalCli'),
+      TEMPORAL_TASK_QUEUE: 'npm-start-test',
+    };
+    delete (env as NodeJS.ProcessEnv).TEMPORAL_ADDRESS;
+
+    let app = start(env);
+    expect((await eventually(() => health(port), 90_000, 'healthz'))!.temporal.reachable).toBe(true);
+    await eventually(() => app.output().includes('example plan started'), 30_000, 'example plan');
+    const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${devPort}` }) });
+    const first = await eventually(async () => {
+      const rows = await planTasks(client, 'snv-hau-giang-2024-de-an-06');
+      // "các Phòng, Ban, Trung tâm": one workflow for each of the 9 units.
+      return new Set(rows.map((r) => r.ref)).size === 21 && rows.filter((r) => r.ref === 'II.2.(5)').length === 9 && rows;
+    }, 30_000, 'example plan tasks');
+    expect(first.find((r) => r.ref === 'II.2.(1)')).toMatchObject({ unit: 'HCTH', assignee: 'hcth.cv1', due: '2024-06-30' });
+
+    app.child.kill('SIGINT');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toContain('stopped');
+    await client.connection.close();
+
+    app = start(env);
+    await eventually(() => health(port), 90_000, 'healthz after restart');
+    const again = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${devPort}` }) });
+    const rows = await eventually(async () => {
+      const r = await planTasks(again, 'snv-hau-giang-2024-de-an-06');
+      return new Set(r.map((x) => x.ref)).size === 21 && r;
+    }, 30_000, 'tasks after restart');
+    expect(rows.every((r) => r.running)).toBe(true);
+    expect(app.output()).not.toContain('example plan started');
+    app.child.kill('SIGINT');
+    expect(await app.exited).toBe(0);
+    await again.connection.close();
+  });
+
+  it('refuses to start with an invalid org chart, naming the file and the path', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-bad-'));
+    const orgFile = join(dataDir, 'org.yaml');
+    writeFileSync(orgFile, 'agency: { name: Sở }\npeople: [{ id: a, name: A, title: T }]\nunits: [{ code: HCTH, name: P, kind: Phòng, head: khong-co }]\nleadership: { director: a }\n');
+    const app = start({ ...process.env, DATA_DIR: dataDir, ORG_FILE: orgFile, PORT: String(await freePort()) });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain(`${orgFile} is invalid`);
+    expect(app.output()).toContain('units[0].head: no person with id "khong-co" in people');
+    expect(app.output()).toContain('không có người mã "khong-co"');
+  });
+});
