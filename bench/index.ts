@@ -1,0 +1,18 @@
+// `npm run bench -- <name> [options]`: benchmarks print JSON and write bench/results/<name>.json.
+import { Command } from 'commander';
+import { planStartBench } from './plan-start.js';
+
+const program = new Command('bench');
+program
+  .command('plan-start')
+  .option('--tasks <n>', 'tasks in the generated plan', '10000')
+  .option('--address <host:port>', 'an existing Temporal server (default: a fresh embedded one)')
+  .action(async (o: { tasks: string; address?: string }) => {
+    const result = await planStartBench({ tasks: Number(o.tasks), ...(o.address ? { address: o.address } : {}) });
+    console.log(JSON.stringify(result, null, 2));
+    process.exit(0);
+  });
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
