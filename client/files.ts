@@ -1,6 +1,7 @@
 // Reading the org chart, plans and the calendar table from disk, validated.
 import { readFileSync } from 'node:fs';
-import { calendarConfigSchema, type CalendarConfig } from '../domain/calendar.js';
+import type { CalendarConfig } from '../domain/calendar.js';
+import { calendarConfigSchema } from '../domain/calendar-config.js';
 import { parseOrg, type Org } from '../domain/org.js';
 import { checkPlanAgainstOrg, parsePlan, type Plan } from '../domain/plan.js';
 import { InvalidFileError, parseWith, parseYamlFile } from '../domain/validation.js';

@@ -1,7 +1,6 @@
 // Working calendar of Vietnamese public agencies (Asia/Ho_Chi_Minh).
 // Pure and deterministic: no I/O, no clock, no Node built-ins, so it can run
 // inside Temporal workflow code.
-import { z } from 'zod';
 
 /** 'YYYY-MM-DD', a business date in Asia/Ho_Chi_Minh. */
 export type IsoDate = string;
@@ -140,7 +139,7 @@ function isWeekend(d: IsoDate): boolean {
   return dow === 0 || dow === 6;
 }
 
-const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+export const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function minutesOf(hhmm: string): number {
   const match = HHMM_RE.exec(hhmm);
@@ -470,39 +469,3 @@ export class WorkingCalendar {
     return this.officeStart(this.nextWorkingDay(addDays(d, 1)));
   }
 }
-
-// ---------------------------------------------------------------------------
-// Config schema (config/calendar.yaml)
-// ---------------------------------------------------------------------------
-
-const isoDateSchema = z.string().refine(isValidIsoDate, { error: 'Expected an existing date YYYY-MM-DD' });
-const hhmmSchema = z.string().regex(HHMM_RE, 'Expected HH:MM (00:00–23:59)');
-const dayEntrySchema = z.object({ date: isoDateSchema, name: z.string().trim().min(1) });
-
-export const calendarConfigSchema = z
-  .object({
-    officeHours: z
-      .object({ start: hhmmSchema, end: hhmmSchema })
-      .refine((h) => h.start < h.end, { error: 'Office hours must start before they end' })
-      .default({ ...DEFAULT_OFFICE_HOURS }),
-    overrides: z
-      .object({
-        holidays: z.array(dayEntrySchema).default([]),
-        workdays: z.array(dayEntrySchema).default([]),
-      })
-      .default({ holidays: [], workdays: [] }),
-  })
-  .superRefine((cfg, ctx) => {
-    const holidays = new Set(cfg.overrides.holidays.map((h) => h.date));
-    cfg.overrides.workdays.forEach((w, i) => {
-      if (holidays.has(w.date)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['overrides', 'workdays', i, 'date'],
-          message: `${w.date} is listed both as a holiday and as a workday`,
-        });
-      }
-    });
-  });
-
-export type CalendarConfigInput = z.input<typeof calendarConfigSchema>;

@@ -2,6 +2,7 @@
 // Pure: given the deadline, the policy, the calendar and what has already happened,
 // it says when each remaining reminder and escalation falls.
 import { addDays, businessDateOf, toInstant, type IsoDate, type WorkingCalendar } from './calendar.js';
+import type { Chain, PersonRef } from './org.js';
 import type { Policy } from './policy.js';
 
 export type EscalationLevel = 0 | 1 | 2 | 3;
@@ -108,4 +109,11 @@ function dedupeByInstant(rs: Reminder[]): Reminder[] {
     if (!prev || r.daysLeft < prev.daysLeft) byAt.set(r.at, r);
   }
   return [...byAt.values()];
+}
+
+/** Who an escalation level goes to: the unit head, the Phó Giám đốc in charge (or the Giám đốc), the Giám đốc. */
+export function escalationTarget(chain: Chain, level: 1 | 2 | 3): PersonRef {
+  if (level === 1) return chain.head;
+  if (level === 2) return chain.deputy ?? chain.director;
+  return chain.director;
 }

@@ -1,6 +1,7 @@
 // A plan (Kế hoạch) as the engine runs it: tasks with units, deadlines and policy.
 import { z } from 'zod';
-import { isoDateSchema, policyOverrideSchema } from './policy.js';
+import { isoDateSchema } from './calendar-config.js';
+import { policyOverrideSchema } from './policy.js';
 import type { Org } from './org.js';
 import { bilingual, InvalidFileError, parseWith, parseYamlFile, type FileIssue } from './validation.js';
 

@@ -1,15 +1,6 @@
 // Plan policy: when to remind, when and how far to escalate. Overridable per task.
 import { z } from 'zod';
-import { isValidIsoDate } from './calendar.js';
-import { bilingual } from './validation.js';
-
-export const isoDateSchema = z
-  .string()
-  .refine(isValidIsoDate, bilingual('ngày không tồn tại (định dạng YYYY-MM-DD)', 'not an existing date (YYYY-MM-DD)'));
-
-const hhmm = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, bilingual('giờ phải có dạng HH:MM', 'time must be HH:MM'));
+import { dayEntrySchema, officeHoursSchema } from './calendar-config.js';
 
 export const policySchema = z.object({
   reminders: z
@@ -38,9 +29,9 @@ export const policySchema = z.object({
   explanationWorkingDays: z.number().int().min(1).max(30).default(3),
   calendar: z
     .object({
-      officeHours: z.object({ start: hhmm, end: hhmm }).optional(),
-      extraHolidays: z.array(z.object({ date: isoDateSchema, name: z.string().min(1) })).default([]),
-      extraWorkdays: z.array(z.object({ date: isoDateSchema, name: z.string().min(1) })).default([]),
+      officeHours: officeHoursSchema.optional(),
+      extraHolidays: z.array(dayEntrySchema).default([]),
+      extraWorkdays: z.array(dayEntrySchema).default([]),
     })
     .prefault({}),
 });
@@ -62,9 +53,9 @@ export const policyOverrideSchema = z.object({
   explanationWorkingDays: z.number().int().min(1).max(30).optional(),
   calendar: z
     .object({
-      officeHours: z.object({ start: hhmm, end: hhmm }).optional(),
-      extraHolidays: z.array(z.object({ date: isoDateSchema, name: z.string().min(1) })).optional(),
-      extraWorkdays: z.array(z.object({ date: isoDateSchema, name: z.string().min(1) })).optional(),
+      officeHours: officeHoursSchema.optional(),
+      extraHolidays: z.array(dayEntrySchema).optional(),
+      extraWorkdays: z.array(dayEntrySchema).optional(),
     })
     .optional(),
 });

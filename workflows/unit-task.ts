@@ -16,7 +16,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { findInChain, refusal, rolesOf, type Action } from '../domain/authz.js';
 import { isValidIsoDate } from '../domain/calendar.js';
-import type { Escalation, Ladder, LadderState, Reminder } from '../domain/ladder.js';
+import { escalationTarget, type Escalation, type Ladder, type LadderState, type Reminder } from '../domain/ladder.js';
 import { formatDate, managerActions, staffActions, taskLabel, texts, type NotificationKind, type QuickAction } from '../domain/notification.js';
 import type { PersonRef } from '../domain/org.js';
 import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
@@ -26,7 +26,8 @@ import { EscalationLevelKey, PlanIdKey, TaskAssigneeKey, TaskDueKey, TaskRefKey,
 
 const schedule = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 const { notify, resolveChain } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  // Short, so a send lost with a crashed worker is retried soon on another one.
+  startToCloseTimeout: '15 seconds',
   // A notifier that is down must not lose a message: retry until it is back.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
@@ -84,12 +85,6 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     s.notificationSeq++;
     const key = `${workflowId}#${s.notificationSeq}:${kind}`;
     pending.push(notify({ key, kind, to, planId: input.planId, workflowId, taskRef: input.task.ref, text, actions }));
-  }
-
-  function escalationTarget(level: 1 | 2 | 3): PersonRef {
-    if (level === 1) return s.chain.head;
-    if (level === 2) return s.chain.deputy ?? s.chain.director;
-    return s.chain.director;
   }
 
   function view(): UnitTaskView {
@@ -495,7 +490,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     s.ladder.escalationLevel = e.level;
     s.ladder.topRepeats = e.repeat;
     s.ladder.lastEscalationAt = Date.now();
-    const to = escalationTarget(e.level);
+    const to = escalationTarget(s.chain, e.level);
     send('escalation', to, texts.escalation(label(), s.due!, s.assignee, e.level, e.repeat), managerActions(input.task.ref));
     send('overdue', s.assignee, texts.overdueToAssignee(label(), s.due!, to), staffActions(input.task.ref));
     record('escalation', `Quá hạn: báo cáo cấp ${e.level}${e.repeat ? ` (nhắc lại lần ${e.repeat})` : ''} đến ${to.title} ${to.name}; nhắc lại ${s.assignee.name}.`);
@@ -514,7 +509,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     ex.ladder.escalationLevel = e.level;
     ex.ladder.topRepeats = e.repeat;
     ex.ladder.lastEscalationAt = Date.now();
-    const to = escalationTarget(e.level);
+    const to = escalationTarget(s.chain, e.level);
     send('escalation', to, texts.explanationEscalation(label(), s.assignee, ex.due), managerActions(input.task.ref));
     send('overdue', s.assignee, texts.explanationReminder(label(), ex.due));
     record('explanation-escalation', `Chưa giải trình: báo cáo cấp ${e.level} đến ${to.title} ${to.name}.`);

@@ -135,7 +135,13 @@ export function testPlan(tasks: Partial<PlanInput['tasks'][number]>[], extra: Pa
 }
 
 /** Polls until `probe` returns a value that is not undefined/false, or fails after `ms`. */
-export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 30_000,
+  what = 'condition',
+  /** What to show when it times out. */
+  detail?: () => unknown,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -145,7 +151,8 @@ export async function eventually<T>(probe: () => T | undefined | false | Promise
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${detail ? `\n${JSON.stringify(detail(), null, 1)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

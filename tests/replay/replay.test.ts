@@ -1,11 +1,12 @@
 // Histories recorded from earlier versions of the workflows must replay on the current code:
 // a change that would break running workflows fails here instead of in production.
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 
 const DIR = 'tests/replay/histories';
+Runtime.install({ logger: new DefaultLogger('WARN') });
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {

@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
-import { WorkingCalendar, calendarConfigSchema, toInstant, type IsoDate } from '../../domain/calendar.js';
-import { dueInstant, planLadder, type Escalation, type LadderState, type Reminder } from '../../domain/ladder.js';
+import { WorkingCalendar, toInstant, type IsoDate } from '../../domain/calendar.js';
+import { calendarConfigSchema } from '../../domain/calendar-config.js';
+import { chainFor, parseOrg } from '../../domain/org.js';
+import { dueInstant, escalationTarget, planLadder, type Escalation, type LadderState, type Reminder } from '../../domain/ladder.js';
 import { DEFAULT_POLICY, resolvePolicy } from '../../domain/policy.js';
 import { parseWith, parseYamlFile } from '../../domain/validation.js';
 
@@ -460,5 +462,17 @@ describe('planLadder: an extension re-plans from a fresh state', () => {
     expect(after.escalations).toEqual(escalationsOn(c.escalations));
     for (const e of after.escalations) expect(e.at).toBeGreaterThanOrEqual(dueInstant(c.newDue));
     for (const r of after.reminders) expect(r.at).toBeGreaterThanOrEqual(c.now);
+  });
+});
+
+describe('escalationTarget', () => {
+  const org = parseOrg(readFileSync(fileURLToPath(new URL('../../examples/org-so-noi-vu.yaml', import.meta.url)), 'utf8'), 'org');
+  it('goes to the unit head, the Phó Giám đốc in charge, then the Giám đốc', () => {
+    const chain = chainFor(org, 'HCTH');
+    expect([1, 2, 3].map((l) => escalationTarget(chain, l as 1 | 2 | 3).id)).toEqual(['hcth.truong', 'ld.pgd1', 'ld.giamdoc']);
+  });
+  it('goes straight to the Giám đốc when no Phó Giám đốc is in charge of the unit', () => {
+    const chain = chainFor(org, 'TCCB');
+    expect([1, 2, 3].map((l) => escalationTarget(chain, l as 1 | 2 | 3).id)).toEqual(['tccb.truong', 'ld.giamdoc', 'ld.giamdoc']);
   });
 });

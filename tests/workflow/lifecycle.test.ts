@@ -89,16 +89,18 @@ describe('unit task lifecycle', () => {
 
   it('a progress report postpones the reminders inside the quiet interval', async () => {
     h = await startHarness({ secondsPerDay: 1 });
-    // Reminders would fall on Tue 4/3 (3 days before) and Thu 6/3 (1 day before).
+    // Reminders would fall on Tue 11/3 (3 days before) and Thu 13/3 (1 day before); a report on
+    // Mon 3/3 keeps the assignee quiet for 7 working days, until Wed 12/3.
     const id = await startOne(
-      { deadline: { kind: 'date', due: '2025-03-07', text: 'Ngày 07/3/2025' } },
-      { policy: { reminders: { workingDaysBefore: [3, 1], dueMorning: false }, progressQuietWorkingDays: 3 } },
+      { deadline: { kind: 'date', due: '2025-03-14', text: 'Ngày 14/3/2025' } },
+      { policy: { reminders: { workingDaysBefore: [3, 1], dueMorning: false }, progressQuietWorkingDays: 7 } },
     );
-    await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 30, note: 'đang làm' });
+    const v = await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 30, note: 'đang làm' });
+    expect(v.ladder.quietUntil).toBe('2025-03-12');
     const reminders = await eventually(() => {
       const r = h!.outbox({ workflowId: id, kind: 'reminder' });
       return r.length >= 1 && r;
-    }, 15_000, 'a reminder');
+    }, 20_000, 'a reminder');
     expect(reminders[0]!.text).toContain('còn 1 ngày làm việc');
     expect(reminders).toHaveLength(1);
   });
@@ -153,7 +155,7 @@ describe('unit task lifecycle', () => {
   });
 
   it('an explanation request is reminded, escalated when unanswered, and closed by the answer', async () => {
-    h = await startHarness({ secondsPerDay: 1 });
+    h = await startHarness({ secondsPerDay: 4 });
     const id = await startOne(
       { deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } },
       { policy: { explanationWorkingDays: 1, reminders: { workingDaysBefore: [1], dueMorning: false } } },
@@ -164,7 +166,7 @@ describe('unit task lifecycle', () => {
     expect(v.explanation?.due).toBe('2025-03-04');
     await eventually(() => h!.outbox({ workflowId: id, kind: 'explanation_request', to: 'hcth.cv1' }).length === 1, 10_000, 'request');
     // Due Tue 4/3; unanswered on Wed 5/3 07:30 → level 1 to the unit head.
-    const esc = await eventually(() => h!.outbox({ workflowId: id, kind: 'escalation', to: 'hcth.truong' })[0], 15_000, 'explanation escalation');
+    const esc = await eventually(() => h!.outbox({ workflowId: id, kind: 'escalation', to: 'hcth.truong' })[0], 30_000, 'explanation escalation');
     expect(esc.text).toContain('chưa giải trình');
     v = await actOnTask(h.client, id, msg.answerExplanation, { actor: 'hcth.cv1', answer: 'chờ số liệu từ Công an tỉnh' });
     expect(v.explanation?.answer?.text).toBe('chờ số liệu từ Công an tỉnh');

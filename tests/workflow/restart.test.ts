@@ -4,11 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startPlan } from '../../client/plans.js';
 import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId } from '../../domain/task.js';
-import { startDevServer } from '../../runtime/dev-server.js';
+import { startDevServer, type DevServer } from '../../runtime/dev-server.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import * as msg from '../../workflows/messages.js';
 import { freePort } from '../global-setup.js';
@@ -19,6 +19,7 @@ function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  alive.add(child);
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => {
       if (b.toString().includes('worker ready')) resolve(child);
@@ -28,6 +29,8 @@ function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> 
 }
 
 function kill(child: ChildProcess): Promise<void> {
+  alive.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
     child.once('exit', () => resolve());
@@ -49,6 +52,15 @@ const LADDER = [
   ['overdue', 'hcth.cv1'],
 ];
 const ladderPolicy = { escalation: { stepWorkingDays: 1, repeatCap: 1 } };
+
+// Worker processes still alive when a test ends (it failed half-way) are killed, or they keep vitest from exiting.
+const alive = new Set<ChildProcess>();
+const servers = new Set<DevServer>();
+afterEach(async () => {
+  await Promise.all([...alive].map(kill));
+  await Promise.all([...servers].map((s) => s.stop()));
+  servers.clear();
+});
 
 describe('restarts', () => {
   it('a worker killed in the middle of a ladder loses and doubles nothing once restarted', async () => {
@@ -80,7 +92,7 @@ describe('restarts', () => {
     const rows = await eventually(() => {
       const r = store.outboxList({ workflowId: id });
       return r.length >= LADDER.length && r.every((x) => x.status === 'sent') && r;
-    }, 60_000, 'the whole ladder');
+    }, 90_000, 'the whole ladder', () => store.outboxList({ workflowId: id }).map((r) => [r.kind, r.to.id, r.status, r.attempts, new Date(r.createdAt).toISOString()]));
     await new Promise((r) => setTimeout(r, 2500));
     const final = store.outboxList({ workflowId: id });
     expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
@@ -96,6 +108,7 @@ describe('restarts', () => {
     const port = await freePort();
     const cli = inject('temporalCli');
     let server = await startDevServer({ cli, dbFile, port, uiPort: 0, namespace: 'default' });
+    servers.add(server);
     const storeFile = join(dir, 'state.sqlite');
     const env = {
       TEMPORAL_ADDRESS: server.address,
@@ -118,14 +131,16 @@ describe('restarts', () => {
     await kill(worker);
     await client.connection.close();
     await server.stop();
+    servers.delete(server);
     server = await startDevServer({ cli, dbFile, port, uiPort: 0, namespace: 'default' });
+    servers.add(server);
     worker = await startWorkerProcess(env);
     client = await connect();
 
     await eventually(() => {
       const r = store.outboxList({ workflowId: id });
       return r.length >= LADDER.length && r;
-    }, 60_000, 'the ladder after the server restart');
+    }, 90_000, 'the ladder after the server restart');
     const final = store.outboxList({ workflowId: id });
     expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
     const state = await client.workflow.getHandle(id).query(msg.getTaskState);
