@@ -1,7 +1,7 @@
 // (No vitest imports here: scripts use it too.)
 // A worker on the shared dev server with its own task queue, store and business clock,
 // so each test sees a fresh week in which a working day passes in a couple of seconds.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { createActivities } from '../../activities/index.js';
 import { OutboxNotifier, type Notifier } from '../../activities/notifier.js';
 import { loadCalendar, loadOrg } from '../../client/files.js';
-import { startPlan } from '../../client/plans.js';
+import { specOf, startPlan, unitInputs } from '../../client/plans.js';
+import { taskWorkflowId } from '../../domain/task.js';
+import { unitTaskWorkflow } from '../../workflows/index.js';
 import { toInstant } from '../../domain/calendar.js';
 import { warpedClock, type BusinessClock } from '../../domain/clock.js';
 import type { Notification } from '../../domain/notification.js';
@@ -62,6 +64,8 @@ export interface Harness {
   worker: Worker;
   outbox(filter?: Partial<Pick<OutboxRow, 'kind' | 'workflowId'>> & { to?: string }): OutboxRow[];
   startPlan(plan: PlanInput): Promise<Plan>;
+  /** A monthly check-in task (first task of `plan`) started directly, so a test can force continue-as-new every cycle. */
+  startRecurringTask(plan: Plan, cyclesPerRun: number): Promise<WorkflowHandleWithFirstExecutionRunId<typeof unitTaskWorkflow>>;
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -100,6 +104,14 @@ export async function createHarness(target: HarnessTarget, opts: { secondsPerDay
       const plan = planSchema.parse(input);
       await startPlan(client, store, org, plan, taskQueue);
       return plan;
+    },
+    async startRecurringTask(plan, cyclesPerRun) {
+      const task = plan.tasks[0]!;
+      return client.workflow.start(unitTaskWorkflow, {
+        workflowId: taskWorkflowId(plan.id, task.ref),
+        taskQueue,
+        args: [{ ...unitInputs(plan, org, task)[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task), cyclesPerRun }],
+      });
     },
     async restartWorker() {
       worker.shutdown();

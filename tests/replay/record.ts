@@ -5,16 +5,14 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { specOf, unitInputs } from '../../client/plans.js';
 import { actOnTask } from '../../client/tasks.js';
 import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
 import { startDevServer } from '../../runtime/dev-server.js';
 import { ensureTemporalCli } from '../../runtime/temporal-cli.js';
-import { unitTaskWorkflow } from '../../workflows/index.js';
 import * as msg from '../../workflows/messages.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
-import { createHarness, eventually, ORG, testPlan, type Harness } from '../helpers/harness-core.js';
+import { createHarness, eventually, testPlan, type Harness } from '../helpers/harness-core.js';
 
 const OUT = 'tests/replay/histories';
 const dir = mkdtempSync(join(tmpdir(), 'record-'));
@@ -92,13 +90,8 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
   const plan = planSchema.parse(
     testPlan([{ deadline: { kind: 'recurring', cycle: 'monthly', text: 'Trước ngày 10 hằng tháng' } }], { endDate: '2025-04-30' }),
   );
-  const task = plan.tasks[0]!;
-  const id = taskWorkflowId(plan.id, task.ref);
-  const handle = await h.client.workflow.start(unitTaskWorkflow, {
-    workflowId: id,
-    taskQueue: h.taskQueue,
-    args: [{ ...unitInputs(plan, ORG, task)[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task), cyclesPerRun: 1 }],
-  });
+  const handle = await h.startRecurringTask(plan, 1);
+  const id = handle.workflowId;
   await eventually(async () => (await handle.query(msg.getTaskState)).cycle?.key === '2025-03');
   await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 100, note: 'báo cáo tháng 3' });
   await handle.result();

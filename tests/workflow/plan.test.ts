@@ -1,10 +1,9 @@
 // Plans as a whole: idempotent start, tasks led by several units, recurring and phased deadlines.
 import { afterEach, describe, expect, it } from 'vitest';
-import { specOf, startPlan, unitInputs } from '../../client/plans.js';
+import { startPlan } from '../../client/plans.js';
 import { actOnTask, showTask } from '../../client/tasks.js';
 import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId, type MultiUnitTaskView } from '../../domain/task.js';
-import { unitTaskWorkflow } from '../../workflows/index.js';
 import * as msg from '../../workflows/messages.js';
 import { eventually, ORG, startHarness, testPlan, type Harness } from '../helpers/harness.js';
 
@@ -83,13 +82,8 @@ describe('plans', () => {
         policy: { escalation: { stepWorkingDays: 3, repeatCap: 0 } },
       }),
     );
-    const task = plan.tasks[0]!;
-    const id = taskWorkflowId(plan.id, task.ref);
-    const handle = await h.client.workflow.start(unitTaskWorkflow, {
-      workflowId: id,
-      taskQueue: h.taskQueue,
-      args: [{ ...unitInputs(plan, ORG, task)[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task), cyclesPerRun: 1 }],
-    });
+    const handle = await h.startRecurringTask(plan, 1);
+    const id = handle.workflowId;
     const march = await eventually(async () => {
       const v = await handle.query(msg.getTaskState);
       return v.cycle?.key === '2025-03' && v;

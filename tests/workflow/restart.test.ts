@@ -14,6 +14,19 @@ import * as msg from '../../workflows/messages.js';
 import { freePort } from '../global-setup.js';
 import { BUSINESS_ORIGIN, eventually, ORG, testPlan } from '../helpers/harness.js';
 
+/** A worker process's settings; the business clock starts now and survives its restarts. */
+function workerEnv(address: string, taskQueue: string, storeFile: string): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: address,
+    TASK_QUEUE: taskQueue,
+    STORE_FILE: storeFile,
+    REAL_ORIGIN: String(Date.now()),
+    BUSINESS_ORIGIN: String(BUSINESS_ORIGIN),
+    SECONDS_PER_DAY: '2',
+    BUNDLE_PATH: inject('workflowBundlePath'),
+  };
+}
+
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/worker-process.ts'], {
     env: { ...process.env, ...env },
@@ -68,15 +81,7 @@ describe('restarts', () => {
     const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
     const storeFile = join(mkdtempSync(join(tmpdir(), 'de-an-06-')), 'state.sqlite');
     const taskQueue = `restart-${process.pid}-${Date.now()}`;
-    const env = {
-      TEMPORAL_ADDRESS: address,
-      TASK_QUEUE: taskQueue,
-      STORE_FILE: storeFile,
-      REAL_ORIGIN: String(Date.now()),
-      BUSINESS_ORIGIN: String(BUSINESS_ORIGIN),
-      SECONDS_PER_DAY: '2',
-      BUNDLE_PATH: inject('workflowBundlePath'),
-    };
+    const env = workerEnv(address, taskQueue, storeFile);
     let worker = await startWorkerProcess(env);
     const store = new SqliteStore(storeFile);
     const plan = planSchema.parse(testPlan([{}], { policy: ladderPolicy }));
@@ -110,15 +115,7 @@ describe('restarts', () => {
     let server = await startDevServer({ cli, dbFile, port, uiPort: 0, namespace: 'default' });
     servers.add(server);
     const storeFile = join(dir, 'state.sqlite');
-    const env = {
-      TEMPORAL_ADDRESS: server.address,
-      TASK_QUEUE: 'restart-server',
-      STORE_FILE: storeFile,
-      REAL_ORIGIN: String(Date.now()),
-      BUSINESS_ORIGIN: String(BUSINESS_ORIGIN),
-      SECONDS_PER_DAY: '2',
-      BUNDLE_PATH: inject('workflowBundlePath'),
-    };
+    const env = workerEnv(server.address, 'restart-server', storeFile);
     let worker = await startWorkerProcess(env);
     const store = new SqliteStore(storeFile);
     const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });

@@ -44,8 +44,8 @@ describe('npm start', () => {
     delete (env as NodeJS.ProcessEnv).TEMPORAL_ADDRESS;
 
     let app = start(env);
-    expect((await eventually(() => health(port), 90_000, 'healthz'))!.temporal.reachable).toBe(true);
-    await eventually(() => app.output().includes('example plan started'), 30_000, 'example plan');
+    expect((await eventually(() => health(port), 90_000, 'healthz', () => app.output()))!.temporal.reachable).toBe(true);
+    await eventually(() => app.output().includes('example plan started'), 30_000, 'example plan', () => app.output());
     const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${devPort}` }) });
     const first = await eventually(async () => {
       const rows = await planTasks(client, 'snv-hau-giang-2024-de-an-06');
@@ -60,7 +60,7 @@ describe('npm start', () => {
     await client.connection.close();
 
     app = start(env);
-    await eventually(() => health(port), 90_000, 'healthz after restart');
+    await eventually(() => health(port), 90_000, 'healthz after restart', () => app.output());
     const again = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${devPort}` }) });
     const rows = await eventually(async () => {
       const r = await planTasks(again, 'snv-hau-giang-2024-de-an-06');
