@@ -19,15 +19,21 @@ declare module 'vitest' {
 
 export const ARTIFACTS = resolve('tests/.artifacts');
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
+/**
+ * A free port below Linux's ephemeral range (32768+): the dev server binds its HTTP API and
+ * metrics on random ephemeral ports, which could otherwise take a port we handed out but have
+ * not bound yet.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((res) => {
+      const srv = createServer();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
     });
-    srv.on('error', rej);
-  });
+    if (free) return port;
+  }
 }
 
 let server: DevServer | undefined;

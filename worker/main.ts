@@ -66,6 +66,10 @@ async function main(): Promise<void> {
     const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE }).listen(config.PORT, () =>
       log.info({ url: `http://127.0.0.1:${config.PORT}/healthz` }, 'HTTP server listening'),
     );
+    server.once('error', (err) => {
+      log.error({ err, port: config.PORT }, 'HTTP server cannot listen (is the port in use? set PORT)');
+      void shutdown('http-error', 1);
+    });
     stops.unshift(() => new Promise<void>((r) => server.close(() => r())));
   }
   if (role === 'all' && config.EXAMPLE_PLAN_FILE && store.planList().length === 0) {
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -84,13 +88,13 @@ async function main(): Promise<void> {
     await devServer?.stop();
     store.close();
     log.info('stopped');
-    process.exit(0);
-  };
+    process.exit(code);
+  }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   if (workerRun) await workerRun.catch(async (err) => {
     log.error({ err }, 'worker failed');
-    await shutdown('worker-failure');
+    await shutdown('worker-failure', 1);
   });
 }
 

@@ -14,8 +14,9 @@ describe('reminder and escalation ladder', () => {
 
   it('reminds the assignee, then escalates head → Phó Giám đốc → Giám đốc, repeating up to the cap', async () => {
     const plan = await h.startPlan(
-      testPlan([{ deadline: { kind: 'date', due: '2025-03-05', text: 'Ngày 05/3/2025' } }], {
-        policy: { escalation: { stepWorkingDays: 1, repeatCap: 1 } },
+      // Reminded Thu 6/3 and Fri 7/3 (6 s and 8 s in), escalated from Mon 10/3 after the weekend.
+      testPlan([{ deadline: { kind: 'date', due: '2025-03-07', text: 'Ngày 07/3/2025' } }], {
+        policy: { reminders: { workingDaysBefore: [1] }, escalation: { stepWorkingDays: 1, repeatCap: 1 } },
       }),
     );
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
@@ -23,7 +24,7 @@ describe('reminder and escalation ladder', () => {
     const rows = await eventually(() => {
       const r = h.outbox({ workflowId: id }).filter((x) => x.kind !== 'overdue');
       return r.length >= 6 && r;
-    }, 40_000, 'six reminders and escalations');
+    }, 60_000, 'six reminders and escalations');
     expect(rows.map((r) => [r.kind, r.to.id])).toEqual([
       ['reminder', 'hcth.cv1'],
       ['reminder', 'hcth.cv1'],
@@ -55,6 +56,6 @@ describe('reminder and escalation ladder', () => {
       const r = await planTasks(h.client, plan.id, `TaskStatus = 'overdue' AND TaskUnit = 'HCTH' AND EscalationLevel = 3`);
       return r.length === 1 && r;
     }, 15_000, 'visibility');
-    expect(overdue[0]).toMatchObject({ ref: 'II.1.(1)', unit: 'HCTH', assignee: 'hcth.cv1', due: '2025-03-05', escalationLevel: 3 });
+    expect(overdue[0]).toMatchObject({ ref: 'II.1.(1)', unit: 'HCTH', assignee: 'hcth.cv1', due: '2025-03-07', escalationLevel: 3 });
   });
 });

@@ -115,7 +115,7 @@ describe('unit task lifecycle', () => {
   });
 
   it('an approved extension moves the due date and re-plans every timer; a refused one keeps it', async () => {
-    h = await startHarness({ secondsPerDay: 2 });
+    h = await startHarness({ secondsPerDay: 4 });
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-04', text: 'Ngày 04/3/2025' } });
     await actOnTask(h.client, id, msg.requestExtension, { actor: 'hcth.cv1', until: '14/03/2025'.split('/').reverse().join('-'), reason: 'chờ số liệu' });
     await eventually(() => h!.outbox({ workflowId: id, kind: 'extension_request', to: 'hcth.truong' }).length === 1, 10_000, 'extension request');
@@ -124,8 +124,8 @@ describe('unit task lifecycle', () => {
     let v = await actOnTask(h.client, id, msg.decideExtension, { actor: 'hcth.truong', approve: true });
     expect(v.due).toBe('2025-03-14');
     expect(v.originalDue).toBe('2025-03-04');
-    // The old deadline would have escalated on Wed 5/3 07:30 (about 4 s in): nothing must come.
-    await new Promise((r) => setTimeout(r, 6000));
+    // The old deadline would have escalated on Wed 5/3 07:30 (about 8 s in): nothing must come.
+    await new Promise((r) => setTimeout(r, 9000));
     expect(h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(0);
     v = await view(id);
     expect(v.status).toBe('due_soon');

@@ -75,7 +75,8 @@ describe('plans', () => {
   });
 
   it('a recurring task checks in each cycle, escalates a missed one, and lives on through continue-as-new', async () => {
-    h = await startHarness({ secondsPerDay: 0.25 });
+    // Half a second a day: March's check-in (due 10/3) is 3.5 s away, the whole run about 30 s.
+    h = await startHarness({ secondsPerDay: 0.5 });
     const plan = planSchema.parse(
       testPlan([{ deadline: { kind: 'recurring', cycle: 'monthly', text: 'Trước ngày 10 hằng tháng' } }], {
         endDate: '2025-04-30',

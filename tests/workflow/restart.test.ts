@@ -51,7 +51,9 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-// The ladder of a task due Wed 5/3/2025 with escalation every working day and one top repeat.
+// The ladder of a task due Fri 7/3/2025 (reminded the day before and on the morning), escalated
+// every working day with one top repeat. Its first reminder falls 6 s into the run, well after
+// the worker process is up, so the ladder is the same however slow the machine is.
 const LADDER = [
   ['reminder', 'hcth.cv1'],
   ['reminder', 'hcth.cv1'],
@@ -64,7 +66,8 @@ const LADDER = [
   ['escalation', 'ld.giamdoc'],
   ['overdue', 'hcth.cv1'],
 ];
-const ladderPolicy = { escalation: { stepWorkingDays: 1, repeatCap: 1 } };
+const ladderTask = { deadline: { kind: 'date' as const, due: '2025-03-07', text: 'Ngày 07/3/2025' } };
+const ladderPolicy = { reminders: { workingDaysBefore: [1] }, escalation: { stepWorkingDays: 1, repeatCap: 1 } };
 
 // Worker processes still alive when a test ends (it failed half-way) are killed, or they keep vitest from exiting.
 const alive = new Set<ChildProcess>();
@@ -84,7 +87,7 @@ describe('restarts', () => {
     const env = workerEnv(address, taskQueue, storeFile);
     let worker = await startWorkerProcess(env);
     const store = new SqliteStore(storeFile);
-    const plan = planSchema.parse(testPlan([{}], { policy: ladderPolicy }));
+    const plan = planSchema.parse(testPlan([ladderTask], { policy: ladderPolicy }));
     await startPlan(client, store, ORG, plan, taskQueue);
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
 
@@ -120,7 +123,7 @@ describe('restarts', () => {
     const store = new SqliteStore(storeFile);
     const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), namespace: 'default' });
     let client = await connect();
-    const plan = planSchema.parse(testPlan([{}], { policy: ladderPolicy }));
+    const plan = planSchema.parse(testPlan([ladderTask], { policy: ladderPolicy }));
     await startPlan(client, store, ORG, plan, 'restart-server');
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     await eventually(() => store.outboxList({ workflowId: id }).some((r) => r.kind === 'reminder'), 30_000, 'first reminder');
