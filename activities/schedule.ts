@@ -66,11 +66,6 @@ export function createScheduleActivities(ctx: ScheduleContext) {
       return { date: businessDateOf(at), at: toReal(at) };
     },
 
-    /** Today's business date. */
-    async businessToday(): Promise<IsoDate> {
-      return businessDateOf(clock.toBusiness(realNow()));
-    },
-
     /** The next reporting period of a recurring task; null once the task's end date is behind it. */
     async openPeriod(req: { cycle: Cycle; day: number; afterEnd?: IsoDate; endDate?: IsoDate }): Promise<OpenPeriod | null> {
       const today = businessDateOf(clock.toBusiness(realNow()));

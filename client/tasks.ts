@@ -51,8 +51,6 @@ type UpdateDef = (typeof msg)[
   | 'activate'
   | 'cancel'];
 
-export type TaskUpdateName = UpdateDef['name'];
-
 /**
  * Sends an update to a unit task. A task led by several units is resolved to the acting
  * person's unit (or `unit`, when given).

@@ -122,8 +122,3 @@ export function chainFor(org: Org, unitCode: string): Chain {
 export function findPerson(org: Org, id: string): Person | undefined {
   return org.people.find((p) => p.id === id);
 }
-
-/** The unit a person heads or belongs to (first match). */
-export function unitOfPerson(org: Org, personId: string): Unit | undefined {
-  return org.units.find((u) => u.head === personId) ?? org.units.find((u) => u.members.includes(personId));
-}

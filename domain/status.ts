@@ -22,10 +22,6 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
   cancelled: 'đã hủy',
 };
 
-export function isFinal(s: TaskStatus): boolean {
-  return s === 'done_on_time' || s === 'done_late' || s === 'cancelled';
-}
-
 /** For a task split over several units: the status that most needs attention. */
 const ATTENTION: TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_late', 'done_on_time', 'cancelled'];
 

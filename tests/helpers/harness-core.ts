@@ -66,7 +66,6 @@ export interface Harness {
   startPlan(plan: PlanInput): Promise<Plan>;
   /** A monthly check-in task (first task of `plan`) started directly, so a test can force continue-as-new every cycle. */
   startRecurringTask(plan: Plan, cyclesPerRun: number): Promise<WorkflowHandleWithFirstExecutionRunId<typeof unitTaskWorkflow>>;
-  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,20 +80,15 @@ export async function createHarness(target: HarnessTarget, opts: { secondsPerDay
   const channel = new TestChannel();
   const org = opts.org ?? ORG;
   const activities = createActivities({ org, calendar: CALENDAR, clock, notifier: new OutboxNotifier(store, channel) });
-  const makeWorker = () =>
-    createTaskWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: target.bundlePath } });
-
-  let worker = await makeWorker();
-  let running = worker.run();
+  const worker = await createTaskWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: target.bundlePath } });
+  const running = worker.run();
   const h: Harness = {
     client,
     store,
     channel,
     taskQueue,
     clock,
-    get worker() {
-      return worker;
-    },
+    worker,
     outbox(filter = {}) {
       return store
         .outboxList({ ...(filter.workflowId ? { workflowId: filter.workflowId } : {}), ...(filter.to ? { to: filter.to } : {}) })
@@ -112,12 +106,6 @@ export async function createHarness(target: HarnessTarget, opts: { secondsPerDay
         taskQueue,
         args: [{ ...unitInputs(plan, org, task)[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task), cyclesPerRun }],
       });
-    },
-    async restartWorker() {
-      worker.shutdown();
-      await running;
-      worker = await makeWorker();
-      running = worker.run();
     },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
