@@ -1,0 +1,110 @@
+// Reading a plan document (.txt, .docx, .pdf) into text the importer understands.
+// Tables become "cell | cell | cell |" lines, the form the importer reads.
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+
+/** A document that cannot be read: `message` for the admin (Vietnamese), `en` for the log. */
+export class DocumentError extends Error {
+  constructor(
+    message: string,
+    readonly en: string,
+  ) {
+    super(message);
+    this.name = 'DocumentError';
+  }
+}
+
+const MB = (n: number) => (n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+
+export async function readPlanDocument(file: string): Promise<string> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new DocumentError(`Không tìm thấy tệp ${file}.`, `no such file: ${file}`);
+  if (info.size === 0) throw new DocumentError(`Tệp ${file} rỗng.`, `${file} is empty`);
+  if (info.size > MAX_DOCUMENT_BYTES)
+    throw new DocumentError(
+      `Tệp ${file} quá lớn (${MB(info.size)} MB; tối đa ${MB(MAX_DOCUMENT_BYTES)} MB).`,
+      `${file} is too large (${info.size} bytes, limit ${MAX_DOCUMENT_BYTES})`,
+    );
+  const ext = extname(file).toLowerCase();
+  const bytes = await readFile(file);
+  let text: string;
+  if (ext === '.txt' || ext === '.text') text = decodeText(bytes, file);
+  else if (ext === '.docx') text = await docxText(bytes, file);
+  else if (ext === '.pdf') text = await pdfText(bytes, file);
+  else throw new DocumentError(`Không đọc được định dạng "${ext || '(không có)'}": hãy dùng .docx, .pdf hoặc .txt.`, `unsupported format "${ext}"`);
+  if (!text.trim()) throw new DocumentError(`Tệp ${file} không có chữ nào đọc được.`, `${file} has no readable text`);
+  return text;
+}
+
+function decodeText(bytes: Buffer, file: string): string {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (text.includes('\u0000')) throw new Error('NUL byte');
+    return text;
+  } catch {
+    throw new DocumentError(`Tệp ${file} không phải văn bản UTF-8.`, `${file} is not UTF-8 text`);
+  }
+}
+
+async function docxText(bytes: Buffer, file: string): Promise<string> {
+  const mammoth = (await import('mammoth')).default;
+  try {
+    const { value } = await mammoth.convertToHtml({ buffer: bytes });
+    return htmlToText(value);
+  } catch (err) {
+    throw new DocumentError(`Tệp ${file} bị hỏng hoặc không phải .docx.`, `cannot read ${file} as .docx: ${(err as Error).message}`);
+  }
+}
+
+/** mammoth's HTML is plain and well formed: paragraphs become lines, table rows "a | b |" lines. */
+export function htmlToText(html: string): string {
+  const strip = (s: string) => decodeEntities(s.replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+  const withRows = html.replace(/<tr>([\s\S]*?)<\/tr>/g, (_, row: string) => {
+    const cells = [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => strip(m[1]!));
+    return `\n${cells.join(' | ')} |\n`;
+  });
+  return withRows
+    .replace(/<\/(p|h\d|li)>/g, '\n')
+    .split('\n')
+    .map((l) => (l.includes(' | ') || l.endsWith(' |') ? l : strip(l)))
+    .filter((l) => l.trim())
+    .join('\n');
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+async function pdfText(bytes: Buffer, file: string): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  try {
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+    const pages: string[] = [];
+    for (let i = 1; i <= doc.numPages; i++) {
+      const content = await (await doc.getPage(i)).getTextContent();
+      let line = '';
+      const lines: string[] = [];
+      for (const item of content.items) {
+        if (!('str' in item)) continue;
+        line += item.str;
+        if (item.hasEOL) {
+          lines.push(line);
+          line = '';
+        }
+      }
+      if (line) lines.push(line);
+      pages.push(lines.join('\n'));
+    }
+    await doc.destroy();
+    return pages.join('\n');
+  } catch (err) {
+    throw new DocumentError(`Tệp ${file} bị hỏng hoặc không phải .pdf.`, `cannot read ${file} as .pdf: ${(err as Error).message}`);
+  }
+}
