@@ -5,6 +5,7 @@ import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
 import type { TaskRow } from '../client/plans.js';
 import type { PlanRecord } from '../store/store.js';
+import type { ImportedPlan } from '../domain/plan-import.js';
 
 /** A plain text table; widths by characters, which is right for precomposed Vietnamese. */
 export function table(head: string[], rows: string[][]): string {
@@ -71,3 +72,40 @@ export function multiTask(v: MultiUnitTaskView): string {
     ),
   ].join('\n');
 }
+
+/** What the importer understood, for an admin to review before starting. */
+export function importPreview(imported: ImportedPlan, unitCount: number): string {
+  const units = (lead: string[]) => (lead.length === unitCount ? `tất cả ${unitCount} đơn vị` : lead.join(', ') || '—');
+  const deadline = (t: ImportedPlan['tasks'][number]) => {
+    const d = t.deadline;
+    if (d.kind === 'date') return formatDate(d.due);
+    if (d.kind === 'phased') return d.phases.map((p) => `${p.label}: ${formatDate(p.due)}`).join('; ');
+    return DEADLINE_KIND_LABELS[d.kind];
+  };
+  return [
+    `${imported.plan.title}`,
+    `Số văn bản: ${imported.plan.document.number}; cơ quan ban hành: ${imported.plan.document.issuer}; mã kế hoạch: ${imported.plan.id}`,
+    ...(imported.plan.reporting
+      ? [`Chế độ báo cáo: ${imported.plan.reporting.cycles.map((c) => CYCLE_LABELS[c.cycle]).join(', ')}; đơn vị tổng hợp: ${imported.plan.reporting.owner}`]
+      : []),
+    '',
+    table(
+      ['Số hiệu', 'Đơn vị chủ trì', 'Thời hạn', 'Văn bản ghi'],
+      imported.tasks.map((t) => [t.ref, units(t.lead), deadline(t), t.deadline.text || '—']),
+    ),
+    '',
+    imported.warnings.length ? `Cảnh báo (${imported.warnings.length}):` : 'Không có cảnh báo.',
+    ...imported.warnings.map((w) => `  - ${w.ref ? `${w.ref}: ` : ''}${w.vi}`),
+  ].join('\n');
+}
+
+const DEADLINE_KIND_LABELS = {
+  date: 'theo ngày',
+  recurring: 'định kỳ',
+  ongoing: 'thường xuyên',
+  event: 'chờ kích hoạt',
+  phased: 'theo lộ trình',
+  unknown: 'chưa rõ',
+} as const;
+
+const CYCLE_LABELS = { monthly: 'hằng tháng', quarterly: 'hằng quý', 'half-yearly': '6 tháng', yearly: 'hằng năm' } as const;

@@ -3,11 +3,15 @@
 import { Command, Option } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { DocumentError, readPlanDocument } from '../client/documents.js';
 import { loadOrg, loadPlan } from '../client/files.js';
 import { planTasks, startPlan } from '../client/plans.js';
 import { actOnTask, showTask, TaskActionError, taskIdFrom } from '../client/tasks.js';
 import { parseDateInput } from '../domain/date-input.js';
 import { findPerson, type Org } from '../domain/org.js';
+import { checkPlanAgainstOrg, planSchema } from '../domain/plan.js';
+import { importPlanText, toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
 import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -50,14 +54,45 @@ function date(text: string): string {
 const program = new Command('cli').description('Quản trị kế hoạch Đề án 06').showHelpAfterError();
 
 const plan = program.command('plan').description('Kế hoạch');
+const DOCUMENT = /\.(txt|text|docx|pdf)$/i;
+
+plan
+  .command('parse <file>')
+  .description('Đọc văn bản kế hoạch (.docx, .pdf, .txt) và cho xem các nhiệm vụ, đơn vị, thời hạn đã hiểu')
+  .option('--org <file>', 'sơ đồ tổ chức (mặc định ORG_FILE)')
+  .addOption(new Option('--json', 'in {plan, tasks, warnings} dạng JSON').conflicts('yaml'))
+  .option('--yaml', 'in tệp kế hoạch YAML để rà soát, sửa và khởi động')
+  .action(async (file: string, o: { org?: string; json?: boolean; yaml?: boolean }) => {
+    const chart = org(o.org);
+    const imported = importPlanText(await readPlanDocument(file), chart);
+    if (o.json) console.log(JSON.stringify(importJson(imported), null, 2));
+    else if (o.yaml) console.log(planYaml(imported, chart));
+    else console.log(fmt.importPreview(imported, chart.units.length));
+  });
+
+/** The plan a document describes, checked; refuses while warnings stand unless allowed. */
+async function planFromDocument(file: string, chart: Org, o: { yes?: boolean; allowWarnings?: boolean }) {
+  const imported = importPlanText(await readPlanDocument(file), chart);
+  if (imported.tasks.length === 0) throw new UsageError(`Không khởi động: ${imported.warnings[0]?.vi ?? 'không có nhiệm vụ'}.`);
+  if (imported.warnings.length && !o.allowWarnings)
+    throw new UsageError(`${fmt.importPreview(imported, chart.units.length)}\n\nKhông khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa văn bản, hoặc dùng "plan parse --yaml" để rà soát rồi khởi động tệp YAML, hoặc thêm --allow-warnings (nhiệm vụ chưa đủ thông tin sẽ không được theo dõi).`);
+  if (!o.yes) throw new UsageError(`${fmt.importPreview(imported, chart.units.length)}\n\nChưa khởi động: xem lại bảng trên rồi chạy lại với --yes.`);
+  const { plan: input } = toPlanInput(imported, chart);
+  const p = planSchema.parse(input);
+  checkPlanAgainstOrg(p, chart, file);
+  return p;
+}
+
 plan
   .command('start <file>')
-  .description('Khởi động theo dõi mọi nhiệm vụ của một kế hoạch (tệp YAML)')
+  .description('Khởi động theo dõi mọi nhiệm vụ của một kế hoạch: tệp YAML, hoặc văn bản .docx/.pdf/.txt (cần --yes)')
   .option('--org <file>', 'sơ đồ tổ chức (mặc định ORG_FILE)')
+  .option('--yes', 'với văn bản: khởi động ngay sau khi đọc')
+  .option('--allow-warnings', 'với văn bản: khởi động dù còn cảnh báo (bỏ qua nhiệm vụ chưa đủ thông tin)')
   .option('--json', 'in kết quả dạng JSON')
-  .action(async (file: string, o: { org?: string; json?: boolean }) => {
+  .action(async (file: string, o: { org?: string; json?: boolean; yes?: boolean; allowWarnings?: boolean }) => {
     const chart = org(o.org);
-    const p = loadPlan(file, chart);
+    const p = DOCUMENT.test(file) ? await planFromDocument(file, chart, o) : loadPlan(file, chart);
     const s = store();
     const res = await startPlan(await connect(), s, chart, p, config.TEMPORAL_TASK_QUEUE);
     s.close();
@@ -116,6 +151,28 @@ function action(name: string, description: string, args: string, build: (a: stri
 
 const words = (a: string[]) => a.join(' ').trim();
 
+/** The documented JSON of `plan parse --json`: each task's warnings are listed once, at the top. */
+function importJson(imported: ImportedPlan) {
+  return {
+    plan: imported.plan,
+    tasks: imported.tasks.map(({ warnings: _w, deadline, ...t }) => {
+      const { warning: _d, ...d } = deadline as typeof deadline & { warning?: unknown };
+      return { ...t, deadline: d };
+    }),
+    warnings: imported.warnings,
+  };
+}
+
+function planYaml(imported: ImportedPlan, chart: Org): string {
+  const { plan: input, skipped } = toPlanInput(imported, chart);
+  const notes = [
+    '# Kế hoạch đọc từ văn bản: hãy rà soát trước khi khởi động (npm run cli -- plan start TỆP.yaml).',
+    ...imported.warnings.map((w) => `# Cảnh báo${w.ref ? ` ${w.ref}` : ''}: ${w.vi}`),
+    ...skipped.map((w) => `# Chưa đưa vào: ${w.ref}: ${w.vi}`),
+  ];
+  return `${notes.join('\n')}\n${stringify(input, { lineWidth: 0 })}`;
+}
+
 action('ack', 'Xác nhận đã nhận nhiệm vụ', '', () => ({ update: msg.acknowledge, payload: {} }));
 action('progress', 'Báo cáo tiến độ (phần trăm và ghi chú)', '<percent> [note...]', (a) => {
   const percent = Number(String(a[0]).replace('%', ''));
@@ -145,7 +202,7 @@ program.parseAsync(process.argv).then(
   () => process.exit(0),
   (err: unknown) => {
     if (err instanceof InvalidFileError) console.error(err.vietnamese);
-    else if (err instanceof TaskActionError || err instanceof UsageError) console.error(err.message);
+    else if (err instanceof TaskActionError || err instanceof UsageError || err instanceof DocumentError) console.error(err.message);
     else console.error(`Lỗi: ${(err as Error).message}`);
     process.exit(1);
   },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parsePlan } from '../../domain/plan.js';
 import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
 
 const run = promisify(execFile);
@@ -57,6 +58,35 @@ describe('admin CLI', () => {
       return r.stdout.includes('hoàn thành đúng hạn: 1') && r.stdout;
     }, 20_000, 'plan status');
     expect(status).toContain('II.1.(2)');
+  });
+
+  it('parses a plan document, and starts one only with --yes and no warnings left', async () => {
+    const seed = join('..', 'shared', 'plans', '000_741de00ae627158f.txt');
+    const parsed = JSON.parse((await cli('plan', 'parse', seed, '--json')).stdout);
+    expect(parsed.tasks).toHaveLength(21);
+    expect(parsed.tasks[2]).toMatchObject({ ref: 'II.2.(1)', lead: ['HCTH'], deadline: { kind: 'date', due: '2024-06-30', text: 'Quý II năm 2024' } });
+    expect(parsed.warnings).toHaveLength(4);
+    const yamlOut = (await cli('plan', 'parse', seed, '--yaml')).stdout;
+    expect(yamlOut).toContain('# Chưa đưa vào: II.6.(1)');
+    writeFileSync(join(dir, 'imported.yaml'), yamlOut);
+    expect(parsePlan(yamlOut, 'imported.yaml').tasks).toHaveLength(19);
+    expect((await cli('plan', 'parse', seed)).stdout).toContain('II.2.(5)   tất cả 9 đơn vị');
+
+    const noYes = await cli('plan', 'start', seed, '--allow-warnings');
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toContain('Chưa khởi động: xem lại bảng trên rồi chạy lại với --yes.');
+    const warned = await cli('plan', 'start', seed, '--yes');
+    expect(warned.stderr).toContain('Không khởi động: còn 4 cảnh báo.');
+    expect((await cli('plan', 'list', '--json')).stdout).not.toContain('snv-2024-kh-snv');
+
+    const table = join('..', 'shared', 'plans', 'sample-table-plan.txt');
+    const started = await cli('plan', 'start', table, '--org', 'examples/org-tinh-hau-giang.yaml', '--yes', '--json');
+    expect(JSON.parse(started.stdout)).toMatchObject({ started: 8, existing: 0 });
+
+    writeFileSync(join(dir, 'empty.txt'), '');
+    const empty = await cli('plan', 'parse', join(dir, 'empty.txt'));
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('rỗng');
   });
 
   it('refuses bad input with a Vietnamese reason and a non-zero exit', async () => {
