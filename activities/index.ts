@@ -2,9 +2,10 @@
 import { chainFor, type Chain, type Org } from '../domain/org.js';
 import type { Notification } from '../domain/notification.js';
 import type { Notifier } from './notifier.js';
+import { createReportActivities, type ReportDeps } from './reports.js';
 import { createScheduleActivities, type ScheduleContext } from './schedule.js';
 
-export interface ActivityDeps extends ScheduleContext {
+export interface ActivityDeps extends ScheduleContext, ReportDeps {
   org: Org;
   notifier: Notifier;
 }
@@ -12,6 +13,7 @@ export interface ActivityDeps extends ScheduleContext {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createScheduleActivities(deps),
+    ...createReportActivities(deps),
 
     async notify(n: Notification): Promise<void> {
       await deps.notifier.send(n);

@@ -81,7 +81,14 @@ export async function planStartBench(args: { tasks: number; address?: string }):
 
   // The plan: one task workflow per task, each planning its ladder and waiting on its first timer.
   let planned = 0;
-  const activities = createActivities({ org, calendar: loadCalendar('config/calendar.yaml'), notifier: new OutboxNotifier(store, { send: async () => undefined }) });
+  const activities = createActivities({
+    org,
+    calendar: loadCalendar('config/calendar.yaml'),
+    client,
+    store,
+    reportsDir: join(dir, 'reports'),
+    notifier: new OutboxNotifier(store, { send: async () => undefined }),
+  });
   const planDeadline = activities.planDeadline;
   activities.planDeadline = async (req) => {
     const r = await planDeadline(req);

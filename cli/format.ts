@@ -6,6 +6,7 @@ import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
 import type { TaskRow } from '../client/plans.js';
 import type { PlanRecord } from '../store/store.js';
 import type { ImportedPlan } from '../domain/plan-import.js';
+import type { BuiltReport } from '../activities/reports.js';
 
 /** A plain text table; widths by characters, which is right for precomposed Vietnamese. */
 export function table(head: string[], rows: string[][]): string {
@@ -109,3 +110,13 @@ const DEADLINE_KIND_LABELS = {
 } as const;
 
 const CYCLE_LABELS = { monthly: 'hằng tháng', quarterly: 'hằng quý', 'half-yearly': '6 tháng', yearly: 'hằng năm' } as const;
+
+export function reportBuilt(r: BuiltReport): string {
+  const counts = TASK_STATUSES.filter((s) => r.counts[s] > 0).map((s) => `${STATUS_LABELS[s]}: ${r.counts[s]}`);
+  return [
+    `Đã lập báo cáo ${r.period.label} của kế hoạch ${r.planId}: ${r.total} nhiệm vụ (${counts.join('; ')}).`,
+    `Tệp Word: ${r.docx}`,
+    `Tệp Excel: ${r.xlsx}`,
+    `Hạn gửi: trước ngày ${formatDate(r.submitBy)}.`,
+  ].join('\n');
+}

@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 import { DocumentError, readPlanDocument } from '../client/documents.js';
 import { loadOrg, loadPlan } from '../client/files.js';
 import { planTasks, startPlan } from '../client/plans.js';
+import { buildReportNow } from '../client/reports.js';
+import { parseReportPeriod } from '../domain/report.js';
 import { actOnTask, showTask, TaskActionError, taskIdFrom } from '../client/tasks.js';
 import { parseDateInput } from '../domain/date-input.js';
 import { findPerson, type Org } from '../domain/org.js';
@@ -118,6 +120,22 @@ plan
     const rows = await planTasks(await connect(), planId);
     if (rows.length === 0) throw new UsageError(`Không tìm thấy nhiệm vụ nào của kế hoạch "${planId}".`);
     out(!!o.json, rows, fmt.planStatus(planId, rows, org()));
+  });
+
+const report = program.command('report').description('Báo cáo định kỳ');
+report
+  .command('build <plan>')
+  .description('Lập ngay báo cáo của một kỳ: DOCX và XLSX trong DATA_DIR/reports')
+  .requiredOption('--period <period>', 'kỳ báo cáo: 2024-05 (tháng), 2024-Q2 (quý), 2024-H1 (6 tháng), 2024 (năm)')
+  .option('--json')
+  .action(async (planId: string, o: { period: string; json?: boolean }) => {
+    if (!parseReportPeriod(o.period)) throw new UsageError(`Kỳ báo cáo "${o.period}" không đúng dạng: 2024-05, 2024-Q2, 2024-H1 hoặc 2024.`);
+    const s = store();
+    const known = s.planGet(planId);
+    s.close();
+    if (!known) throw new UsageError(`Kế hoạch "${planId}" chưa được khởi động.`);
+    const r = await buildReportNow(await connect(), planId, o.period, config.TEMPORAL_TASK_QUEUE);
+    out(!!o.json, r, fmt.reportBuilt(r));
   });
 
 const task = program.command('task').description('Nhiệm vụ (mã dạng KẾ_HOẠCH/SỐ_HIỆU hoặc KẾ_HOẠCH/SỐ_HIỆU/ĐƠN_VỊ)');

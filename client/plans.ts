@@ -6,6 +6,7 @@ import { resolvePolicy } from '../domain/policy.js';
 import type { TaskStatus } from '../domain/status.js';
 import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
 import type { Store } from '../store/store.js';
+import { ensureReportSchedules } from './reports.js';
 import { multiUnitTaskWorkflow, unitTaskWorkflow } from '../workflows/index.js';
 import {
   EscalationLevelKey,
@@ -94,6 +95,7 @@ export async function startPlan(
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 20 }, worker));
+  await ensureReportSchedules(client, plan, taskQueue);
   return result;
 }
 

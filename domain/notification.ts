@@ -13,7 +13,8 @@ export type NotificationKind =
   | 'assigned'
   | 'activated'
   | 'cancelled'
-  | 'check_in';
+  | 'check_in'
+  | 'report';
 
 /** A button a person can tap to answer (Zalo `oa.query.show`: the payload comes back as their message). */
 export interface QuickAction {
@@ -99,4 +100,7 @@ export const texts = {
   activated: (label: string, by: PersonRef, due: IsoDate) =>
     `${by.name} đã kích hoạt ${label}, hạn hoàn thành ngày ${formatDate(due)}.`,
   cancelled: (label: string, by: PersonRef, reason: string) => `${by.name} đã hủy ${label}. Lý do: ${reason}.`,
+  reportReady: (planTitle: string, period: string, total: number, done: number, overdue: number, files: string[], submitBy: IsoDate) =>
+    `Đã tổng hợp báo cáo ${period} kế hoạch «${planTitle}»: ${total} nhiệm vụ, đã hoàn thành ${done}, quá hạn ${overdue}. ` +
+    `Tệp báo cáo: ${files.join('; ')}. Đề nghị rà soát và gửi trước ngày ${formatDate(submitBy)}.`,
 };

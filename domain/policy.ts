@@ -27,6 +27,8 @@ export const policySchema = z.object({
   checkInDay: z.number().int().min(1).max(28).default(10),
   /** Working days the assignee has to answer a request for explanation (giải trình). */
   explanationWorkingDays: z.number().int().min(1).max(30).default(3),
+  /** Day of the month reports are compiled on, ahead of the "trước ngày 15" submission. */
+  reportDay: z.number().int().min(1).max(14).default(10),
   calendar: z
     .object({
       officeHours: officeHoursSchema.optional(),
@@ -51,6 +53,7 @@ export const policyOverrideSchema = z.object({
   progressQuietWorkingDays: z.number().int().min(0).max(30).optional(),
   checkInDay: z.number().int().min(1).max(28).optional(),
   explanationWorkingDays: z.number().int().min(1).max(30).optional(),
+  reportDay: z.number().int().min(1).max(14).optional(),
   calendar: z
     .object({
       officeHours: officeHoursSchema.optional(),
@@ -77,6 +80,7 @@ export function resolvePolicy(...overrides: (PolicyOverride | undefined)[]): Pol
         progressQuietWorkingDays: o.progressQuietWorkingDays,
         checkInDay: o.checkInDay,
         explanationWorkingDays: o.explanationWorkingDays,
+        reportDay: o.reportDay,
       }),
       reminders: { ...p.reminders, ...pickDefined(o.reminders ?? {}) },
       escalation: { ...p.escalation, ...pickDefined(o.escalation ?? {}) },

@@ -51,7 +51,14 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ org, calendar, notifier: new OutboxNotifier(store, new LogNotifier(log)) }),
+      activities: createActivities({
+        org,
+        calendar,
+        client,
+        store,
+        reportsDir: join(config.dataDir, 'reports'),
+        notifier: new OutboxNotifier(store, new LogNotifier(log)),
+      }),
     });
     workerRun = worker.run();
     stops.push(async () => {

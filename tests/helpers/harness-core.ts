@@ -61,6 +61,8 @@ export interface Harness {
   channel: TestChannel;
   taskQueue: string;
   clock: BusinessClock;
+  /** The harness's own data folder (store, reports). */
+  dir: string;
   worker: Worker;
   outbox(filter?: Partial<Pick<OutboxRow, 'kind' | 'workflowId'>> & { to?: string }): OutboxRow[];
   startPlan(plan: PlanInput): Promise<Plan>;
@@ -76,10 +78,11 @@ export async function createHarness(target: HarnessTarget, opts: { secondsPerDay
   const secondsPerDay = opts.secondsPerDay ?? 2;
   const taskQueue = `test-${process.pid}-${++counter}-${Date.now()}`;
   const clock = warpedClock({ realOrigin: Date.now(), businessOrigin: BUSINESS_ORIGIN, speed: 86_400 / secondsPerDay });
-  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'de-an-06-')), 'state.sqlite'));
+  const dir = mkdtempSync(join(tmpdir(), 'de-an-06-'));
+  const store = new SqliteStore(join(dir, 'state.sqlite'));
   const channel = new TestChannel();
   const org = opts.org ?? ORG;
-  const activities = createActivities({ org, calendar: CALENDAR, clock, notifier: new OutboxNotifier(store, channel) });
+  const activities = createActivities({ org, calendar: CALENDAR, clock, client, store, reportsDir: join(dir, 'reports'), notifier: new OutboxNotifier(store, channel) });
   const worker = await createTaskWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: target.bundlePath } });
   const running = worker.run();
   const h: Harness = {
@@ -88,6 +91,7 @@ export async function createHarness(target: HarnessTarget, opts: { secondsPerDay
     channel,
     taskQueue,
     clock,
+    dir,
     worker,
     outbox(filter = {}) {
       return store

@@ -14,6 +14,7 @@ const DEFAULTS: Policy = {
   progressQuietWorkingDays: 3,
   checkInDay: 10,
   explanationWorkingDays: 3,
+  reportDay: 10,
   calendar: { extraHolidays: [], extraWorkdays: [] },
 };
 
@@ -72,6 +73,7 @@ describe('policy', () => {
         escalation: { stepWorkingDays: 2, repeatCap: 0 },
         checkInDay: 20,
         explanationWorkingDays: 5,
+        reportDay: 10,
         calendar: {
           officeHours: { start: '08:00', end: '17:30' },
           extraHolidays: [{ date: '2025-03-11', name: 'Nghỉ đột xuất' }],
@@ -89,6 +91,7 @@ describe('policy', () => {
         progressQuietWorkingDays: 3,
         checkInDay: 20,
         explanationWorkingDays: 5,
+        reportDay: 10,
         calendar: {
           officeHours: { start: '08:00', end: '17:30' },
           extraHolidays: [

@@ -1,0 +1,85 @@
+// A report built on the real server, read back: its counts match the workflows' states.
+import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportNow, reportScheduleId } from '../../client/reports.js';
+import { actOnTask, showTask } from '../../client/tasks.js';
+import type { TaskStatus } from '../../domain/status.js';
+import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../../domain/task.js';
+import * as msg from '../../workflows/messages.js';
+import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
+
+describe('reports', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ secondsPerDay: 30 });
+  });
+  afterAll(() => h?.stop());
+
+  it('gathers every task, writes a DOCX and an XLSX whose counts match, and tells the reporting unit', async () => {
+    const later = { kind: 'date' as const, due: '2025-03-28', text: 'Ngày 28/3/2025' };
+    const plan = await h.startPlan(
+      testPlan(
+        [
+          { deadline: later },
+          { deadline: later },
+          { deadline: { kind: 'date', due: '2025-02-28', text: 'Tháng 2/2025' } },
+          { deadline: { kind: 'event', text: 'Khi có văn bản hướng dẫn' } },
+          { lead: ['HCTH', 'TCCB'], deadline: later },
+        ],
+        { reporting: { owner: 'HCTH', cycles: [{ cycle: 'monthly', text: 'hằng tháng (trước ngày 15)' }] } },
+      ),
+    );
+    const id = (n: number) => taskWorkflowId(plan.id, `II.1.(${n})`);
+    await actOnTask(h.client, id(1), msg.reportCompletion, { actor: 'hcth.cv1', note: 'đã xong' });
+    await actOnTask(h.client, id(1), msg.approveCompletion, { actor: 'hcth.truong' });
+    await actOnTask(h.client, id(2), msg.reportCompletion, { actor: 'hcth.cv1', note: 'chờ duyệt' });
+    await eventually(async () => ((await showTask(h.client, id(3))).view as UnitTaskView).status === 'overdue', 10_000, 'overdue');
+    const unitIds = [id(1), id(2), id(3), id(4), unitWorkflowId(plan.id, 'II.1.(5)', 'HCTH'), unitWorkflowId(plan.id, 'II.1.(5)', 'TCCB')];
+    await eventually(async () => {
+      for (const u of unitIds) await h.client.workflow.getHandle(u).query(msg.getTaskState);
+      return true;
+    }, 10_000, 'children started');
+
+    const report = await buildReportNow(h.client, plan.id, '2025-03', h.taskQueue);
+    const states = await Promise.all(unitIds.map(async (u) => (await h.client.workflow.getHandle(u).query(msg.getTaskState)).status));
+    const expected: Partial<Record<TaskStatus, number>> = {};
+    for (const s of states) expected[s] = (expected[s] ?? 0) + 1;
+    expect(expected).toMatchObject({ done_on_time: 1, awaiting_approval: 1, overdue: 1, awaiting_activation: 1, not_due: 2 });
+    expect(report.total).toBe(6);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(report.xlsx);
+    const rows = book.getWorksheet('Nhiệm vụ')!.getSheetValues().slice(2) as unknown[][];
+    const fromXlsx: Partial<Record<string, number>> = {};
+    for (const r of rows.filter(Boolean)) fromXlsx[String(r[10])] = (fromXlsx[String(r[10])] ?? 0) + 1;
+    expect(fromXlsx).toEqual(expected);
+    const summary = book.getWorksheet('Tổng hợp')!;
+    const totalRow = summary.getRow(summary.rowCount).values as unknown[];
+    expect(totalRow[1]).toBe('Tổng cộng');
+    expect(totalRow[3]).toBe(6);
+
+    const { value: docText } = await mammoth.extractRawText({ path: report.docx });
+    expect(docText).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(docText).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(docText).toContain('BÁO CÁO');
+    expect(docText).toContain('Kỳ báo cáo: tháng 03/2025 (từ 01/03/2025 đến 31/03/2025)');
+    expect(docText).toContain('Tổng số nhiệm vụ (tính theo đơn vị thực hiện): 6.');
+    expect(docText).toContain('Đã hoàn thành: 1 (đúng hạn: 1; quá hạn: 0).');
+    expect(docText).toContain('Quá hạn: 1.');
+    expect(docText).toContain('Chờ duyệt: 1.');
+
+    const told = await eventually(() => {
+      const r = h.outbox({ kind: 'report' }).filter((n) => n.planId === plan.id);
+      return r.length === 2 && r;
+    }, 10_000, 'report notifications');
+    expect(told.map((n) => n.to.id).sort()).toEqual(['hcth.cv1', 'hcth.truong']);
+    expect(told[0]!.text).toContain('Đề nghị rà soát và gửi trước ngày 15/03/2025.');
+
+    // The plan's regime became a schedule, in Vietnam's time zone.
+    const schedule = await h.client.schedule.getHandle(reportScheduleId(plan.id, 'monthly')).describe();
+    expect(schedule.spec.timezone).toBe('Asia/Ho_Chi_Minh');
+    expect(schedule.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 10, end: 10, step: 1 }] });
+    await h.client.schedule.getHandle(reportScheduleId(plan.id, 'monthly')).delete();
+  });
+});
