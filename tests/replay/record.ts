@@ -10,6 +10,7 @@ import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
 import { startDevServer } from '../../runtime/dev-server.js';
 import { ensureTemporalCli } from '../../runtime/temporal-cli.js';
+import { reportWorkflow } from '../../workflows/index.js';
 import * as msg from '../../workflows/messages.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import { createHarness, eventually, testPlan, type Harness } from '../helpers/harness-core.js';
@@ -31,8 +32,12 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
   console.log(`recorded ${name} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
 }
 
+// `npm run record-histories -- NAME…` records only those scenarios (keep the old histories of the others).
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+
 // 1. A full ladder: reminders, three levels of escalation, one repeat at the top.
-{
+if (wanted('ladder')) {
   const h = await createHarness(target, { secondsPerDay: 1 });
   const plan = await h.startPlan(testPlan([{}], { policy: { escalation: { stepWorkingDays: 1, repeatCap: 1 } } }));
   const id = taskWorkflowId(plan.id, 'II.1.(1)');
@@ -42,7 +47,7 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
 }
 
 // 2. Every person-driven transition on one task, ending approved.
-{
+if (wanted('lifecycle')) {
   const h = await createHarness(target, { secondsPerDay: 30 });
   const plan = await h.startPlan(testPlan([{ deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } }]));
   const id = taskWorkflowId(plan.id, 'II.1.(1)');
@@ -64,7 +69,7 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
 }
 
 // 3. A task led by two units (parent and one child), and an event task activated then cancelled.
-{
+if (wanted('multi-unit')) {
   const h = await createHarness(target, { secondsPerDay: 30 });
   const plan = await h.startPlan(testPlan([{ lead: ['HCTH', 'TCCB'] }, { deadline: { kind: 'event', text: 'Khi có hướng dẫn' } }]));
   const multi = taskWorkflowId(plan.id, 'II.1.(1)');
@@ -85,7 +90,7 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
 }
 
 // 4. A recurring task across continue-as-new: the first run and the last.
-{
+if (wanted('recurring')) {
   const h = await createHarness(target, { secondsPerDay: 0.25 });
   const plan = planSchema.parse(
     testPlan([{ deadline: { kind: 'recurring', cycle: 'monthly', text: 'Trước ngày 10 hằng tháng' } }], { endDate: '2025-04-30' }),
@@ -97,6 +102,19 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
   await handle.result();
   await save(h, 'recurring-first-run', id, handle.firstExecutionRunId);
   await save(h, 'recurring-last-run', id);
+  await h.stop();
+}
+
+// 5. A report built on demand.
+if (wanted('report')) {
+  const h = await createHarness(target, { secondsPerDay: 30 });
+  const plan = await h.startPlan(
+    testPlan([{}, { lead: ['HCTH', 'TCCB'] }], { reporting: { owner: 'HCTH', cycles: [{ cycle: 'monthly', text: 'hằng tháng' }] } }),
+  );
+  await eventually(async () => (await h.client.workflow.getHandle(taskWorkflowId(plan.id, 'II.1.(2)')).query(msg.getMultiUnitState)).units.length === 2);
+  const handle = await h.client.workflow.start(reportWorkflow, { workflowId: `report/${plan.id}/2025-03`, taskQueue: h.taskQueue, args: [{ planId: plan.id, period: '2025-03' }] });
+  await handle.result();
+  await save(h, 'report', handle.workflowId);
   await h.stop();
 }
 
