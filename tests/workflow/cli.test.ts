@@ -83,6 +83,14 @@ describe('admin CLI', () => {
     const started = await cli('plan', 'start', table, '--org', 'examples/org-tinh-hau-giang.yaml', '--yes', '--json');
     expect(JSON.parse(started.stdout)).toMatchObject({ started: 8, existing: 0 });
 
+    writeFileSync(join(dir, 'letter.txt'), 'Kính gửi: các cơ quan, đơn vị.\nĐề nghị phối hợp thực hiện.\n');
+    const letter = await cli('plan', 'start', join(dir, 'letter.txt'), '--yes', '--allow-warnings');
+    expect(letter.code).toBe(1);
+    expect(letter.stderr).toContain('Không khởi động: không tìm thấy nhiệm vụ nào: văn bản không giống một kế hoạch.');
+
+    const badPeriod = await cli('report', 'build', plan.id, '--period', '2025-13');
+    expect(badPeriod.stderr).toContain('Kỳ báo cáo "2025-13" không đúng dạng');
+
     writeFileSync(join(dir, 'empty.txt'), '');
     const empty = await cli('plan', 'parse', join(dir, 'empty.txt'));
     expect(empty.code).toBe(1);
