@@ -14,8 +14,8 @@ import { importPlanText } from '../../domain/plan-import.js';
 const read = (rel: string) => readFileSync(new URL(rel, import.meta.url), 'utf8');
 const org = parseOrg(read('../../examples/org-so-noi-vu.yaml'), 'org');
 const province = parseOrg(read('../../examples/org-tinh-hau-giang.yaml'), 'org-tinh');
-const seedText = read('../../../shared/plans/000_741de00ae627158f.txt');
-const tableText = read('../../../shared/plans/sample-table-plan.txt');
+const seedText = read('../fixtures/plans/000_741de00ae627158f.txt');
+const tableText = read('../fixtures/plans/sample-table-plan.txt');
 const dir = mkdtempSync(join(tmpdir(), 'plan-docs-'));
 const font = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 

@@ -12,7 +12,7 @@ const hand = parsePlan(read('../../examples/plan-000-so-noi-vu-hau-giang-2024.ya
 const allUnits = org.units.map((u) => u.code);
 
 describe('importing seed 000 (prose)', () => {
-  const imported = importPlanText(read('../../../shared/plans/000_741de00ae627158f.txt'), org);
+  const imported = importPlanText(read('../fixtures/plans/000_741de00ae627158f.txt'), org);
   const byRef = new Map(imported.tasks.map((t) => [t.ref, t]));
 
   it('finds the 21 tasks with the units and deadlines of the hand-encoded plan', () => {
@@ -54,7 +54,7 @@ describe('importing seed 000 (prose)', () => {
 });
 
 describe('importing the table sample for a province', () => {
-  const imported = importPlanText(read('../../../shared/plans/sample-table-plan.txt'), province);
+  const imported = importPlanText(read('../fixtures/plans/sample-table-plan.txt'), province);
   it('parses every row with its units and deadline', () => {
     expect(imported.tasks.map((t) => [t.ref, t.deadline.kind])).toEqual([
       ['I.1', 'date'],

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../domain/plan.js';
 import { cleanLines, extractPlan } from '../../domain/plan-text.js';
 
-const seed = readFileSync(new URL('../../../shared/plans/000_741de00ae627158f.txt', import.meta.url), 'utf8');
-const table = readFileSync(new URL('../../../shared/plans/sample-table-plan.txt', import.meta.url), 'utf8');
+const seed = readFileSync(new URL('../fixtures/plans/000_741de00ae627158f.txt', import.meta.url), 'utf8');
+const table = readFileSync(new URL('../fixtures/plans/sample-table-plan.txt', import.meta.url), 'utf8');
 const handEncoded = parsePlan(readFileSync(new URL('../../examples/plan-000-so-noi-vu-hau-giang-2024.yaml', import.meta.url), 'utf8'), 'plan-000');
 
 describe('extractPlan: prose (seed 000)', () => {

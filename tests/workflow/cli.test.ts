@@ -61,7 +61,7 @@ describe('admin CLI', () => {
   });
 
   it('parses a plan document, and starts one only with --yes and no warnings left', async () => {
-    const seed = join('..', 'shared', 'plans', '000_741de00ae627158f.txt');
+    const seed = join('tests', 'fixtures', 'plans', '000_741de00ae627158f.txt');
     const parsed = JSON.parse((await cli('plan', 'parse', seed, '--json')).stdout);
     expect(parsed.tasks).toHaveLength(21);
     expect(parsed.tasks[2]).toMatchObject({ ref: 'II.2.(1)', lead: ['HCTH'], deadline: { kind: 'date', due: '2024-06-30', text: 'Quý II năm 2024' } });
@@ -79,7 +79,7 @@ describe('admin CLI', () => {
     expect(warned.stderr).toContain('Không khởi động: còn 4 cảnh báo.');
     expect((await cli('plan', 'list', '--json')).stdout).not.toContain('snv-2024-kh-snv');
 
-    const table = join('..', 'shared', 'plans', 'sample-table-plan.txt');
+    const table = join('tests', 'fixtures', 'plans', 'sample-table-plan.txt');
     const started = await cli('plan', 'start', table, '--org', 'examples/org-tinh-hau-giang.yaml', '--yes', '--json');
     expect(JSON.parse(started.stdout)).toMatchObject({ started: 8, existing: 0 });
 
