@@ -9,6 +9,7 @@ import { leadUnits } from '../domain/plan.js';
 import { compileReport, parseReportPeriod, reportPeriodOf, type ReportPeriod, type StatusCounts, type TaskSnapshot } from '../domain/report.js';
 import type { Cycle } from '../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../domain/task.js';
+import { mapLimit } from '../runtime/concurrency.js';
 import type { Store } from '../store/store.js';
 import { getTaskState } from '../workflows/messages.js';
 import { reportDocx, reportXlsx } from './report-files.js';
@@ -45,17 +46,6 @@ function resultText(v: UnitTaskView): string {
   if (v.cycle) return `${v.cycle.checkedIn ? 'Đã báo cáo' : 'Chưa báo cáo'} kết quả ${v.cycle.label}${v.progress?.note ? `: ${v.progress.note}` : ''}`;
   if (v.progress) return `Đạt ${v.progress.percent}%${v.progress.note ? `: ${v.progress.note}` : ''}`;
   return 'Chưa có báo cáo tiến độ';
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-    }),
-  );
-  return out;
 }
 
 export function createReportActivities(deps: ReportDeps) {

@@ -13,6 +13,7 @@ import { loadCalendar, loadOrg } from '../client/files.js';
 import { startPlan } from '../client/plans.js';
 import { planSchema, type Plan } from '../domain/plan.js';
 import { startDevServer } from '../runtime/dev-server.js';
+import { mapLimit } from '../runtime/concurrency.js';
 import { ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -66,13 +67,8 @@ export async function planStartBench(args: { tasks: number; address?: string }):
   });
   const bareRun = bare.run();
   let t0 = performance.now();
-  const starts = Array.from({ length: args.tasks }, (_, i) => i);
-  await Promise.all(
-    Array.from({ length: 20 }, async () => {
-      for (let i = starts.shift(); i !== undefined; i = starts.shift()) {
-        await client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${Date.now()}-${i}`, taskQueue: 'bench-bare' });
-      }
-    }),
+  await mapLimit(Array.from({ length: args.tasks }, (_, i) => i), 20, (i) =>
+    client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${Date.now()}-${i}`, taskQueue: 'bench-bare' }),
   );
   await waitFor(() => pinged, args.tasks, 600_000);
   const bareSeconds = (performance.now() - t0) / 1000;

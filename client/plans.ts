@@ -5,6 +5,8 @@ import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';
 import { resolvePolicy } from '../domain/policy.js';
 import type { TaskStatus } from '../domain/status.js';
 import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
+import { businessDateOf } from '../domain/calendar.js';
+import { mapLimit } from '../runtime/concurrency.js';
 import type { Store } from '../store/store.js';
 import { ensureReportSchedules } from './reports.js';
 import { multiUnitTaskWorkflow, unitTaskWorkflow } from '../workflows/index.js';
@@ -58,43 +60,35 @@ export async function startPlan(
   opts: { concurrency?: number } = {},
 ): Promise<StartPlanResult> {
   store.planSave(plan, Date.now());
-  const result: StartPlanResult = { started: 0, existing: 0, workflowIds: [] };
-  const queue = [...plan.tasks];
-  const worker = async () => {
-    for (let task = queue.shift(); task; task = queue.shift()) {
-      const workflowId = taskWorkflowId(plan.id, task.ref);
-      const units = unitInputs(plan, org, task);
-      const common = {
-        workflowId,
-        taskQueue,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-        typedSearchAttributes: [
-          { key: PlanIdKey, value: plan.id },
-          { key: TaskRefKey, value: task.ref },
-        ],
-      };
-      try {
-        if (units.length === 1) {
-          const u = units[0]!;
-          await client.workflow.start(unitTaskWorkflow, {
-            ...common,
-            args: [{ ...u, planId: plan.id, planTitle: plan.title, task: specOf(task) }],
-          });
-        } else {
-          await client.workflow.start(multiUnitTaskWorkflow, {
-            ...common,
-            args: [{ planId: plan.id, planTitle: plan.title, task: specOf(task), units }],
-          });
-        }
-        result.started++;
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        result.existing++;
+  const outcomes = await mapLimit(plan.tasks, opts.concurrency ?? 20, async (task) => {
+    const workflowId = taskWorkflowId(plan.id, task.ref);
+    const units = unitInputs(plan, org, task);
+    const common = {
+      workflowId,
+      taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      typedSearchAttributes: [
+        { key: PlanIdKey, value: plan.id },
+        { key: TaskRefKey, value: task.ref },
+      ],
+    };
+    try {
+      if (units.length === 1) {
+        await client.workflow.start(unitTaskWorkflow, { ...common, args: [{ ...units[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task) }] });
+      } else {
+        await client.workflow.start(multiUnitTaskWorkflow, { ...common, args: [{ planId: plan.id, planTitle: plan.title, task: specOf(task), units }] });
       }
-      result.workflowIds.push(workflowId);
+      return { workflowId, started: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return { workflowId, started: false };
     }
+  });
+  const result: StartPlanResult = {
+    started: outcomes.filter((o) => o.started).length,
+    existing: outcomes.filter((o) => !o.started).length,
+    workflowIds: outcomes.map((o) => o.workflowId),
   };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 20 }, worker));
   await ensureReportSchedules(client, plan, taskQueue);
   return result;
 }
@@ -123,16 +117,12 @@ export async function planTasks(client: Client, planId: string, extra = ''): Pro
       unit: sa.get(TaskUnitKey) ?? '',
       assignee: sa.get(TaskAssigneeKey) ?? '',
       status: (sa.get(TaskStatusKey) ?? 'not_due') as TaskStatus,
-      ...(due ? { due: businessDate(due) } : {}),
+      ...(due ? { due: businessDateOf(due.getTime()) } : {}),
       escalationLevel: sa.get(EscalationLevelKey) ?? 0,
       running: wf.status.name === 'RUNNING',
     });
   }
   return rows.sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit));
-}
-
-function businessDate(d: Date): string {
-  return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** "II.2.(10)" after "II.2.(9)": compare the numbers inside refs as numbers. */

@@ -139,15 +139,8 @@ export function toPlanInput(imported: ImportedPlan, org: Org): { plan: PlanInput
       continue;
     }
     const all = internal.length === codes.size;
-    const { kind, text } = t.deadline;
-    const deadline =
-      kind === 'date'
-        ? { kind, due: t.deadline.due, text }
-        : kind === 'recurring'
-          ? { kind, cycle: t.deadline.cycle, ...(t.deadline.day ? { day: t.deadline.day } : {}), text }
-          : kind === 'phased'
-            ? { kind, phases: t.deadline.phases, text }
-            : { kind, text };
+    // Every understood kind already has the plan file's deadline shape.
+    const deadline = t.deadline;
     tasks.push({
       ref: t.ref,
       title: t.title,
