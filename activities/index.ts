@@ -1,6 +1,6 @@
 // Every side effect of the engine, created once per worker with its dependencies.
 import { chainFor, type Chain, type Org } from '../domain/org.js';
-import type { Notification } from '../domain/notification.js';
+import type { Delivery, Notification } from '../domain/notification.js';
 import type { Notifier } from './notifier.js';
 import { createReportActivities, type ReportDeps } from './reports.js';
 import { createScheduleActivities, type ScheduleContext } from './schedule.js';
@@ -15,8 +15,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createScheduleActivities(deps),
     ...createReportActivities(deps),
 
-    async notify(n: Notification): Promise<void> {
-      await deps.notifier.send(n);
+    async notify(n: Notification): Promise<Delivery | undefined> {
+      return (await deps.notifier.send(n)) ?? undefined;
     },
 
     /** The chain of a unit as the org chart has it now (for a task reassigned to another unit). */

@@ -1,10 +1,11 @@
 // Where notifications go. The engine only knows this interface; Zalo plugs in later.
 import type { Logger } from 'pino';
-import type { Notification } from '../domain/notification.js';
+import type { Delivery, Notification } from '../domain/notification.js';
 import type { Store } from '../store/store.js';
 
 export interface Notifier {
-  send(n: Notification): Promise<void>;
+  /** Delivers or throws (to be retried); a channel that can tell says where it went. */
+  send(n: Notification): Promise<Delivery | void>;
 }
 
 /** Writes each notification to the log: the default channel when nothing else is configured. */
@@ -26,11 +27,12 @@ export class OutboxNotifier implements Notifier {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async send(n: Notification): Promise<void> {
+  async send(n: Notification): Promise<Delivery | void> {
     this.store.outboxRecord(n, this.now());
     if (this.store.outboxGet(n.key)?.status === 'sent') return;
     this.store.outboxMarkAttempt(n.key);
-    await this.inner.send(n);
+    const delivery = await this.inner.send(n);
     this.store.outboxMarkSent(n.key, this.now());
+    return delivery;
   }
 }

@@ -19,6 +19,7 @@ import { loadConfig } from '../runtime/config.js';
 import { SqliteStore } from '../store/sqlite.js';
 import * as msg from '../workflows/messages.js';
 import * as fmt from './format.js';
+import { issueLinkCode } from '../bot/accounts.js';
 
 const config = loadConfig();
 const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
@@ -215,6 +216,23 @@ action('explain', 'Yêu cầu giải trình', '<question...>', (a) => ({ update:
 action('answer', 'Trả lời yêu cầu giải trình', '<answer...>', (a) => ({ update: msg.answerExplanation, payload: { answer: words(a) } }));
 action('activate', 'Kích hoạt nhiệm vụ đang chờ, với hạn hoàn thành', '<due>', (a) => ({ update: msg.activate, payload: { due: date(a[0]!) } }));
 action('cancel', 'Hủy nhiệm vụ, nêu lý do', '<reason...>', (a) => ({ update: msg.cancel, payload: { reason: words(a) } }));
+
+const personCmd = program.command('person').description('Cán bộ và tài khoản Zalo');
+personCmd
+  .command('link-code <person>')
+  .description('Cấp mã một lần để cán bộ liên kết Zalo: cán bộ gửi «dk MÃ» tới Zalo OA (mã hết hạn sau 24 giờ)')
+  .option('--json')
+  .action((id: string, o: { json?: boolean }) => {
+    const o2 = org();
+    const s = store();
+    try {
+      const { code, person: p, expiresAt } = issueLinkCode(o2, s, person(o2, id), Date.now());
+      const until = new Date(expiresAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+      out(!!o.json, { person: p.id, code, expiresAt }, `Mã liên kết Zalo của ${p.name} (${p.title}): ${code}\nĐề nghị đồng chí gửi «dk ${code}» tới Zalo OA trước ${until}. Mã chỉ dùng được một lần.`);
+    } finally {
+      s.close();
+    }
+  });
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

@@ -95,6 +95,7 @@ export async function startPlan(
 
 export interface TaskRow {
   workflowId: string;
+  planId: string;
   ref: string;
   unit: string;
   assignee: string;
@@ -106,13 +107,19 @@ export interface TaskRow {
 
 /** Every unit task of a plan, read from visibility (eventually consistent). */
 export async function planTasks(client: Client, planId: string, extra = ''): Promise<TaskRow[]> {
+  return findTasks(client, `PlanId = ${quote(planId)}${extra ? ` AND ${extra}` : ''}`);
+}
+
+/** Unit tasks matching a visibility query over the task search attributes, in ref order. */
+export async function findTasks(client: Client, where: string): Promise<TaskRow[]> {
   const rows: TaskRow[] = [];
-  const query = `PlanId = '${planId.replace(/'/g, '')}' AND WorkflowType = 'unitTaskWorkflow'${extra ? ` AND ${extra}` : ''}`;
+  const query = `WorkflowType = 'unitTaskWorkflow' AND ${where}`;
   for await (const wf of client.workflow.list({ query })) {
     const sa = wf.typedSearchAttributes;
     const due = sa.get(TaskDueKey);
     rows.push({
       workflowId: wf.workflowId,
+      planId: sa.get(PlanIdKey) ?? '',
       ref: sa.get(TaskRefKey) ?? '',
       unit: sa.get(TaskUnitKey) ?? '',
       assignee: sa.get(TaskAssigneeKey) ?? '',
@@ -123,6 +130,11 @@ export async function planTasks(client: Client, planId: string, extra = ''): Pro
     });
   }
   return rows.sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit));
+}
+
+/** A string literal for a visibility query (quotes cannot be escaped there, so they are dropped). */
+export function quote(value: string): string {
+  return `'${value.replace(/['\\]/g, '')}'`;
 }
 
 /** "II.2.(10)" after "II.2.(9)": compare the numbers inside refs as numbers. */

@@ -9,6 +9,7 @@ export type Action =
   | 'reportCompletion'
   | 'requestExtension'
   | 'answerExplanation'
+  | 'attachEvidence'
   | 'approveCompletion'
   | 'rejectCompletion'
   | 'decideExtension'
@@ -23,6 +24,7 @@ const ALLOWED: Record<Action, Role[]> = {
   reportCompletion: ['assignee', 'head'],
   requestExtension: ['assignee', 'head'],
   answerExplanation: ['assignee', 'head'],
+  attachEvidence: ['assignee', 'member', 'head'],
   approveCompletion: ['head', 'deputy', 'director'],
   rejectCompletion: ['head', 'deputy', 'director'],
   decideExtension: ['head', 'deputy', 'director'],
@@ -38,6 +40,7 @@ const WHO: Record<Action, string> = {
   reportCompletion: 'người được giao hoặc trưởng đơn vị',
   requestExtension: 'người được giao hoặc trưởng đơn vị',
   answerExplanation: 'người được giao hoặc trưởng đơn vị',
+  attachEvidence: 'cán bộ của đơn vị được giao',
   approveCompletion: 'trưởng đơn vị hoặc lãnh đạo Sở phụ trách',
   rejectCompletion: 'trưởng đơn vị hoặc lãnh đạo Sở phụ trách',
   decideExtension: 'trưởng đơn vị hoặc lãnh đạo Sở phụ trách',
@@ -70,4 +73,12 @@ export function refusal(action: Action, roles: Set<Role>): { vi: string; en: str
 /** The person acting, if the task's chain knows them at all. */
 export function findInChain(chain: Chain, assignee: PersonRef, personId: string): PersonRef | undefined {
   return [assignee, chain.head, ...chain.members, chain.deputy, chain.director, ...chain.admins].find((p) => p?.id === personId);
+}
+
+/** The next one up the chain from a person: staff → head → Phó Giám đốc in charge (or Giám đốc) → Giám đốc. */
+export function nextUp(chain: Chain, personId: string): PersonRef | undefined {
+  if (personId === chain.director.id) return undefined;
+  if (personId === chain.deputy?.id) return chain.director;
+  if (personId === chain.head.id) return chain.deputy ?? chain.director;
+  return chain.head;
 }

@@ -32,6 +32,17 @@ export interface Notification {
   taskRef: string;
   text: string;
   actions: QuickAction[];
+  /** Who receives it instead when `to` cannot be reached (the next one up the chain). */
+  fallback?: PersonRef;
+}
+
+/** What became of a notification, when the channel can tell. */
+export interface Delivery {
+  delivered: boolean;
+  /** Set when it went to `fallback` because `to` could not be reached; the reason is Vietnamese. */
+  insteadOf?: { person: PersonRef; reason: string };
+  /** Who finally got it (absent when nobody could be reached). */
+  to?: PersonRef;
 }
 
 export function formatDate(d: IsoDate): string {
@@ -100,6 +111,12 @@ export const texts = {
   activated: (label: string, by: PersonRef, due: IsoDate) =>
     `${by.name} đã kích hoạt ${label}, hạn hoàn thành ngày ${formatDate(due)}.`,
   cancelled: (label: string, by: PersonRef, reason: string) => `${by.name} đã hủy ${label}. Lý do: ${reason}.`,
+  forwarded: (to: PersonRef, reason: string, text: string) =>
+    `[Chuyển thay cho đồng chí ${to.name} vì ${reason}] ${text}`,
+  deliveredInstead: (missed: PersonRef, reason: string, got: PersonRef) =>
+    `Không gửi được tin nhắn cho ${missed.name} (${reason}); đã gửi thay cho ${got.title} ${got.name}.`,
+  undelivered: (missed: PersonRef, reason: string) => `Không gửi được tin nhắn cho ${missed.name} (${reason}); không có người nhận thay.`,
+  evidenceAdded: (by: PersonRef, what: string) => `${by.name} gửi minh chứng: ${what}.`,
   reportReady: (planTitle: string, period: string, total: number, done: number, overdue: number, files: string[], submitBy: IsoDate) =>
     `Đã tổng hợp báo cáo ${period} kế hoạch «${planTitle}»: ${total} nhiệm vụ, đã hoàn thành ${done}, quá hạn ${overdue}. ` +
     `Tệp báo cáo: ${files.join('; ')}. Đề nghị rà soát và gửi trước ngày ${formatDate(submitBy)}.`,

@@ -46,6 +46,14 @@ export interface TimelineEntry {
   text: string;
 }
 
+export interface Evidence {
+  kind: 'image' | 'file' | 'link';
+  url: string;
+  name?: string;
+  by: PersonRef;
+  at: number;
+}
+
 export interface Explanation {
   requestedBy: PersonRef;
   question: string;
@@ -78,6 +86,8 @@ export interface UnitTaskState {
   dueSoonAt?: number;
   progress?: { percent: number; note: string; by: PersonRef; at: number };
   completion?: { note: string; evidence: string[]; by: PersonRef; at: number };
+  /** Files and photos sent as proof of the work (from Zalo or the web). */
+  evidence?: Evidence[];
   extensionRequest?: { until: IsoDate; reason: string; by: PersonRef; at: number };
   explanation?: Explanation;
   cycle?: CycleState;

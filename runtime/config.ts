@@ -14,10 +14,35 @@ const envSchema = z.object({
   ORG_FILE: z.string().min(1).default('examples/org-so-noi-vu.yaml'),
   CALENDAR_FILE: z.string().min(1).default('config/calendar.yaml'),
   EXAMPLE_PLAN_FILE: z.string().default('examples/plan-000-so-noi-vu-hau-giang-2024.yaml'),
+  /** Zalo OA. With none of the credentials set, `npm start` runs the local Zalo double instead. */
+  ZALO_APP_ID: z.string().min(1).optional(),
+  ZALO_APP_SECRET: z.string().min(1).optional(),
+  ZALO_OA_SECRET_KEY: z.string().min(1).optional(),
+  ZALO_ACCESS_TOKEN: z.string().min(1).optional(),
+  ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
+  ZALO_API_BASE_URL: z.string().url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE_URL: z.string().url().default('https://oauth.zaloapp.com'),
+  /** Below the app's limit (about 4,000 a minute) so replies and reminders never hit -32 in normal use. */
+  ZALO_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  /** Webhook deliveries older than this are refused as replays. */
+  ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.output<typeof envSchema> & { dataDir: string };
+export type Config = z.output<typeof envSchema> & { dataDir: string; zalo: ZaloConfig | undefined };
+
+/** The OA's credentials, when configured (all of them or none). */
+export interface ZaloConfig {
+  appId: string;
+  appSecret: string;
+  oaSecretKey: string;
+  accessToken: string;
+  refreshToken: string;
+  apiBaseUrl: string;
+  oauthBaseUrl: string;
+}
+
+const ZALO_KEYS = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -25,5 +50,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  const d = parsed.data;
+  const missing = ZALO_KEYS.filter((k) => !d[k]);
+  if (missing.length > 0 && missing.length < ZALO_KEYS.length) throw new Error(`Invalid environment: Zalo OA needs all of ${ZALO_KEYS.join(', ')}; missing ${missing.join(', ')}`);
+  const zalo: ZaloConfig | undefined = missing.length
+    ? undefined
+    : {
+        appId: d.ZALO_APP_ID!,
+        appSecret: d.ZALO_APP_SECRET!,
+        oaSecretKey: d.ZALO_OA_SECRET_KEY!,
+        accessToken: d.ZALO_ACCESS_TOKEN!,
+        refreshToken: d.ZALO_REFRESH_TOKEN!,
+        apiBaseUrl: d.ZALO_API_BASE_URL,
+        oauthBaseUrl: d.ZALO_OAUTH_BASE_URL,
+      };
+  return { ...d, dataDir: resolve(d.DATA_DIR), zalo };
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
-import type { OutboxFilter, OutboxRow, PlanRecord, Store } from './store.js';
+import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanRecord, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS outbox (
@@ -29,6 +29,41 @@ const MIGRATIONS = [
      plan TEXT NOT NULL,
      started_at INTEGER NOT NULL
    );`,
+  `CREATE TABLE IF NOT EXISTS zalo_tokens (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     access_token TEXT NOT NULL,
+     refresh_token TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     lease_holder TEXT,
+     lease_until INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE IF NOT EXISTS zalo_links (
+     zalo_user_id TEXT PRIMARY KEY,
+     person_id TEXT NOT NULL,
+     linked_at INTEGER NOT NULL,
+     unreachable_since INTEGER
+   );
+   CREATE INDEX IF NOT EXISTS zalo_links_person ON zalo_links(person_id, linked_at);
+   CREATE TABLE IF NOT EXISTS link_codes (
+     code_hash TEXT PRIMARY KEY,
+     person_id TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER
+   );
+   CREATE TABLE IF NOT EXISTS link_attempts (zalo_user_id TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS link_attempts_user ON link_attempts(zalo_user_id, at);
+   CREATE TABLE IF NOT EXISTS inbox (
+     key TEXT PRIMARY KEY,
+     body TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     status TEXT NOT NULL DEFAULT 'pending',
+     attempts INTEGER NOT NULL DEFAULT 0,
+     outcome TEXT
+   );
+   CREATE INDEX IF NOT EXISTS inbox_pending ON inbox(status, received_at);
+   CREATE TABLE IF NOT EXISTS once_done (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+   CREATE TABLE IF NOT EXISTS bot_context (person_id TEXT PRIMARY KEY, context TEXT NOT NULL);`,
 ];
 
 interface Row {
@@ -117,9 +152,167 @@ export class SqliteStore implements Store {
     return row && toPlanRecord(row);
   }
 
+  zaloTokensGet(): ZaloTokens | undefined {
+    const r = this.db.prepare('SELECT * FROM zalo_tokens WHERE id = 1').get() as TokenRow | undefined;
+    return r && { accessToken: r.access_token, refreshToken: r.refresh_token, expiresAt: r.expires_at, updatedAt: r.updated_at };
+  }
+
+  zaloTokensSeed(t: ZaloTokens): boolean {
+    const res = this.db
+      .prepare('INSERT OR IGNORE INTO zalo_tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)')
+      .run(t.accessToken, t.refreshToken, t.expiresAt, t.updatedAt);
+    return res.changes === 1;
+  }
+
+  zaloTokensPut(t: ZaloTokens): void {
+    this.db
+      .prepare(
+        `INSERT INTO zalo_tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+           expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+      )
+      .run(t.accessToken, t.refreshToken, t.expiresAt, t.updatedAt);
+  }
+
+  zaloRefreshLease(holder: string, now: number, ttlMs: number): boolean {
+    const res = this.db
+      .prepare('UPDATE zalo_tokens SET lease_holder = ?, lease_until = ? WHERE id = 1 AND (lease_until <= ? OR lease_holder = ?)')
+      .run(holder, now + ttlMs, now, holder);
+    return res.changes === 1;
+  }
+
+  zaloRefreshRelease(holder: string): void {
+    this.db.prepare('UPDATE zalo_tokens SET lease_holder = NULL, lease_until = 0 WHERE id = 1 AND lease_holder = ?').run(holder);
+  }
+
+  linkCodeIssue(personId: string, codeHash: string, expiresAt: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO link_codes (code_hash, person_id, expires_at) VALUES (?, ?, ?)').run(codeHash, personId, expiresAt);
+  }
+
+  linkCodeRedeem(codeHash: string, now: number): string | undefined {
+    return this.db.transaction(() => {
+      const r = this.db.prepare('SELECT person_id FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?').get(codeHash, now) as
+        | { person_id: string }
+        | undefined;
+      if (!r) return undefined;
+      this.db.prepare('UPDATE link_codes SET used_at = ? WHERE code_hash = ?').run(now, codeHash);
+      return r.person_id;
+    })();
+  }
+
+  linkAttempts(zaloUserId: string, since: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM link_attempts WHERE zalo_user_id = ? AND at >= ?').get(zaloUserId, since) as { n: number }).n;
+  }
+
+  linkAttemptRecord(zaloUserId: string, now: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM link_attempts WHERE at < ?').run(now - 24 * 3600_000);
+      this.db.prepare('INSERT INTO link_attempts (zalo_user_id, at) VALUES (?, ?)').run(zaloUserId, now);
+    })();
+  }
+
+  zaloLink(zaloUserId: string, personId: string, now: number): void {
+    this.db.transaction(() => {
+      // One Zalo account per person: a new link replaces the old one.
+      this.db.prepare('DELETE FROM zalo_links WHERE person_id = ? AND zalo_user_id <> ?').run(personId, zaloUserId);
+      this.db
+        .prepare(
+          `INSERT INTO zalo_links (zalo_user_id, person_id, linked_at) VALUES (?, ?, ?)
+           ON CONFLICT(zalo_user_id) DO UPDATE SET person_id = excluded.person_id, linked_at = excluded.linked_at, unreachable_since = NULL`,
+        )
+        .run(zaloUserId, personId, now);
+    })();
+  }
+
+  zaloLinkOf(zaloUserId: string): ZaloLink | undefined {
+    const r = this.db.prepare('SELECT * FROM zalo_links WHERE zalo_user_id = ?').get(zaloUserId) as LinkRow | undefined;
+    return r && toLink(r);
+  }
+
+  zaloLinkOfPerson(personId: string): ZaloLink | undefined {
+    const r = this.db.prepare('SELECT * FROM zalo_links WHERE person_id = ? ORDER BY linked_at DESC LIMIT 1').get(personId) as LinkRow | undefined;
+    return r && toLink(r);
+  }
+
+  zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): void {
+    this.db
+      .prepare(`UPDATE zalo_links SET unreachable_since = ${reachable ? 'NULL' : 'COALESCE(unreachable_since, ?)'} WHERE zalo_user_id = ?`)
+      .run(...(reachable ? [zaloUserId] : [now, zaloUserId]));
+  }
+
+  inboxAccept(key: string, body: string, now: number): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)').run(key, body, now).changes === 1;
+  }
+
+  inboxPending(limit: number): InboxRow[] {
+    const rows = this.db.prepare(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY received_at, rowid LIMIT ?`).all(limit) as InboxDbRow[];
+    return rows.map(toInboxRow);
+  }
+
+  inboxGet(key: string): InboxRow | undefined {
+    const r = this.db.prepare('SELECT * FROM inbox WHERE key = ?').get(key) as InboxDbRow | undefined;
+    return r && toInboxRow(r);
+  }
+
+  inboxFinish(key: string, status: 'done' | 'failed', outcome: string): void {
+    this.db.prepare('UPDATE inbox SET status = ?, outcome = ?, attempts = attempts + 1 WHERE key = ?').run(status, outcome, key);
+  }
+
+  inboxCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
+  }
+
+  onceDone(key: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM once_done WHERE key = ?').get(key);
+  }
+
+  onceMark(key: string, now: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO once_done (key, at) VALUES (?, ?)').run(key, now);
+  }
+
+  botContextGet(personId: string): BotContext | undefined {
+    const r = this.db.prepare('SELECT context FROM bot_context WHERE person_id = ?').get(personId) as { context: string } | undefined;
+    return r && (JSON.parse(r.context) as BotContext);
+  }
+
+  botContextPut(personId: string, ctx: BotContext): void {
+    this.db.prepare('INSERT OR REPLACE INTO bot_context (person_id, context) VALUES (?, ?)').run(personId, JSON.stringify(ctx));
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+interface TokenRow {
+  access_token: string;
+  refresh_token: string;
+  expires_at: number;
+  updated_at: number;
+}
+
+interface LinkRow {
+  zalo_user_id: string;
+  person_id: string;
+  linked_at: number;
+  unreachable_since: number | null;
+}
+
+function toLink(r: LinkRow): ZaloLink {
+  return { zaloUserId: r.zalo_user_id, personId: r.person_id, linkedAt: r.linked_at, ...(r.unreachable_since ? { unreachableSince: r.unreachable_since } : {}) };
+}
+
+interface InboxDbRow {
+  key: string;
+  body: string;
+  received_at: number;
+  status: InboxRow['status'];
+  attempts: number;
+  outcome: string | null;
+}
+
+function toInboxRow(r: InboxDbRow): InboxRow {
+  return { key: r.key, body: r.body, receivedAt: r.received_at, status: r.status, attempts: r.attempts, ...(r.outcome ? { outcome: r.outcome } : {}) };
 }
 
 interface PlanRow {

@@ -25,6 +25,41 @@ export interface PlanRecord {
   plan: Plan;
 }
 
+/** The OA's token pair. The refresh token is single use: whoever refreshes must store the new pair first. */
+export interface ZaloTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch ms at which the access token expires. */
+  expiresAt: number;
+  updatedAt: number;
+}
+
+/** A Zalo user id linked to a person of the org chart. */
+export interface ZaloLink {
+  zaloUserId: string;
+  personId: string;
+  linkedAt: number;
+  /** Set on `unfollow` (or when Zalo says the person does not follow the OA); cleared on `follow`. */
+  unreachableSince?: number;
+}
+
+/** A webhook delivery accepted for processing (the durable queue between the webhook and the bot). */
+export interface InboxRow {
+  key: string;
+  body: string;
+  receivedAt: number;
+  status: 'pending' | 'done' | 'failed';
+  attempts: number;
+  outcome?: string;
+}
+
+/** What the bot remembers of a conversation: the list the person last saw, the task they last acted on. */
+export interface BotContext {
+  list: string[];
+  lastWorkflowId?: string;
+  updatedAt: number;
+}
+
 export interface Store {
   /** Plans that were started (their tasks live in Temporal). */
   planSave(p: Plan, now: number): void;
@@ -36,5 +71,40 @@ export interface Store {
   outboxMarkAttempt(key: string): void;
   outboxMarkSent(key: string, now: number): void;
   outboxList(filter?: OutboxFilter): OutboxRow[];
+
+  /** Zalo tokens: the stored pair, the first pair (only when none is stored), a new pair. */
+  zaloTokensGet(): ZaloTokens | undefined;
+  zaloTokensSeed(t: ZaloTokens): boolean;
+  zaloTokensPut(t: ZaloTokens): void;
+  /** Takes the refresh lease (across processes) until `now + ttlMs`; false while another holder has it. */
+  zaloRefreshLease(holder: string, now: number, ttlMs: number): boolean;
+  zaloRefreshRelease(holder: string): void;
+
+  /** Account links: one-time codes (stored hashed) and the links themselves. */
+  linkCodeIssue(personId: string, codeHash: string, expiresAt: number): void;
+  /** The person of an unused, unexpired code, which is used up by this call. */
+  linkCodeRedeem(codeHash: string, now: number): string | undefined;
+  /** Wrong codes a Zalo user sent since `since`; `linkAttemptRecord` counts one more. */
+  linkAttempts(zaloUserId: string, since: number): number;
+  linkAttemptRecord(zaloUserId: string, now: number): void;
+  zaloLink(zaloUserId: string, personId: string, now: number): void;
+  zaloLinkOf(zaloUserId: string): ZaloLink | undefined;
+  zaloLinkOfPerson(personId: string): ZaloLink | undefined;
+  zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): void;
+
+  /** Records a webhook delivery once; false when its key was accepted before (a repeated delivery). */
+  inboxAccept(key: string, body: string, now: number): boolean;
+  inboxPending(limit: number): InboxRow[];
+  inboxGet(key: string): InboxRow | undefined;
+  inboxFinish(key: string, status: 'done' | 'failed', outcome: string): void;
+  inboxCount(): number;
+
+  /** Markers of things done once (a reply sent, a part of a long message sent). */
+  onceDone(key: string): boolean;
+  onceMark(key: string, now: number): void;
+
+  botContextGet(personId: string): BotContext | undefined;
+  botContextPut(personId: string, ctx: BotContext): void;
+
   close(): void;
 }

@@ -1,10 +1,12 @@
-// The HTTP entry point. For now: health; the dashboard and the Zalo webhook come later.
-import express, { type Express } from 'express';
+// The HTTP entry point: health, the Zalo webhook and (with the double) the dev chat page.
+import express, { type Express, type Router } from 'express';
 import type { Connection } from '@temporalio/client';
 
 export interface WebDeps {
   connection: Connection;
   namespace: string;
+  /** Further routes (the Zalo webhook, the dev chat page). */
+  routers?: Router[];
 }
 
 export function createApp(deps: WebDeps): Express {
@@ -23,5 +25,6 @@ export function createApp(deps: WebDeps): Express {
     res.status(200).json({ ok: reachable, temporal: { reachable, namespace: deps.namespace, ...(error ? { error } : {}) } });
   });
 
+  for (const r of deps.routers ?? []) app.use(r);
   return app;
 }

@@ -17,6 +17,14 @@ import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { createApp } from '../web/server.js';
 import { createTaskWorker } from './worker.js';
+import { connectZalo, type ZaloConnection } from './zalo.js';
+import { syncOrgLinks } from '../bot/accounts.js';
+import { createBot } from '../bot/handlers.js';
+import { InboxProcessor } from '../bot/inbox.js';
+import { webhookRouter, WEBHOOK_PATH } from '../bot/webhook.js';
+import { ZaloNotifier } from '../bot/zalo-notifier.js';
+import { devZaloRouter } from '../web/dev-zalo.js';
+import type { Notifier } from '../activities/notifier.js';
 
 type Role = 'all' | 'worker' | 'web';
 
@@ -44,6 +52,14 @@ async function main(): Promise<void> {
   if (added.length) log.info({ added }, 'registered search attributes');
 
   const stops: (() => Promise<void>)[] = [];
+  // The local Zalo double lives in one process: without credentials the bot runs only with `--role all`.
+  let zalo: ZaloConnection | undefined;
+  if (config.zalo || role === 'all') {
+    zalo = await connectZalo(config, store, log);
+    const linked = syncOrgLinks(org, store, Date.now());
+    if (linked) log.info({ linked }, 'Zalo accounts linked from the org chart');
+  } else log.warn('no Zalo credentials and not --role all: notifications go to the log only');
+  const notifier: Notifier = zalo ? new ZaloNotifier(zalo.client, store, log) : new LogNotifier(log);
   let workerRun: Promise<void> | undefined;
   if (role !== 'web') {
     const nativeConnection = await NativeConnection.connect({ address });
@@ -57,7 +73,7 @@ async function main(): Promise<void> {
         client,
         store,
         reportsDir: join(config.dataDir, 'reports'),
-        notifier: new OutboxNotifier(store, new LogNotifier(log)),
+        notifier: new OutboxNotifier(store, notifier),
       }),
     });
     workerRun = worker.run();
@@ -70,9 +86,19 @@ async function main(): Promise<void> {
     log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   }
   if (role !== 'worker') {
-    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE }).listen(config.PORT, () =>
-      log.info({ url: `http://127.0.0.1:${config.PORT}/healthz` }, 'HTTP server listening'),
-    );
+    const routers = [];
+    if (zalo) {
+      const inbox = new InboxProcessor({ store, log, handle: createBot({ org, store, client, zalo: zalo.client }) });
+      routers.push(webhookRouter({ auth: zalo.auth, store, log, onQueued: () => inbox.kick() }));
+      if (zalo.double) routers.push(devZaloRouter({ org, store, double: zalo.double }));
+      inbox.kick(); // events accepted before a crash or restart
+      stops.unshift(() => inbox.stop());
+    }
+    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers }).listen(config.PORT, () => {
+      const port = (server.address() as { port: number }).port;
+      if (zalo?.double) zalo.double.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+      log.info({ url: `http://127.0.0.1:${port}/healthz`, ...(zalo?.double ? { chat: `http://127.0.0.1:${port}/dev/zalo` } : {}) }, 'HTTP server listening');
+    });
     server.once('error', (err) => {
       log.error({ err, port: config.PORT }, 'HTTP server cannot listen (is the port in use? set PORT)');
       void shutdown('http-error', 1);
@@ -91,6 +117,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     for (const stop of stops) await stop();
+    await zalo?.close();
     await connection.close();
     await devServer?.stop();
     store.close();

@@ -17,6 +17,7 @@ export const decideExtension = defineUpdate<UnitTaskView, [Acting & { approve: b
 export const reassign = defineUpdate<UnitTaskView, [Acting & { to: string; unit?: string }]>('reassign');
 export const requestExplanation = defineUpdate<UnitTaskView, [Acting & { question: string }]>('requestExplanation');
 export const answerExplanation = defineUpdate<UnitTaskView, [Acting & { answer: string }]>('answerExplanation');
+export const attachEvidence = defineUpdate<UnitTaskView, [Acting & { kind: 'image' | 'file' | 'link'; url: string; name?: string }]>('attachEvidence');
 export const activate = defineUpdate<UnitTaskView, [Acting & { due: IsoDate }]>('activate');
 export const cancel = defineUpdate<UnitTaskView, [Acting & { reason: string }]>('cancel');
 

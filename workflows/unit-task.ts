@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { findInChain, refusal, rolesOf, type Action } from '../domain/authz.js';
+import { findInChain, nextUp, refusal, rolesOf, type Action } from '../domain/authz.js';
 import { isValidIsoDate } from '../domain/calendar.js';
 import { escalationTarget, type Escalation, type Ladder, type LadderState, type Reminder } from '../domain/ladder.js';
 import { formatDate, managerActions, staffActions, taskLabel, texts, type NotificationKind, type QuickAction } from '../domain/notification.js';
@@ -84,7 +84,15 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   function send(kind: NotificationKind, to: PersonRef, text: string, actions: QuickAction[] = []): void {
     s.notificationSeq++;
     const key = `${workflowId}#${s.notificationSeq}:${kind}`;
-    pending.push(notify({ key, kind, to, planId: input.planId, workflowId, taskRef: input.task.ref, text, actions }));
+    const fallback = nextUp(s.chain, to.id);
+    const sent = notify({ key, kind, to, planId: input.planId, workflowId, taskRef: input.task.ref, text, actions, ...(fallback ? { fallback } : {}) });
+    // A channel that could not reach the person says so; the timeline keeps it (never dropped silently).
+    pending.push(
+      sent.then((d) => {
+        if (d?.insteadOf && d.to) record('delivery', texts.deliveredInstead(d.insteadOf.person, d.insteadOf.reason, d.to));
+        else if (d && !d.delivered) record('delivery', texts.undelivered(to, d.insteadOf?.reason ?? 'không liên lạc được'));
+      }),
+    );
   }
 
   function view(): UnitTaskView {
@@ -249,6 +257,28 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     if (ladder && Date.now() >= ladder.dueAt) s.cycle.lateCycles++;
     record('check-in', `Đã nhận báo cáo ${s.cycle.label} của ${by.name}.`, by);
   }
+
+  setHandler(
+    msg.attachEvidence,
+    (a) => {
+      const by = findInChain(s.chain, s.assignee, a.actor)!;
+      const item = { kind: a.kind, url: a.url.trim(), ...(a.name ? { name: a.name.trim() } : {}), by, at: Date.now() };
+      s.evidence = [...(s.evidence ?? []), item];
+      if (s.completion) s.completion.evidence = [...s.completion.evidence, item.url];
+      const what = { image: 'ảnh', file: 'tệp', link: 'liên kết' }[a.kind];
+      record('evidence', texts.evidenceAdded(by, `${what}${item.name ? ` «${item.name}»` : ''}`), by);
+      changed();
+      return view();
+    },
+    {
+      validator: (a) => {
+        actorFor('attachEvidence', a);
+        requirePhase('active', 'awaiting_approval');
+        if (!/^https?:\/\/\S+$/.test(a.url?.trim() ?? '') || a.url.length > 2000) refuse('Đường dẫn minh chứng không hợp lệ.', 'evidence url must be http(s)');
+        if (!['image', 'file', 'link'].includes(a.kind)) refuse('Loại minh chứng không hợp lệ.', 'evidence kind must be image, file or link');
+      },
+    },
+  );
 
   setHandler(
     msg.approveCompletion,

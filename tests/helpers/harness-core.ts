@@ -73,7 +73,14 @@ export interface Harness {
 
 let counter = 0;
 
-export async function createHarness(target: HarnessTarget, opts: { secondsPerDay?: number; org?: Org } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  secondsPerDay?: number;
+  org?: Org;
+  /** The channel behind the outbox (default: a TestChannel that only records). */
+  notifier?: (store: SqliteStore) => Notifier;
+}
+
+export async function createHarness(target: HarnessTarget, opts: HarnessOptions = {}): Promise<Harness> {
   const { native, client } = await sharedConnections(target);
   const secondsPerDay = opts.secondsPerDay ?? 2;
   const taskQueue = `test-${process.pid}-${++counter}-${Date.now()}`;
@@ -82,7 +89,7 @@ export async function createHarness(target: HarnessTarget, opts: { secondsPerDay
   const store = new SqliteStore(join(dir, 'state.sqlite'));
   const channel = new TestChannel();
   const org = opts.org ?? ORG;
-  const activities = createActivities({ org, calendar: CALENDAR, clock, client, store, reportsDir: join(dir, 'reports'), notifier: new OutboxNotifier(store, channel) });
+  const activities = createActivities({ org, calendar: CALENDAR, clock, client, store, reportsDir: join(dir, 'reports'), notifier: new OutboxNotifier(store, opts.notifier?.(store) ?? channel) });
   const worker = await createTaskWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: target.bundlePath } });
   const running = worker.run();
   const h: Harness = {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
-import { findInChain, refusal, rolesOf, type Action, type Role } from '../../domain/authz.js';
+import { findInChain, nextUp, refusal, rolesOf, type Action, type Role } from '../../domain/authz.js';
 import { chainFor, parseOrg, personRef } from '../../domain/org.js';
 import { DEFAULT_POLICY, policyOverrideSchema, policySchema, resolvePolicy, type Policy, type PolicyOverride } from '../../domain/policy.js';
 import { combinedStatus, type TaskStatus } from '../../domain/status.js';
@@ -219,6 +219,7 @@ describe('authz on a task of Phòng HCTH (examples/org-so-noi-vu.yaml)', () => {
     reportCompletion: [Y, N, Y, N, N, N, N, N],
     requestExtension: [Y, N, Y, N, N, N, N, N],
     answerExplanation: [Y, N, Y, N, N, N, N, N],
+    attachEvidence: [Y, Y, Y, Y, N, N, N, N],
     approveCompletion: [N, N, Y, N, Y, Y, N, N],
     rejectCompletion: [N, N, Y, N, Y, Y, N, N],
     decideExtension: [N, N, Y, N, Y, Y, N, N],
@@ -231,9 +232,9 @@ describe('authz on a task of Phòng HCTH (examples/org-so-noi-vu.yaml)', () => {
     PEOPLE.map((person, i) => [action, person, TABLE[action][i]!] as [Action, string, boolean]),
   );
 
-  it('the table covers all 12 actions', () => {
-    expect(Object.keys(TABLE)).toHaveLength(12);
-    expect(rows).toHaveLength(12 * PEOPLE.length);
+  it('the table covers all 13 actions', () => {
+    expect(Object.keys(TABLE)).toHaveLength(13);
+    expect(rows).toHaveLength(13 * PEOPLE.length);
   });
 
   it.each(rows)('%s by %s → allowed: %s', (action, person, allowed) => {
@@ -302,5 +303,19 @@ describe('combinedStatus', () => {
     [[], 'not_due'],
   ])('%j → %s', (statuses, expected) => {
     expect(combinedStatus(statuses)).toBe(expected);
+  });
+});
+
+describe('nextUp: who receives a message a person cannot', () => {
+  const orgFile = fileURLToPath(new URL('../../examples/org-so-noi-vu.yaml', import.meta.url));
+  const org = parseOrg(readFileSync(orgFile, 'utf8'), orgFile);
+  it.each([
+    ['HCTH', 'hcth.cv2', 'hcth.truong'],
+    ['HCTH', 'hcth.truong', 'ld.pgd1'],
+    ['HCTH', 'ld.pgd1', 'ld.giamdoc'],
+    ['HCTH', 'ld.giamdoc', undefined],
+    ['TCCB', 'tccb.truong', 'ld.giamdoc'],
+  ])('%s: %s → %s', (unit, person, up) => {
+    expect(nextUp(chainFor(org, unit), person)?.id).toBe(up);
   });
 });

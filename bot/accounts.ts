@@ -1,0 +1,54 @@
+// Who a Zalo user is: a link kept in the store, made from the org chart's `zaloUserId` or from a
+// one-time code an admin issued ("dk 123456"). Codes are stored hashed and used once.
+import { createHash, randomInt } from 'node:crypto';
+import { findPerson, type Org, type Person } from '../domain/org.js';
+import type { Store } from '../store/store.js';
+
+export const LINK_CODE_TTL_MS = 24 * 3600_000;
+/** Wrong codes a Zalo user may send in an hour before the bot stops checking them. */
+export const LINK_ATTEMPTS_PER_HOUR = 5;
+
+export const hashLinkCode = (code: string): string => createHash('sha256').update(`link-code:${code}`).digest('hex');
+
+/** Issues a 6-digit code for a person of the org chart; the code itself is returned once and never stored. */
+export function issueLinkCode(org: Org, store: Store, personId: string, now: number): { code: string; person: Person; expiresAt: number } {
+  const person = findPerson(org, personId);
+  if (!person) throw new Error(`unknown person "${personId}"`);
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const expiresAt = now + LINK_CODE_TTL_MS;
+  store.linkCodeIssue(person.id, hashLinkCode(code), expiresAt);
+  return { code, person, expiresAt };
+}
+
+/** Links from the org file win over nothing, never over a link a person made with a code. */
+export function syncOrgLinks(org: Org, store: Store, now: number): number {
+  let added = 0;
+  for (const p of org.people) {
+    if (!p.zaloUserId || store.zaloLinkOf(p.zaloUserId) || store.zaloLinkOfPerson(p.id)) continue;
+    store.zaloLink(p.zaloUserId, p.id, now);
+    added++;
+  }
+  return added;
+}
+
+export function personOfZalo(org: Org, store: Store, zaloUserId: string): Person | undefined {
+  const link = store.zaloLinkOf(zaloUserId);
+  if (link) return findPerson(org, link.personId);
+  const p = org.people.find((x) => x.zaloUserId === zaloUserId);
+  return p;
+}
+
+export type RedeemResult = { ok: true; person: Person } | { ok: false; reason: 'throttled' | 'wrong_code' };
+
+export function redeemLinkCode(org: Org, store: Store, zaloUserId: string, code: string, now: number): RedeemResult {
+  // Throttled before the code is looked at, so guessing stays at 5 tries an hour.
+  if (store.linkAttempts(zaloUserId, now - 3600_000) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
+  const personId = store.linkCodeRedeem(hashLinkCode(code), now);
+  const person = personId ? findPerson(org, personId) : undefined;
+  if (!person) {
+    store.linkAttemptRecord(zaloUserId, now);
+    return { ok: false, reason: 'wrong_code' };
+  }
+  store.zaloLink(zaloUserId, person.id, now);
+  return { ok: true, person };
+}

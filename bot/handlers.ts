@@ -1,0 +1,282 @@
+// Turns a Zalo event into what the engine does and what the person reads back. One small handler
+// per command; all task changes go through client/tasks.ts (the same updates and authorization as
+// the CLI), each with the event key as its update id so a re-processed event changes nothing twice.
+import type { Client } from '@temporalio/client';
+import { showTask, actOnTask, TaskActionError } from '../client/tasks.js';
+import type { TaskRow } from '../client/plans.js';
+import { findTasks, quote } from '../client/plans.js';
+import { businessDateOf } from '../domain/calendar.js';
+import { formatDate, taskLabel } from '../domain/notification.js';
+import type { Org, Person } from '../domain/org.js';
+import { STATUS_LABELS } from '../domain/status.js';
+import type { UnitTaskView } from '../domain/task.js';
+import { fold } from '../domain/text.js';
+import type { Store } from '../store/store.js';
+import * as msg from '../workflows/messages.js';
+import { personOfZalo, redeemLinkCode } from './accounts.js';
+import { HELP_TEXT, parseCommand, type BotCommand, type TaskRefArg } from './commands.js';
+import type { Attachment, BotEvent } from './events.js';
+import { sendText } from './outbound.js';
+import { formatList, personTasks, unitsInCharge, unitsOf, unitSummary } from './task-lists.js';
+import type { ZaloClient } from './zalo-client.js';
+import type { QuickAction } from '../domain/notification.js';
+
+export interface BotDeps {
+  org: Org;
+  store: Store;
+  client: Client;
+  zalo: ZaloClient;
+  now?: () => number;
+}
+
+/** What a handler answers: the reply, and a short outcome for the inbox record. */
+interface Answer {
+  text: string;
+  actions?: QuickAction[];
+  outcome: string;
+}
+
+export const NOT_LINKED =
+  'Xin chào! Tài khoản Zalo này chưa được liên kết với cán bộ nào trong hệ thống nhắc việc Đề án 06. ' +
+  'Đề nghị đồng chí liên hệ quản trị viên để nhận mã liên kết, rồi gửi: dk <mã>, ví dụ «dk 123456».';
+
+export function createBot(deps: BotDeps): (event: BotEvent) => Promise<string> {
+  const now = deps.now ?? Date.now;
+  return async (event) => {
+    const answer = await answerEvent(deps, event, now);
+    if (answer.text) await sendText(deps.zalo, deps.store, { userId: event.zaloUserId, text: answer.text, actions: answer.actions ?? [], key: `reply:${event.key}`, now });
+    return answer.outcome;
+  };
+}
+
+async function answerEvent(deps: BotDeps, event: BotEvent, now: () => number): Promise<Answer> {
+  const { org, store } = deps;
+  const person = personOfZalo(org, store, event.zaloUserId);
+  switch (event.type) {
+    case 'unfollow':
+      store.zaloSetReachable(event.zaloUserId, false, now());
+      return { text: '', outcome: 'unfollowed' };
+    case 'follow':
+      store.zaloSetReachable(event.zaloUserId, true, now());
+      return person
+        ? { text: `Chào mừng đồng chí ${person.name} trở lại với trợ lý nhắc việc Đề án 06. Gõ «ds» để xem nhiệm vụ, «trợ giúp» để xem hướng dẫn.`, outcome: 'greeted' }
+        : { text: NOT_LINKED, outcome: 'greeted unlinked' };
+    case 'attachments':
+      if (!person) return { text: NOT_LINKED, outcome: 'unknown user' };
+      return guarded(() => attachEvidence(deps, person, event.key, event.attachments, event.text));
+    case 'text': {
+      const cmd = parseCommand(event.text, { today: businessDateOf(now()) });
+      if (cmd.type === 'link') return link(deps, event.zaloUserId, person, cmd.code, now());
+      if (!person) return { text: NOT_LINKED, outcome: 'unknown user' };
+      return guarded(() => runCommand(deps, person, cmd, event.key));
+    }
+  }
+}
+
+/** A refused or impossible action is answered in Vietnamese; anything else is retried later. */
+async function guarded(f: () => Promise<Answer>): Promise<Answer> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof TaskActionError) return { text: err.message, outcome: `refused: ${err.en}` };
+    throw err;
+  }
+}
+
+function link(deps: BotDeps, zaloUserId: string, current: Person | undefined, code: string, now: number): Answer {
+  const r = redeemLinkCode(deps.org, deps.store, zaloUserId, code, now);
+  if (!r.ok)
+    return r.reason === 'throttled'
+      ? { text: 'Đồng chí đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau 1 giờ.', outcome: 'link throttled' }
+      : {
+          text: `Mã liên kết không đúng hoặc đã hết hạn.${current ? ` Tài khoản Zalo này vẫn liên kết với ${current.name}.` : ''} Đề nghị liên hệ quản trị viên để nhận mã mới.`,
+          outcome: 'link refused',
+        };
+  const units = unitsOf(deps.org, r.person.id).map((c) => deps.org.units.find((u) => u.code === c)!.name);
+  return {
+    text: `Đã liên kết Zalo với tài khoản ${r.person.name} (${r.person.title}${units.length ? `, ${units.join(', ')}` : ''}). Từ nay đồng chí nhận nhắc việc tại đây. Gõ «ds» để xem nhiệm vụ, «trợ giúp» để xem hướng dẫn.`,
+    outcome: `linked ${r.person.id}`,
+  };
+}
+
+type TaskCommand = Extract<BotCommand, { task: TaskRefArg }>;
+
+async function runCommand(deps: BotDeps, p: Person, cmd: BotCommand, key: string): Promise<Answer> {
+  switch (cmd.type) {
+    case 'help':
+      return { text: HELP_TEXT, outcome: 'help' };
+    case 'unknown':
+      return { text: cmd.reply, outcome: 'not understood' };
+    case 'link':
+      return { text: '', outcome: 'unreachable' };
+    case 'list': {
+      const rows = await personTasks(deps.client, deps.org, p);
+      remember(deps.store, p.id, { list: rows.map((r) => r.workflowId) });
+      return { text: formatList(deps.store, deps.org, p, rows), outcome: `listed ${rows.length}` };
+    }
+    case 'unitSummary': {
+      const text = await unitSummary(deps.client, deps.store, deps.org, p);
+      return text
+        ? { text, outcome: 'unit summary' }
+        : { text: 'Lệnh «đơn vị» dành cho lãnh đạo đơn vị và lãnh đạo Sở. Gõ «ds» để xem nhiệm vụ của đồng chí.', outcome: 'refused: unit summary for staff' };
+    }
+    default:
+      return taskCommand(deps, p, cmd, key);
+  }
+}
+
+async function taskCommand(deps: BotDeps, p: Person, cmd: TaskCommand, key: string): Promise<Answer> {
+  const workflowId = await resolveTask(deps, p, cmd.task);
+  remember(deps.store, p.id, { lastWorkflowId: workflowId });
+  const act = <A extends object>(update: Parameters<typeof actOnTask>[2], args: A) =>
+    actOnTask(deps.client, workflowId, update, { ...args, actor: p.id }, { updateId: `bot:${key}` });
+  const usage = (text: string): Answer => ({ text, outcome: `usage: ${cmd.type}` });
+  const n = describe(cmd.task);
+  let v: UnitTaskView;
+  switch (cmd.type) {
+    case 'acknowledge':
+      v = await act(msg.acknowledge, {});
+      return done(v, `Đã ghi nhận đồng chí nhận ${label(v)}${v.due ? `, hạn ${formatDate(v.due)}` : ''}.`);
+    case 'progress': {
+      if (cmd.percent === undefined && !cmd.note) return usage(`Đề nghị gửi kèm tỷ lệ và nội dung, ví dụ: «tiến độ ${n} 60% đã rà soát xong 3/5 thủ tục».`);
+      const percent = cmd.percent ?? (await current(deps, workflowId)).progress?.percent ?? 0;
+      v = await act(msg.reportProgress, { percent, note: cmd.note });
+      return done(v, `Đã ghi nhận tiến độ ${percent}% của ${label(v)}.`);
+    }
+    case 'complete':
+      v = await act(msg.reportCompletion, { note: cmd.note });
+      return done(
+        v,
+        v.phase === 'awaiting_approval'
+          ? `Đã gửi báo cáo hoàn thành ${label(v)} tới ${v.chain.head.title} ${v.chain.head.name} để duyệt. Có thể gửi ảnh hoặc tệp minh chứng ngay sau tin này.`
+          : `Đã ghi nhận báo cáo kỳ này của ${label(v)}.`,
+      );
+    case 'requestExtension':
+      if (!cmd.until || !cmd.reason) return usage(`Đề nghị ghi ngày và lý do, ví dụ: «gia hạn ${n} 30/6 lý do chờ số liệu của Sở Tài chính».`);
+      v = await act(msg.requestExtension, { until: cmd.until, reason: cmd.reason });
+      return done(v, `Đã gửi đề nghị gia hạn ${label(v)} đến ngày ${formatDate(cmd.until)} tới ${v.chain.head.name}.`);
+    case 'explain':
+      if (!cmd.answer) return usage(`Đề nghị ghi nội dung giải trình, ví dụ: «giải trình ${n} chậm do chưa nhận được số liệu».`);
+      v = await act(msg.answerExplanation, { answer: cmd.answer });
+      return done(v, `Đã gửi giải trình về ${label(v)}.`);
+    case 'approve':
+      v = await act(msg.approveCompletion, cmd.note ? { note: cmd.note } : {});
+      return done(v, `Đã duyệt kết quả ${label(v)}.`);
+    case 'reject':
+      if (!cmd.reason) return usage(`Đề nghị ghi lý do, ví dụ: «từ chối ${n} lý do thiếu biểu số liệu».`);
+      v = await act(msg.rejectCompletion, { reason: cmd.reason });
+      return done(v, `Đã trả lại ${label(v)} để tiếp tục thực hiện.`);
+    case 'decideExtension':
+      v = await act(msg.decideExtension, { approve: cmd.approve, ...(cmd.reason ? { reason: cmd.reason } : {}) });
+      return done(v, cmd.approve ? `Đã đồng ý gia hạn ${label(v)}${v.due ? ` đến ngày ${formatDate(v.due)}` : ''}.` : `Đã không đồng ý gia hạn ${label(v)}; hạn cũ giữ nguyên.`);
+    case 'requestExplanation':
+      if (!cmd.question) return usage(`Đề nghị ghi nội dung cần giải trình, ví dụ: «yêu cầu giải trình ${n} vì sao chậm tiến độ».`);
+      v = await act(msg.requestExplanation, { question: cmd.question });
+      return done(v, `Đã gửi yêu cầu giải trình tới ${v.assignee.name}.`);
+    case 'reassign': {
+      const view = await current(deps, workflowId);
+      const to = cmd.to ? matchMember(view, cmd.to) : undefined;
+      if (!to) {
+        const names = view.chain.members.filter((m) => m.id !== view.assignee.id).map((m) => m.name);
+        return usage(
+          `${cmd.to ? `Không tìm thấy «${cmd.to}» trong ${view.chain.unit.name}. ` : ''}Đề nghị ghi người nhận, ví dụ: «giao lại ${n} ${names[0] ?? 'Nguyễn Văn B'}». ` +
+            `Cán bộ của đơn vị: ${names.join(', ')}.`,
+        );
+      }
+      v = await act(msg.reassign, { to: to.id });
+      return done(v, `Đã giao lại ${label(v)} cho ${to.name}.`);
+    }
+  }
+}
+
+async function attachEvidence(deps: BotDeps, p: Person, key: string, attachments: Attachment[], caption: string): Promise<Answer> {
+  const target = await evidenceTarget(deps, p);
+  if (!target)
+    return {
+      text: 'Chưa rõ minh chứng này thuộc nhiệm vụ nào. Đề nghị gửi «tiến độ <số> …» hoặc «xong <số> …» trước, rồi gửi lại ảnh hoặc tệp.',
+      outcome: 'evidence without task',
+    };
+  let v: UnitTaskView | undefined;
+  for (const [i, a] of attachments.entries()) {
+    v = await actOnTask(
+      deps.client,
+      target,
+      msg.attachEvidence,
+      { actor: p.id, kind: a.kind, url: a.url, ...(a.name ?? caption ? { name: (a.name ?? caption).slice(0, 200) } : {}) },
+      { updateId: `bot:${key}#${i}` },
+    );
+  }
+  return done(v!, `Đã đính kèm ${attachments.length} minh chứng vào ${label(v!)}.`);
+}
+
+/** The task the person last acted on, else their only open task of their own. */
+async function evidenceTarget(deps: BotDeps, p: Person): Promise<string | undefined> {
+  const last = deps.store.botContextGet(p.id)?.lastWorkflowId;
+  if (last) return last;
+  const own = await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskAssignee = ${quote(p.id)}`);
+  return own.length === 1 ? own[0]!.workflowId : undefined;
+}
+
+const label = (v: UnitTaskView): string => taskLabel(v.task.ref, v.task.title, v.unit.name);
+const describe = (t: TaskRefArg): string => (t.kind === 'index' ? String(t.index) : t.ref);
+const done = (v: UnitTaskView, text: string): Answer => ({ text: `${text} Trạng thái: ${STATUS_LABELS[v.status]}.`, outcome: `${v.workflowId}: ${v.status}` });
+
+async function current(deps: BotDeps, workflowId: string): Promise<UnitTaskView> {
+  const shown = await showTask(deps.client, workflowId);
+  if (shown.kind === 'unit') return shown.view;
+  throw new TaskActionError('Nhiệm vụ do nhiều đơn vị chủ trì; hãy chọn nhiệm vụ theo số thứ tự trong «ds».', 'multi-unit task: use the list');
+}
+
+function remember(store: Store, personId: string, patch: { list?: string[]; lastWorkflowId?: string }): void {
+  const ctx = store.botContextGet(personId) ?? { list: [], updatedAt: 0 };
+  store.botContextPut(personId, { ...ctx, ...patch, updatedAt: Date.now() });
+}
+
+/** "2" → the 2nd task of the list the person last saw (made now if they never asked); a ref → that task where they work. */
+async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<string> {
+  if (arg.kind === 'index') {
+    let list = deps.store.botContextGet(p.id)?.list;
+    if (!list?.length) {
+      list = (await personTasks(deps.client, deps.org, p)).map((r) => r.workflowId);
+      remember(deps.store, p.id, { list });
+    }
+    const id = list[arg.index - 1];
+    if (!id)
+      throw new TaskActionError(
+        list.length ? `Không có nhiệm vụ số ${arg.index} trong danh sách (có ${list.length}). Gõ «ds» để xem lại.` : 'Đồng chí hiện không có nhiệm vụ nào đang mở.',
+        `no task #${arg.index} in the list of ${p.id}`,
+      );
+    return id;
+  }
+  // Refs are stored as the plan writes them ("II.2.(1)"); people may type them in lower case.
+  let rows: TaskRow[] = [];
+  for (const ref of new Set([arg.ref, arg.ref.toUpperCase()])) {
+    rows = await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskRef = ${quote(ref)}`);
+    if (rows.length) break;
+  }
+  const mine = pickForPerson(deps.org, p, rows);
+  if (mine.length === 1) return mine[0]!.workflowId;
+  if (mine.length === 0) throw new TaskActionError(`Không tìm thấy nhiệm vụ số hiệu ${arg.ref} của đồng chí. Gõ «ds» để xem danh sách.`, `no task ${arg.ref} for ${p.id}`);
+  throw new TaskActionError(`Có ${mine.length} nhiệm vụ số hiệu ${arg.ref}; đề nghị dùng số thứ tự trong «ds».`, `ambiguous ref ${arg.ref} for ${p.id}`);
+}
+
+/** Of the tasks with a ref, those the person works on or oversees (leadership: all). */
+function pickForPerson(org: Org, p: Person, rows: TaskRow[]): TaskRow[] {
+  const own = rows.filter((r) => r.assignee === p.id);
+  if (own.length) return own;
+  const charge = unitsInCharge(org, p);
+  const units = new Set([...unitsOf(org, p.id), ...charge.units]);
+  const inUnits = rows.filter((r) => units.has(r.unit));
+  if (inUnits.length || charge.role === 'director' || p.roles.includes('admin')) return inUnits.length ? inUnits : rows;
+  return [];
+}
+
+/** A member of the task's unit by id, full name, or the end of their name ("B", "Văn B"). */
+function matchMember(view: UnitTaskView, typed: string): { id: string; name: string } | undefined {
+  const t = fold(typed).trim();
+  const members = view.chain.members;
+  const exact = members.find((m) => m.id === typed.trim() || fold(m.name) === t);
+  if (exact) return exact;
+  const tail = members.filter((m) => fold(m.name).endsWith(` ${t}`));
+  return tail.length === 1 ? tail[0] : undefined;
+}

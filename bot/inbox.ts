@@ -1,0 +1,128 @@
+// Drains the durable inbox the webhook fills: each person's events in the order they arrived,
+// different people side by side. An event that fails (Temporal or Zalo unreachable) stays
+// pending and is retried with backoff, also after a restart; handlers are idempotent per event key.
+import type { Logger } from 'pino';
+import { mapLimit } from '../runtime/concurrency.js';
+import type { InboxRow, Store } from '../store/store.js';
+import { readEvent, type BotEvent } from './events.js';
+
+export type EventHandler = (event: BotEvent) => Promise<string>;
+
+export interface InboxOptions {
+  store: Store;
+  handle: EventHandler;
+  log: Logger;
+  /** People handled at once. */
+  concurrency?: number;
+  /** After this many failed tries an event is set aside as failed (and logged) so it cannot block a person's queue forever. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+}
+
+export class InboxProcessor {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly failures = new Map<string, { attempts: number; notBefore: number }>();
+
+  constructor(private readonly o: InboxOptions) {}
+
+  /** Starts a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves when nothing is pending that could be handled now. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const rows = this.o.store.inboxPending(500).filter((r) => (this.failures.get(r.key)?.notBefore ?? 0) <= Date.now());
+      if (rows.length === 0) break;
+      const byPerson = new Map<string, InboxRow[]>();
+      for (const r of rows) {
+        const who = senderOf(r);
+        byPerson.set(who, [...(byPerson.get(who) ?? []), r]);
+      }
+      const progressed = await mapLimit([...byPerson.values()], this.o.concurrency ?? 8, (queue) => this.runQueue(queue));
+      if (!progressed.some(Boolean)) break;
+    }
+    this.scheduleRetry();
+  }
+
+  /** One person's events in order; stops at the first that must be retried. True if any finished. */
+  private async runQueue(queue: InboxRow[]): Promise<boolean> {
+    let finished = false;
+    for (const row of queue) {
+      const read = parse(row);
+      if (!read) {
+        this.o.store.inboxFinish(row.key, 'failed', 'unreadable body');
+        finished = true;
+        continue;
+      }
+      try {
+        const outcome = await this.o.handle(read);
+        this.o.store.inboxFinish(row.key, 'done', outcome);
+        this.failures.delete(row.key);
+        finished = true;
+      } catch (err) {
+        const f = this.failures.get(row.key) ?? { attempts: 0, notBefore: 0 };
+        f.attempts++;
+        const max = this.o.maxAttempts ?? 12;
+        if (f.attempts >= max) {
+          this.o.log.error({ err, key: row.key, attempts: f.attempts }, 'bot event set aside after repeated failures');
+          this.o.store.inboxFinish(row.key, 'failed', (err as Error).message);
+          this.failures.delete(row.key);
+          finished = true;
+          continue;
+        }
+        f.notBefore = Date.now() + Math.min((this.o.retryBaseMs ?? 1000) * 2 ** (f.attempts - 1), 5 * 60_000);
+        this.failures.set(row.key, f);
+        this.o.log.warn({ err: (err as Error).message, key: row.key, attempts: f.attempts }, 'bot event will be retried');
+        return finished;
+      }
+    }
+    return finished;
+  }
+
+  private scheduleRetry(): void {
+    clearTimeout(this.timer);
+    if (this.stopped || this.failures.size === 0) return;
+    const next = Math.min(...[...this.failures.values()].map((f) => f.notBefore));
+    this.timer = setTimeout(() => this.kick(), Math.max(50, next - Date.now()));
+    this.timer.unref();
+  }
+}
+
+function parse(row: InboxRow): BotEvent | undefined {
+  try {
+    const read = readEvent(JSON.parse(row.body) as Record<string, unknown>);
+    return read.ok ? read.event : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function senderOf(row: InboxRow): string {
+  return parse(row)?.zaloUserId ?? row.key;
+}

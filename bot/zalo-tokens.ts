@@ -1,0 +1,166 @@
+// The OA token pair. The refresh token is single use: two refreshes racing lose it for good,
+// so refreshing is serialised in one place — one promise per process, one lease across
+// processes — and the new pair is stored before anyone uses it.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Store, ZaloTokens } from '../store/store.js';
+
+export interface RefreshedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds. */
+  expiresIn: number;
+}
+
+export interface ZaloTokenManagerOptions {
+  store: Store;
+  refresh: (refreshToken: string) => Promise<RefreshedTokens>;
+  now?: () => number;
+  /** Lease holder id; default random per manager. */
+  holder?: string;
+  /** Refresh when the access token expires within this; default 1 hour. */
+  refreshMarginMs?: number;
+  /** How long a refresh may hold the cross-process lease; default 30 s (well above the HTTP timeout). */
+  leaseTtlMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** How often a caller waiting for another process's refresh re-reads the store; default 100 ms. */
+  pollMs?: number;
+  log?: Logger;
+}
+
+/** Zalo's access token lives about 25 hours; used when the console did not say. */
+const DEFAULT_TTL_SEC = 25 * 3600;
+
+/** Wait before trying a failed early refresh again. */
+const EARLY_RETRY_MS = 60_000;
+
+const realSleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
+
+export class ZaloTokenManager {
+  private readonly store: Store;
+  private readonly refresh: (refreshToken: string) => Promise<RefreshedTokens>;
+  private readonly now: () => number;
+  private readonly holder: string;
+  private readonly marginMs: number;
+  private readonly leaseTtlMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly pollMs: number;
+  private readonly log: Logger | undefined;
+  private inflight: Promise<string> | undefined;
+  /** After a failed early refresh, calls use the current token for a while instead of retrying each time. */
+  private earlyRefreshAfter = 0;
+
+  constructor(o: ZaloTokenManagerOptions) {
+    this.store = o.store;
+    this.refresh = o.refresh;
+    this.now = o.now ?? Date.now;
+    this.holder = o.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+    this.marginMs = o.refreshMarginMs ?? 3_600_000;
+    this.leaseTtlMs = o.leaseTtlMs ?? 30_000;
+    this.sleep = o.sleep ?? realSleep;
+    this.pollMs = o.pollMs ?? 100;
+    this.log = o.log;
+  }
+
+  /**
+   * Stores the pair given in the environment only when none is stored: a stored pair is newer
+   * (the env refresh token was used up by an earlier refresh). True when it was stored.
+   */
+  seed(first: { accessToken: string; refreshToken: string; expiresInSec?: number }): boolean {
+    const now = this.now();
+    const seeded = this.store.zaloTokensSeed({
+      accessToken: first.accessToken,
+      refreshToken: first.refreshToken,
+      expiresAt: now + (first.expiresInSec ?? DEFAULT_TTL_SEC) * 1000,
+      updatedAt: now,
+    });
+    this.log?.info({ seeded }, seeded ? 'Zalo token pair seeded from configuration' : 'Zalo token pair already stored; configured pair ignored');
+    return seeded;
+  }
+
+  /** The stored access token, refreshed first when it expires within the margin. */
+  async accessToken(): Promise<string> {
+    const t = this.stored();
+    if (!this.nearExpiry(t)) return t.accessToken;
+    if (this.now() < this.earlyRefreshAfter && t.expiresAt > this.now()) return t.accessToken;
+    try {
+      return await this.flight((s) => this.nearExpiry(s));
+    } catch (err) {
+      // An early refresh that failed must not stop calls while the current token still works.
+      const cur = this.stored();
+      if (cur.expiresAt > this.now()) {
+        this.earlyRefreshAfter = this.now() + EARLY_RETRY_MS;
+        this.log?.warn({ err: describe(err), expiresAt: cur.expiresAt }, 'Zalo token refresh failed; using the current token until it expires');
+        return cur.accessToken;
+      }
+      throw err;
+    }
+  }
+
+  /** Zalo refused `rejected`: a newer stored token if someone refreshed already, else a refresh. */
+  async refreshAfterRejection(rejected: string): Promise<string> {
+    const t = this.stored();
+    if (t.accessToken !== rejected) return t.accessToken;
+    const isRejected = (s: ZaloTokens) => s.accessToken === rejected;
+    const got = await this.flight(isRejected);
+    // We may have joined an early refresh that found nothing to do: then refresh for real.
+    return got === rejected ? this.flight(isRejected) : got;
+  }
+
+  private stored(): ZaloTokens {
+    const t = this.store.zaloTokensGet();
+    if (!t) throw new Error('no Zalo token pair is stored: configure ZALO access and refresh tokens');
+    return t;
+  }
+
+  private nearExpiry(t: ZaloTokens): boolean {
+    return t.expiresAt - this.now() <= this.marginMs;
+  }
+
+  /** In-process single flight: concurrent callers share one refresh. */
+  private flight(needed: (t: ZaloTokens) => boolean): Promise<string> {
+    this.inflight ??= this.refreshSerialised(needed).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async refreshSerialised(needed: (t: ZaloTokens) => boolean): Promise<string> {
+    // Long enough for a lease left by a crashed process to run out, and then some.
+    const deadline = this.now() + 2 * this.leaseTtlMs + 5_000;
+    for (;;) {
+      const seen = this.stored();
+      if (!needed(seen)) return seen.accessToken;
+      if (this.store.zaloRefreshLease(this.holder, this.now(), this.leaseTtlMs)) {
+        try {
+          // Another process may have refreshed between our read and the lease.
+          const cur = this.stored();
+          if (!needed(cur)) return cur.accessToken;
+          const fresh = await this.refresh(cur.refreshToken);
+          const at = this.now();
+          const pair: ZaloTokens = {
+            accessToken: fresh.accessToken,
+            refreshToken: fresh.refreshToken,
+            expiresAt: at + fresh.expiresIn * 1000,
+            updatedAt: at,
+          };
+          // Durable before anything can use (or lose) it.
+          this.store.zaloTokensPut(pair);
+          this.log?.info({ expiresAt: pair.expiresAt }, 'Zalo token refreshed');
+          return pair.accessToken;
+        } finally {
+          this.store.zaloRefreshRelease(this.holder);
+        }
+      }
+      if (this.now() > deadline) throw new Error('timed out waiting for another process to refresh the Zalo token');
+      await this.sleep(this.pollMs);
+    }
+  }
+}
+
+/** Error details safe for a log line (no request config, so no token). */
+function describe(err: unknown): { name: string; message: string; code?: unknown } {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...('code' in err ? { code: err.code } : {}) };
+  return { name: 'unknown', message: String(err) };
+}

@@ -1,0 +1,104 @@
+// The whole bot on the shared dev server: a worker whose notifier is the Zalo notifier, the HTTP
+// app with the real webhook and inbox, and the Zalo double in between. Tests speak to the bot only
+// as Zalo does (signed webhook requests from the double) and read what the double received.
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createBot } from '../../bot/handlers.js';
+import { InboxProcessor } from '../../bot/inbox.js';
+import { RateLimiter } from '../../bot/rate-limiter.js';
+import { webhookRouter, WEBHOOK_PATH } from '../../bot/webhook.js';
+import { createZaloClient, type ZaloClient } from '../../bot/zalo-client.js';
+import { startZaloDouble, type SentMessage, type WebhookDelivery, type ZaloDouble } from '../../bot/zalo-double.js';
+import { ZaloNotifier } from '../../bot/zalo-notifier.js';
+import type { Org } from '../../domain/org.js';
+import { devZaloId } from '../../web/dev-zalo.js';
+import { createHarness, eventually, ORG, type Harness } from './harness-core.js';
+
+export const APP = { appId: '1234567890123456789', appSecret: 'app-secret-for-tests', oaSecretKey: 'oa-secret-key-for-tests' };
+
+export interface BotHarness extends Harness {
+  double: ZaloDouble;
+  zalo: ZaloClient;
+  inbox: InboxProcessor;
+  webhookUrl: string;
+  zaloId(personId: string): string;
+  say(personId: string, text: string): Promise<WebhookDelivery>;
+  /** Sends a message, waits until the bot has handled it, and returns what reached the person since (joined). */
+  ask(personId: string, text: string): Promise<string>;
+  sentTo(personId: string): SentMessage[];
+  /** Waits for a message to a person whose text matches. */
+  received(personId: string, match: RegExp, ms?: number): Promise<SentMessage>;
+}
+
+export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org; link?: string[] } = {}): Promise<BotHarness> {
+  const org = opts.org ?? ORG;
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const double = await startZaloDouble(APP);
+  let zalo: ZaloClient | undefined;
+  const h = await createHarness(
+    { address: inject('temporalAddress'), bundlePath: inject('workflowBundlePath') },
+    {
+      secondsPerDay: opts.secondsPerDay ?? 30,
+      org,
+      notifier: (store) => {
+        zalo = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, ...APP, store, limiter: new RateLimiter({ perMinute: 3000 }), log });
+        const first = double.issueTokens();
+        zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
+        return new ZaloNotifier(zalo, store, log);
+      },
+    },
+  );
+  const store = h.store;
+  const client = zalo!;
+  const zaloId = (personId: string): string => org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
+  for (const id of opts.link ?? org.people.map((p) => p.id)) store.zaloLink(zaloId(id), id, Date.now());
+
+  const inbox = new InboxProcessor({
+    store,
+    log,
+    retryBaseMs: 200,
+    handle: createBot({ org, store, client: h.client, zalo: client, now: () => h.clock.toBusiness(Date.now()) }),
+  });
+  const app = express();
+  app.use(webhookRouter({ auth: { appId: APP.appId, secretKey: APP.oaSecretKey, maxAgeMs: 600_000 }, store, log, onQueued: () => inbox.kick() }));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+  double.webhookUrl = webhookUrl;
+
+  const sentTo = (personId: string) => double.sentTo(zaloId(personId));
+  const stop = h.stop;
+  return {
+    ...h,
+    double,
+    zalo: client,
+    inbox,
+    webhookUrl,
+    zaloId,
+    sentTo,
+    say: (personId, text) => double.userSendsText(zaloId(personId), text),
+    async ask(personId, text) {
+      const before = sentTo(personId).length;
+      const d = await double.userSendsText(zaloId(personId), text);
+      if (d.status !== 200) throw new Error(`webhook answered ${d.status}: ${d.body}`);
+      const key = `msg:${(d.event.message as { msg_id: string }).msg_id}`;
+      await eventually(() => store.inboxGet(key)?.status === 'done', 30_000, `the bot to handle "${text}"`, () => store.inboxGet(key));
+      return sentTo(personId)
+        .slice(before)
+        .map((m) => m.text)
+        .join('\n---\n');
+    },
+    received: (personId, match, ms = 30_000) =>
+      eventually(() => sentTo(personId).find((m) => match.test(m.text)), ms, `a message to ${personId} matching ${match}`, () => sentTo(personId).map((m) => m.text)),
+    async stop() {
+      await inbox.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      await stop();
+      await double.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The Zalo bot end to end on the real dev server: people speak only through signed webhook
+// requests from the Zalo double, and everything they read is what the double received.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { showTask } from '../../client/tasks.js';
+import { issueLinkCode } from '../../bot/accounts.js';
+import { addDays, businessDateOf } from '../../domain/calendar.js';
+import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
+import { eventually, ORG, testPlan } from '../helpers/harness-core.js';
+import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+
+async function unitView(h: BotHarness, workflowId: string): Promise<UnitTaskView> {
+  const shown = await showTask(h.client, workflowId);
+  if (shown.kind !== 'unit') throw new Error('expected a unit task');
+  return shown.view;
+}
+
+describe('Zalo bot: a task from reminder to approval', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ secondsPerDay: 120 });
+  });
+  afterAll(() => h?.stop());
+
+  it('reminds with buttons; the assignee acknowledges, reports 60 %, completes with a photo; the head approves', async () => {
+    const plan = await h.startPlan(
+      testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-10', text: 'Ngày 10/3/2025' }, policy: { reminders: { workingDaysBefore: [5], dueMorning: false } } }]),
+    );
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+
+    const reminder = await h.received('hcth.cv2', /^Nhắc việc: Nhiệm vụ II\.1\.\(1\)/);
+    expect(reminder.buttons.map((b) => [b.title, b.type, b.payload])).toEqual([
+      ['Đã nhận', 'oa.query.show', 'nhận II.1.(1)'],
+      ['Báo cáo tiến độ', 'oa.query.show', 'tiến độ II.1.(1)'],
+      ['Đã hoàn thành', 'oa.query.show', 'xong II.1.(1)'],
+      ['Xin gia hạn', 'oa.query.show', 'gia hạn II.1.(1)'],
+    ]);
+
+    // One tap on "Đã nhận": the payload comes back as the person's message.
+    expect(await h.ask('hcth.cv2', 'nhận II.1.(1)')).toMatch(/^Đã ghi nhận đồng chí nhận Nhiệm vụ II\.1\.\(1\).*hạn 10\/03\/2025/);
+    expect((await unitView(h, id)).acknowledgedBy?.id).toBe('hcth.cv2');
+
+    const list = await h.ask('hcth.cv2', 'ds');
+    expect(list).toContain('1. II.1.(1) Nhiệm vụ thử 1 — hạn 10/03/2025');
+    expect(await h.ask('hcth.cv2', 'tien do 1 60% da ra soat xong 3/5 thu tuc')).toContain('Đã ghi nhận tiến độ 60%');
+    expect((await unitView(h, id)).progress).toMatchObject({ percent: 60, note: 'da ra soat xong 3/5 thu tuc' });
+
+    expect(await h.ask('hcth.cv2', 'xong 1 đã gửi báo cáo số 15/BC-SNV')).toContain('tới Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang để duyệt');
+    const before = h.sentTo('hcth.cv2').length;
+    const photo = await h.double.userSendsImage(h.zaloId('hcth.cv2'), 'https://photo-stal.zadn.vn/evidence/bien-ban.jpg', 'Biên bản rà soát');
+    expect(photo.status).toBe(200);
+    await eventually(() => h.sentTo('hcth.cv2').slice(before).find((m) => m.text.startsWith('Đã đính kèm 1 minh chứng')), 30_000, 'the evidence reply');
+    const awaiting = await unitView(h, id);
+    expect(awaiting.evidence).toMatchObject([{ kind: 'image', url: 'https://photo-stal.zadn.vn/evidence/bien-ban.jpg', name: 'Biên bản rà soát', by: { id: 'hcth.cv2' } }]);
+    expect(awaiting.completion?.evidence).toEqual(['https://photo-stal.zadn.vn/evidence/bien-ban.jpg']);
+
+    const request = await h.received('hcth.truong', /báo cáo đã hoàn thành Nhiệm vụ II\.1\.\(1\)/);
+    expect(request.buttons.map((b) => b.payload)).toEqual(['duyệt II.1.(1)', 'từ chối II.1.(1)']);
+    expect(await h.ask('hcth.truong', 'duyệt II.1.(1)')).toContain('Trạng thái: hoàn thành đúng hạn.');
+    expect((await unitView(h, id)).status).toBe('done_on_time');
+    await h.received('hcth.cv2', /^Hoàng Văn Giang đã duyệt kết quả Nhiệm vụ II\.1\.\(1\).*: hoàn thành đúng hạn\.$/);
+  });
+
+  it('refuses a staff member of another unit, and says why', async () => {
+    const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
+    // TCCB's staff see no such task of theirs; TCCB's head is refused by the engine's rules.
+    expect(await h.ask('tccb.cv1', `nhận II.1.(1)`)).toMatch(/Không tìm thấy nhiệm vụ số hiệu II\.1\.\(1\) của đồng chí|Có \d+ nhiệm vụ số hiệu/);
+    const view = await unitView(h, id);
+    expect(view.acknowledgedBy).toBeUndefined();
+    expect(view.timeline.filter((e) => e.actor === 'tccb.cv1')).toEqual([]);
+  });
+
+  it('answers the same delivery once: a repeated webhook changes nothing and sends no second reply', async () => {
+    const first = await h.say('hcth.cv1', 'trợ giúp');
+    expect(first.status).toBe(200);
+    const key = `msg:${(first.event.message as { msg_id: string }).msg_id}`;
+    await eventually(() => h.store.inboxGet(key)?.status === 'done', 20_000, 'help handled');
+    const count = h.sentTo('hcth.cv1').length;
+    const again = await h.double.redeliver(first);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body)).toEqual({ ok: true, duplicate: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.sentTo('hcth.cv1')).toHaveLength(count);
+  });
+
+  it('links an unknown Zalo account with a one-time code, and only once', async () => {
+    const stranger = '7000000000000000001';
+    const hello = await h.double.userSendsText(stranger, 'ds');
+    expect(hello.status).toBe(200);
+    await eventually(() => h.double.sentTo(stranger)[0], 20_000, 'the unlinked answer');
+    expect(h.double.sentTo(stranger)[0]!.text).toContain('chưa được liên kết');
+
+    const { code } = issueLinkCode(ORG, h.store, 'xdcq.cv2', Date.now());
+    await h.double.userSendsText(stranger, `dk ${code}`);
+    await eventually(() => h.double.sentTo(stranger).find((m) => m.text.startsWith('Đã liên kết Zalo với tài khoản Phan Thị Ngọc')), 20_000, 'linked');
+    expect(h.store.zaloLinkOfPerson('xdcq.cv2')?.zaloUserId).toBe(stranger);
+
+    const other = '7000000000000000002';
+    await h.double.userSendsText(other, `dk ${code}`);
+    await eventually(() => h.double.sentTo(other).find((m) => m.text.startsWith('Mã liên kết không đúng hoặc đã hết hạn')), 20_000, 'a used code refused');
+    expect(h.store.zaloLinkOf(other)).toBeUndefined();
+  });
+});
+
+describe('Zalo bot: escalation and unreachable people', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ secondsPerDay: 2 });
+  });
+  afterAll(() => h?.stop());
+
+  it('a missed deadline escalates to the head, then to the Phó Giám đốc in charge, each through Zalo', async () => {
+    await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-04', text: 'Ngày 04/3/2025' } }]));
+    const head = await h.received('hcth.truong', /Nhiệm vụ II\.1\.\(1\).*đã quá hạn.*Báo cáo cấp 1/, 40_000);
+    expect(head.buttons.length).toBeGreaterThan(0);
+    await h.received('ld.pgd1', /Nhiệm vụ II\.1\.\(1\).*đã quá hạn.*Báo cáo cấp 2/, 40_000);
+  });
+
+  it('a person who does not follow the OA: the message goes to the unit head and the timeline says so', async () => {
+    h.double.setFollower(h.zaloId('hcth.pho'), false);
+    // Business time runs on (2 s a day): the deadline is set from today so the reminder is still ahead.
+    const due = addDays(businessDateOf(h.clock.toBusiness(Date.now())), 14);
+    const plan = await h.startPlan(
+      testPlan([{ assignee: 'hcth.pho', deadline: { kind: 'date', due, text: `Ngày ${due}` }, policy: { reminders: { workingDaysBefore: [8], dueMorning: false } } }]),
+    );
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    const forwarded = await h.received('hcth.truong', /^\[Chuyển thay cho đồng chí Võ Thị Hà vì chưa quan tâm Zalo OA\] Nhắc việc: Nhiệm vụ II\.1\.\(1\)/, 40_000);
+    expect(forwarded.text).toContain('Nhắc việc');
+    const view = await eventually(async () => {
+      const v = await unitView(h, id);
+      return v.timeline.some((e) => e.kind === 'delivery') && v;
+    }, 20_000, 'the timeline note');
+    expect(view.timeline.find((e) => e.kind === 'delivery')!.text).toBe(
+      'Không gửi được tin nhắn cho Võ Thị Hà (chưa quan tâm Zalo OA); đã gửi thay cho Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang.',
+    );
+    expect(h.sentTo('hcth.pho')).toEqual([]);
+  });
+});
