@@ -23,6 +23,10 @@ export interface BotHarness extends Harness {
   double: ZaloDouble;
   zalo: ZaloClient;
   inbox: InboxProcessor;
+  /** Stops the inbox processor (as a crash would); events are still accepted and queued. */
+  stopInbox(): Promise<void>;
+  /** A new processor over the same store, as after a restart: it handles what was queued. */
+  startInbox(): void;
   webhookUrl: string;
   zaloId(personId: string): string;
   say(personId: string, text: string): Promise<WebhookDelivery>;
@@ -56,12 +60,14 @@ export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org;
   const zaloId = (personId: string): string => org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
   for (const id of opts.link ?? org.people.map((p) => p.id)) store.zaloLink(zaloId(id), id, Date.now());
 
-  const inbox = new InboxProcessor({
-    store,
-    log,
-    retryBaseMs: 200,
-    handle: createBot({ org, store, client: h.client, zalo: client, now: () => h.clock.toBusiness(Date.now()) }),
-  });
+  const newInbox = () =>
+    new InboxProcessor({
+      store,
+      log,
+      retryBaseMs: 200,
+      handle: createBot({ org, store, client: h.client, zalo: client, now: () => h.clock.toBusiness(Date.now()) }),
+    });
+  let inbox = newInbox();
   const app = express();
   app.use(webhookRouter({ auth: { appId: APP.appId, secretKey: APP.oaSecretKey, maxAgeMs: 600_000 }, store, log, onQueued: () => inbox.kick() }));
   const server: Server = await new Promise((resolve) => {
@@ -76,7 +82,14 @@ export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org;
     ...h,
     double,
     zalo: client,
-    inbox,
+    get inbox() {
+      return inbox;
+    },
+    stopInbox: () => inbox.stop(),
+    startInbox() {
+      inbox = newInbox();
+      inbox.kick();
+    },
     webhookUrl,
     zaloId,
     sentTo,

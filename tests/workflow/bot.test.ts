@@ -137,3 +137,67 @@ describe('Zalo bot: escalation and unreachable people', () => {
     expect(h.sentTo('hcth.pho')).toEqual([]);
   });
 });
+
+describe('Zalo bot: faults', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness({ secondsPerDay: 600 });
+  });
+  afterAll(() => h?.stop());
+
+  async function openTask(assignee: string) {
+    const plan = await h.startPlan(testPlan([{ assignee, deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
+    return id;
+  }
+
+  it('Zalo answers -216 once: the token is refreshed once and the reply delivered', async () => {
+    const refreshes = h.double.refreshCalls;
+    const stored = h.store.zaloTokensGet()!;
+    h.double.failNext(-216, 1, 'message');
+    expect(await h.ask('hcth.cv1', 'trợ giúp')).toContain('Hướng dẫn dùng trợ lý nhắc việc');
+    expect(h.double.refreshCalls).toBe(refreshes + 1);
+    const now = h.store.zaloTokensGet()!;
+    expect(now.refreshToken).not.toBe(stored.refreshToken);
+    expect(now.accessToken).not.toBe(stored.accessToken);
+  });
+
+  it('Zalo down for a while: the update happens once, the reply and the approval request arrive once it is back', async () => {
+    const id = await openTask('hcth.cv2');
+    await h.ask('hcth.cv2', 'nhận II.1.(1)');
+    const headBefore = h.sentTo('hcth.truong').length;
+    const staffBefore = h.sentTo('hcth.cv2').length;
+    h.double.setDown(true);
+    const d = await h.say('hcth.cv2', 'xong II.1.(1) đã gửi báo cáo');
+    expect(d.status).toBe(200);
+    await eventually(async () => (await unitView(h, id)).phase === 'awaiting_approval', 20_000, 'the completion to be recorded');
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(h.sentTo('hcth.cv2')).toHaveLength(staffBefore);
+    expect(h.sentTo('hcth.truong')).toHaveLength(headBefore);
+
+    h.double.setDown(false);
+    await h.received('hcth.cv2', /^Đã gửi báo cáo hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
+    await h.received('hcth.truong', /báo cáo đã hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(h.sentTo('hcth.cv2').slice(staffBefore).filter((m) => m.text.startsWith('Đã gửi báo cáo hoàn thành'))).toHaveLength(1);
+    expect(h.sentTo('hcth.truong').slice(headBefore).filter((m) => m.text.includes('báo cáo đã hoàn thành Nhiệm vụ II.1.(1)'))).toHaveLength(1);
+    expect((await unitView(h, id)).timeline.filter((e) => e.kind === 'completion')).toHaveLength(1);
+  });
+
+  it('events accepted while the bot is stopped are handled after a restart', async () => {
+    const id = await openTask('hcth.pho');
+    await h.stopInbox();
+    const d = await h.say('hcth.pho', 'nhận II.1.(1)');
+    expect(d.status).toBe(200);
+    const key = `msg:${(d.event.message as { msg_id: string }).msg_id}`;
+    expect(h.store.inboxGet(key)?.status).toBe('pending');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await unitView(h, id)).acknowledgedBy).toBeUndefined();
+
+    h.startInbox();
+    await h.received('hcth.pho', /^Đã ghi nhận đồng chí nhận Nhiệm vụ II\.1\.\(1\)/);
+    expect((await unitView(h, id)).acknowledgedBy?.id).toBe('hcth.pho');
+    expect(h.store.inboxGet(key)?.status).toBe('done');
+  });
+});
