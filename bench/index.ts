@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [options]`: benchmarks print JSON and write bench/results/<name>.json.
 import { Command } from 'commander';
 import { planStartBench } from './plan-start.js';
+import { webhookBench } from './webhook.js';
 
 const program = new Command('bench');
 program
@@ -9,6 +10,15 @@ program
   .option('--address <host:port>', 'an existing Temporal server (default: a fresh embedded one)')
   .action(async (o: { tasks: string; address?: string }) => {
     const result = await planStartBench({ tasks: Number(o.tasks), ...(o.address ? { address: o.address } : {}) });
+    console.log(JSON.stringify(result, null, 2));
+    process.exit(0);
+  });
+program
+  .command('webhook')
+  .option('--requests <n>', 'measured requests per target', '20000')
+  .option('--concurrency <n>', 'requests in flight', '32')
+  .action(async (o: { requests: string; concurrency: string }) => {
+    const result = await webhookBench({ requests: Number(o.requests), concurrency: Number(o.concurrency) });
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

@@ -34,7 +34,7 @@ const attachmentEvent = fromUser.extend({
       .array(
         z.object({
           type: z.string(),
-          payload: z.object({ url: z.string().url().max(2000), name: z.string().max(500).optional() }).passthrough(),
+          payload: z.object({ url: z.string().max(2000).url().regex(/^https?:\/\/\S+$/), name: z.string().max(500).optional() }).passthrough(),
         }),
       )
       .min(1)
@@ -49,7 +49,7 @@ const followEvent = base.extend({
 
 /** Reads a verified delivery. What is not ours to act on (echoes, receipts, locations…) is ignored. */
 export function readEvent(body: Record<string, unknown>): ReadEvent {
-  const name = typeof body.event_name === 'string' ? body.event_name : '(none)';
+  const name = typeof body.event_name === 'string' ? body.event_name.slice(0, 64) : '(none)';
   if (name === 'user_send_text') {
     const e = textEvent.safeParse(body);
     if (!e.success) return { ok: false, ignored: `malformed ${name}` };

@@ -110,7 +110,7 @@ async function runCommand(deps: BotDeps, p: Person, cmd: BotCommand, key: string
     case 'link':
       return { text: '', outcome: 'unreachable' };
     case 'list': {
-      const rows = await personTasks(deps.client, deps.org, p);
+      const rows = await personTasks(deps.client, deps.store, deps.org, p);
       remember(deps.store, p.id, { list: rows.map((r) => r.workflowId) });
       return { text: formatList(deps.store, deps.org, p, rows), outcome: `listed ${rows.length}` };
     }
@@ -213,7 +213,7 @@ async function attachEvidence(deps: BotDeps, p: Person, key: string, attachments
 async function evidenceTarget(deps: BotDeps, p: Person): Promise<string | undefined> {
   const last = deps.store.botContextGet(p.id)?.lastWorkflowId;
   if (last) return last;
-  const own = await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskAssignee = ${quote(p.id)}`);
+  const own = (await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskAssignee = ${quote(p.id)}`)).filter((r) => deps.store.planGet(r.planId));
   return own.length === 1 ? own[0]!.workflowId : undefined;
 }
 
@@ -237,7 +237,7 @@ async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<s
   if (arg.kind === 'index') {
     let list = deps.store.botContextGet(p.id)?.list;
     if (!list?.length) {
-      list = (await personTasks(deps.client, deps.org, p)).map((r) => r.workflowId);
+      list = (await personTasks(deps.client, deps.store, deps.org, p)).map((r) => r.workflowId);
       remember(deps.store, p.id, { list });
     }
     const id = list[arg.index - 1];
@@ -254,10 +254,25 @@ async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<s
     rows = await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskRef = ${quote(ref)}`);
     if (rows.length) break;
   }
-  const mine = pickForPerson(deps.org, p, rows);
+  // Only plans this system started (a shared namespace may hold others).
+  const mine = pickForPerson(deps.org, p, rows.filter((r) => deps.store.planGet(r.planId)));
   if (mine.length === 1) return mine[0]!.workflowId;
+  const chosen = mine.length > 1 ? latestAbout(deps.store, p.id, mine) : undefined;
+  if (chosen) return chosen;
   if (mine.length === 0) throw new TaskActionError(`Không tìm thấy nhiệm vụ số hiệu ${arg.ref} của đồng chí. Gõ «ds» để xem danh sách.`, `no task ${arg.ref} for ${p.id}`);
   throw new TaskActionError(`Có ${mine.length} nhiệm vụ số hiệu ${arg.ref}; đề nghị dùng số thứ tự trong «ds».`, `ambiguous ref ${arg.ref} for ${p.id}`);
+}
+
+/**
+ * Several plans may share a ref ("II.1.(1)"): a tapped button answers the latest message the
+ * person got about one of them; otherwise the one in the list they last saw.
+ */
+function latestAbout(store: Store, personId: string, rows: TaskRow[]): string | undefined {
+  const ids = new Set(rows.map((r) => r.workflowId));
+  const sent = store.outboxList({ to: personId }).filter((n) => ids.has(n.workflowId));
+  if (sent.length) return sent[sent.length - 1]!.workflowId;
+  const listed = (store.botContextGet(personId)?.list ?? []).filter((id) => ids.has(id));
+  return listed.length === 1 ? listed[0] : undefined;
 }
 
 /** Of the tasks with a ref, those the person works on or oversees (leadership: all). */

@@ -51,8 +51,10 @@ export function sortForAttention(rows: TaskRow[]): TaskRow[] {
   );
 }
 
-export async function personTasks(client: Client, org: Org, p: Person): Promise<TaskRow[]> {
-  return sortForAttention(await findTasks(client, listQuery(org, p))).slice(0, LIST_LIMIT);
+/** Open tasks of the plans this system started (a shared namespace may hold others). */
+export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<TaskRow[]> {
+  const rows = (await findTasks(client, listQuery(org, p))).filter((r) => store.planGet(r.planId));
+  return sortForAttention(rows).slice(0, LIST_LIMIT);
 }
 
 /** Titles come from the stored plan (visibility holds only the ref). */
@@ -87,7 +89,7 @@ export async function unitSummary(client: Client, store: Store, org: Org, p: Per
   // Admins follow every unit; other staff see only their own list.
   const units = charge.role === 'staff' && p.roles.includes('admin') ? org.units.map((u) => u.code) : charge.units;
   if (units.length === 0) return undefined;
-  const rows = await findTasks(client, `TaskUnit IN ${inList(units)} AND ExecutionStatus != 'ContinuedAsNew'`);
+  const rows = (await findTasks(client, `TaskUnit IN ${inList(units)} AND ExecutionStatus != 'ContinuedAsNew'`)).filter((r) => store.planGet(r.planId));
   const counts = new Map<TaskStatus, number>();
   for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const names = units.map((c) => org.units.find((u) => u.code === c)?.name ?? c);

@@ -5,7 +5,7 @@
 //   200 {ok:true}                       accepted and queued
 //   200 {ok:true, duplicate:true}       a repeated delivery: nothing changes, no second reply
 //   200 {ok:true, ignored:"<event>"}    verified but not ours to act on (echoes, receipts, …)
-//   400 malformed                       not JSON, or no app_id / timestamp
+//   400 malformed                       not JSON, no app_id / timestamp, or a compressed body
 //   401 unsigned | bad_signature | stale  (the console's unsigned "test" button lands here)
 //   403 wrong_app                       signed for another app
 //   413 too_large                       body over the limit
@@ -33,7 +33,7 @@ export interface WebhookDeps {
 export function webhookRouter(deps: WebhookDeps): Router {
   const now = deps.now ?? Date.now;
   const router = express.Router();
-  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES }), (req: Request, res: Response) => {
+  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES, inflate: false }), (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const check = checkWebhook(raw, req.get('x-zevent-signature'), deps.auth, now());
     if (!check.ok) {
@@ -58,7 +58,8 @@ export function webhookRouter(deps: WebhookDeps): Router {
     res.status(200).json(queued ? { ok: true } : { ok: true, duplicate: true });
     if (queued) deps.onQueued?.();
   });
-  // Body-parser errors (too large, aborted) answer here instead of express's HTML page.
+  // Body-parser errors (too large, aborted, compressed: Zalo never compresses, and the signature
+  // is over the bytes on the wire) answer here instead of express's HTML page.
   router.use(WEBHOOK_PATH, (err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const tooLarge = err.type === 'entity.too.large';
     deps.log.warn({ reason: tooLarge ? 'too_large' : 'bad_body', detail: err.message, ip: req.ip }, 'webhook refused');

@@ -117,6 +117,20 @@ describe('Zalo bot: escalation and unreachable people', () => {
     await h.received('ld.pgd1', /Nhiệm vụ II\.1\.\(1\).*đã quá hạn.*Báo cáo cấp 2/, 40_000);
   });
 
+  it('two plans with the same ref: a tapped button answers the task of the latest message', async () => {
+    const due = addDays(businessDateOf(h.clock.toBusiness(Date.now())), 5);
+    const reminded = { assignee: 'hcth.cv2', deadline: { kind: 'date' as const, due, text: `Ngày ${due}` }, policy: { reminders: { workingDaysBefore: [1], dueMorning: false } } };
+    const quiet = { assignee: 'hcth.cv2', deadline: { kind: 'date' as const, due: '2025-06-30', text: 'Ngày 30/6/2025' } };
+    const a = await h.startPlan(testPlan([quiet]));
+    const b = await h.startPlan(testPlan([reminded]));
+    const idA = taskWorkflowId(a.id, 'II.1.(1)');
+    const idB = taskWorkflowId(b.id, 'II.1.(1)');
+    await eventually(() => h.outbox({ workflowId: idB, kind: 'reminder' }).find((r) => r.status === 'sent'), 30_000, 'the reminder of plan B');
+    expect(await h.ask('hcth.cv2', 'nhận II.1.(1)')).toContain('Đã ghi nhận đồng chí nhận');
+    expect((await unitView(h, idB)).acknowledgedBy?.id).toBe('hcth.cv2');
+    expect((await unitView(h, idA)).acknowledgedBy).toBeUndefined();
+  });
+
   it('a person who does not follow the OA: the message goes to the unit head and the timeline says so', async () => {
     h.double.setFollower(h.zaloId('hcth.pho'), false);
     // Business time runs on (2 s a day): the deadline is set from today so the reminder is still ahead.
@@ -165,7 +179,7 @@ describe('Zalo bot: faults', () => {
 
   it('Zalo down for a while: the update happens once, the reply and the approval request arrive once it is back', async () => {
     const id = await openTask('hcth.cv2');
-    await h.ask('hcth.cv2', 'nhận II.1.(1)');
+    expect(await h.ask('hcth.cv2', 'nhận II.1.(1)')).toContain('Đã ghi nhận đồng chí nhận');
     const headBefore = h.sentTo('hcth.truong').length;
     const staffBefore = h.sentTo('hcth.cv2').length;
     h.double.setDown(true);
