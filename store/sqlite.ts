@@ -83,6 +83,8 @@ export class SqliteStore implements Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
+    // A row written here (an accepted webhook event, a new refresh token) must survive a power cut.
+    this.db.pragma('synchronous = FULL');
     this.migrate();
   }
 
