@@ -25,6 +25,12 @@ export function devZaloRouter(deps: DevZaloDeps): Router {
   const zaloIdOf = (personId: string): string =>
     store.zaloLinkOfPerson(personId)?.zaloUserId ?? org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
   const r = express.Router();
+  // Anyone here can speak as anyone: only from this machine.
+  r.use('/dev/zalo', (req, res, next) => {
+    const ip = req.socket.remoteAddress ?? '';
+    if (ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1') return next();
+    res.status(403).type('text').send('Trang /dev/zalo chỉ mở được trên chính máy chạy ứng dụng.');
+  });
 
   r.get('/dev/zalo', (_req, res) => {
     res.type('html').send(PAGE);

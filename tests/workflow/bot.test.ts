@@ -60,6 +60,37 @@ describe('Zalo bot: a task from reminder to approval', () => {
     await h.received('hcth.cv2', /^Hoàng Văn Giang đã duyệt kết quả Nhiệm vụ II\.1\.\(1\).*: hoàn thành đúng hạn\.$/);
   });
 
+  it('managers decide from Zalo: extension, explanation, reassignment, and the unit summary', async () => {
+    const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } }]));
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
+
+    expect(await h.ask('hcth.cv2', 'gia hạn II.1.(1)')).toContain('Đề nghị ghi ngày và lý do, ví dụ: «gia hạn II.1.(1) 30/6 lý do');
+    expect(await h.ask('hcth.cv2', 'gia han II.1.(1) 31/3 ly do cho so lieu cua So Tai chinh')).toContain('Đã gửi đề nghị gia hạn');
+    const ask = await h.received('hcth.truong', /xin gia hạn Nhiệm vụ II\.1\.\(1\).*đến ngày 31\/03\/2025/);
+    expect(ask.buttons.map((b) => b.payload)).toEqual(['đồng ý gia hạn II.1.(1)', 'không gia hạn II.1.(1)']);
+    expect(await h.ask('hcth.truong', 'đồng ý gia hạn II.1.(1)')).toContain('Đã đồng ý gia hạn');
+    expect((await unitView(h, id)).due).toBe('2025-03-31');
+    await h.received('hcth.cv2', /đồng ý gia hạn Nhiệm vụ II\.1\.\(1\).*đến ngày 31\/03\/2025/);
+
+    expect(await h.ask('hcth.truong', 'yêu cầu giải trình II.1.(1) vì sao chưa có số liệu')).toContain('Đã gửi yêu cầu giải trình tới Bùi Thị Hạnh');
+    await h.received('hcth.cv2', /yêu cầu giải trình về Nhiệm vụ II\.1\.\(1\)/);
+    expect(await h.ask('hcth.cv2', 'giải trình II.1.(1) Sở Tài chính chưa gửi số liệu')).toContain('Đã gửi giải trình');
+    expect((await unitView(h, id)).explanation?.answer?.text).toBe('Sở Tài chính chưa gửi số liệu');
+
+    expect(await h.ask('hcth.truong', 'giao lại II.1.(1)')).toContain('Cán bộ của đơn vị:');
+    expect(await h.ask('hcth.truong', 'giao lai II.1.(1) vo thi ha')).toContain('Đã giao lại Nhiệm vụ II.1.(1)');
+    expect((await unitView(h, id)).assignee.id).toBe('hcth.pho');
+    await h.received('hcth.pho', /giao đồng chí thực hiện Nhiệm vụ II\.1\.\(1\)/);
+
+    const summary = await h.ask('hcth.truong', 'don vi');
+    expect(summary).toMatch(/^Tình hình nhiệm vụ — Phòng Hành chính – Tổng hợp \(\d+ nhiệm vụ\):/);
+    expect(summary).toMatch(/• (chưa đến hạn|sắp đến hạn): \d+/);
+    expect(await h.ask('hcth.cv2', 'đơn vị')).toContain('Lệnh «đơn vị» dành cho lãnh đạo');
+    // Staff cannot approve: the engine's rule, with the reason.
+    expect(await h.ask('hcth.pho', 'duyệt II.1.(1)')).toMatch(/Bạn không có quyền thực hiện thao tác này|Không thực hiện được/);
+  });
+
   it('refuses a staff member of another unit, and says why', async () => {
     const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');

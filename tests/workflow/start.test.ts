@@ -54,6 +54,24 @@ describe('npm start', () => {
     }, 30_000, 'example plan tasks');
     expect(first.find((r) => r.ref === 'II.2.(1)')).toMatchObject({ unit: 'HCTH', assignee: 'hcth.cv1', due: '2024-06-30' });
 
+    // Without Zalo credentials: the local double and the /dev/zalo chat page, through the signed webhook.
+    const base = `http://127.0.0.1:${port}`;
+    expect(app.output()).toContain('using the local Zalo double');
+    expect(await (await fetch(`${base}/dev/zalo`)).text()).toContain('Zalo OA — bản thử trên máy');
+    const unsigned = await fetch(`${base}/zalo/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"app_id":"1","timestamp":"1700000000000"}' });
+    expect([unsigned.status, await unsigned.json()]).toEqual([401, { ok: false, error: 'unsigned' }]);
+    const chat = async (person: string) =>
+      ((await (await fetch(`${base}/dev/zalo/api/chat?person=${person}`)).json()) as { messages: { from: string; text: string }[] }).messages;
+    const say = (person: string, text: string) =>
+      fetch(`${base}/dev/zalo/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person, text }) });
+    expect((await say('hcth.cv1', 'ds')).status).toBe(200);
+    await eventually(async () => (await chat('hcth.cv1')).find((m) => m.from === 'oa' && m.text.startsWith('Nhiệm vụ của đồng chí')), 30_000, 'the list in the chat');
+    await say('tccb.cv1', 'ds');
+    await eventually(async () => (await chat('tccb.cv1')).find((m) => m.text.includes('chưa được liên kết')), 30_000, 'the unlinked answer');
+    const { code } = (await (await fetch(`${base}/dev/zalo/api/link-code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"person":"tccb.cv1"}' })).json()) as { code: string };
+    await say('tccb.cv1', `dk ${code}`);
+    await eventually(async () => (await chat('tccb.cv1')).find((m) => m.text.startsWith('Đã liên kết Zalo với tài khoản Ngô Thị Lan')), 30_000, 'linked');
+
     app.child.kill('SIGINT');
     expect(await app.exited).toBe(0);
     expect(app.output()).toContain('stopped');
