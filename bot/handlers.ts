@@ -2,11 +2,10 @@
 // per command; all task changes go through client/tasks.ts (the same updates and authorization as
 // the CLI), each with the event key as its update id so a re-processed event changes nothing twice.
 import type { Client } from '@temporalio/client';
-import { showTask, actOnTask, TaskActionError } from '../client/tasks.js';
-import type { TaskRow } from '../client/plans.js';
-import { findTasks, quote } from '../client/plans.js';
+import { findTasks, quote, type TaskRow } from '../client/plans.js';
+import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
-import { formatDate, taskLabel } from '../domain/notification.js';
+import { formatDate, taskLabel, type QuickAction } from '../domain/notification.js';
 import type { Org, Person } from '../domain/org.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import type { UnitTaskView } from '../domain/task.js';
@@ -19,7 +18,6 @@ import type { Attachment, BotEvent } from './events.js';
 import { sendText } from './outbound.js';
 import { formatList, personTasks, unitsInCharge, unitsOf, unitSummary } from './task-lists.js';
 import type { ZaloClient } from './zalo-client.js';
-import type { QuickAction } from '../domain/notification.js';
 
 export interface BotDeps {
   org: Org;

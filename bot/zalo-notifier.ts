@@ -27,6 +27,8 @@ export class ZaloNotifier implements Notifier {
   async send(n: Notification): Promise<Delivery> {
     const first = await this.tryPerson(n.to, n.text, n);
     if (first.ok) return { delivered: true, to: n.to };
+    // Zalo refused the message itself: sending it to someone else would fail the same way.
+    if (first.refused) return { delivered: false, insteadOf: { person: n.to, reason: first.reason } };
     this.log.warn({ key: n.key, to: n.to.id, reason: first.reason, fallback: n.fallback?.id }, 'notification forwarded up the chain');
     if (n.fallback) {
       const second = await this.tryPerson(n.fallback, texts.forwarded(n.to, first.reason, n.text), n, 'fallback');
@@ -35,7 +37,7 @@ export class ZaloNotifier implements Notifier {
     return { delivered: false, insteadOf: { person: n.to, reason: first.reason } };
   }
 
-  private async tryPerson(p: PersonRef, text: string, n: Notification, leg = 'to'): Promise<{ ok: true } | { ok: false; reason: string }> {
+  private async tryPerson(p: PersonRef, text: string, n: Notification, leg = 'to'): Promise<{ ok: true } | { ok: false; reason: string; refused?: true }> {
     const link = this.store.zaloLinkOfPerson(p.id);
     if (!link) return { ok: false, reason: 'chưa liên kết tài khoản Zalo' };
     if (link.unreachableSince) return { ok: false, reason: 'đã bỏ quan tâm Zalo OA' };
@@ -46,6 +48,10 @@ export class ZaloNotifier implements Notifier {
       if (err instanceof ZaloApiError && err.kind === 'unreachable_user') {
         if (err.code === -213) this.store.zaloSetReachable(link.zaloUserId, false, this.now());
         return { ok: false, reason: UNREACHABLE[err.code] ?? 'không liên lạc được qua Zalo' };
+      }
+      if (err instanceof ZaloApiError && err.kind === 'bad_request') {
+        this.log.error({ key: n.key, code: err.code, err: err.message }, 'Zalo refused a notification as malformed');
+        return { ok: false, reason: `Zalo từ chối tin nhắn (mã lỗi ${err.code})`, refused: true };
       }
       throw err;
     }

@@ -115,7 +115,7 @@ export const texts = {
     `[Chuyển thay cho đồng chí ${to.name} vì ${reason}] ${text}`,
   deliveredInstead: (missed: PersonRef, reason: string, got: PersonRef) =>
     `Không gửi được tin nhắn cho ${missed.name} (${reason}); đã gửi thay cho ${got.title} ${got.name}.`,
-  undelivered: (missed: PersonRef, reason: string) => `Không gửi được tin nhắn cho ${missed.name} (${reason}); không có người nhận thay.`,
+  undelivered: (missed: PersonRef, reason: string) => `Không gửi được tin nhắn cho ${missed.name} (${reason}).`,
   evidenceAdded: (by: PersonRef, what: string) => `${by.name} gửi minh chứng: ${what}.`,
   reportReady: (planTitle: string, period: string, total: number, done: number, overdue: number, files: string[], submitBy: IsoDate) =>
     `Đã tổng hợp báo cáo ${period} kế hoạch «${planTitle}»: ${total} nhiệm vụ, đã hoàn thành ${done}, quá hạn ${overdue}. ` +

@@ -1,7 +1,8 @@
 // The Zalo bot end to end on the real dev server: people speak only through signed webhook
 // requests from the Zalo double, and everything they read is what the double received.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { showTask } from '../../client/tasks.js';
+import { actOnTask, showTask } from '../../client/tasks.js';
+import * as msg from '../../workflows/messages.js';
 import { issueLinkCode } from '../../bot/accounts.js';
 import { addDays, businessDateOf } from '../../domain/calendar.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
@@ -228,6 +229,18 @@ describe('Zalo bot: faults', () => {
     expect(h.sentTo('hcth.cv2').slice(staffBefore).filter((m) => m.text.startsWith('Đã gửi báo cáo hoàn thành'))).toHaveLength(1);
     expect(h.sentTo('hcth.truong').slice(headBefore).filter((m) => m.text.includes('báo cáo đã hoàn thành Nhiệm vụ II.1.(1)'))).toHaveLength(1);
     expect((await unitView(h, id)).timeline.filter((e) => e.kind === 'completion')).toHaveLength(1);
+  });
+
+  it('Zalo refuses a notification as malformed (-201): not retried forever, not forwarded, and the timeline says so', async () => {
+    const id = await openTask('hcth.cv1');
+    h.double.failNext(-201, 1, 'message');
+    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'đã xong' });
+    const view = await eventually(async () => {
+      const v = await unitView(h, id);
+      return v.timeline.some((e) => e.kind === 'delivery') && v;
+    }, 20_000, 'the timeline note');
+    expect(view.timeline.find((e) => e.kind === 'delivery')!.text).toBe('Không gửi được tin nhắn cho Hoàng Văn Giang (Zalo từ chối tin nhắn (mã lỗi -201)).');
+    expect(h.outbox({ workflowId: id, kind: 'approval_request' })[0]!.status).toBe('sent');
   });
 
   it('events accepted while the bot is stopped are handled after a restart', async () => {
