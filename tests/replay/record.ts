@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actOnTask } from '../../client/tasks.js';
+import type { Delivery, Notification } from '../../domain/notification.js';
 import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
 import { startDevServer } from '../../runtime/dev-server.js';
@@ -115,6 +116,26 @@ if (wanted('report')) {
   const handle = await h.client.workflow.start(reportWorkflow, { workflowId: `report/${plan.id}/2025-03`, taskQueue: h.taskQueue, args: [{ planId: plan.id, period: '2025-03' }] });
   await handle.result();
   await save(h, 'report', handle.workflowId);
+  await h.stop();
+}
+
+// 6. Evidence from Zalo, and a notification the channel could only deliver to the next one up.
+if (wanted('evidence-delivery')) {
+  const forwarding = {
+    async send(n: Notification): Promise<Delivery> {
+      return n.fallback ? { delivered: true, to: n.fallback, insteadOf: { person: n.to, reason: 'chưa quan tâm Zalo OA' } } : { delivered: true, to: n.to };
+    },
+  };
+  const h = await createHarness(target, { secondsPerDay: 30, notifier: () => forwarding });
+  const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
+  const id = taskWorkflowId(plan.id, 'II.1.(1)');
+  await eventually(() => h.client.workflow.getHandle(id).query(msg.getTaskState).catch(() => undefined));
+  await actOnTask(h.client, id, msg.attachEvidence, { actor: 'hcth.cv2', kind: 'image', url: 'https://example.vn/anh.jpg', name: 'Biên bản' });
+  await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv2', note: 'xong' });
+  await eventually(async () => (await h.client.workflow.getHandle(id).query(msg.getTaskState)).timeline.some((e) => e.kind === 'delivery'));
+  await actOnTask(h.client, id, msg.approveCompletion, { actor: 'hcth.truong' });
+  await h.client.workflow.getHandle(id).result();
+  await save(h, 'evidence-delivery', id);
   await h.stop();
 }
 

@@ -12,7 +12,7 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 describe('replay of recorded histories', () => {
   it('has histories of every kind of task to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['ladder.json', 'lifecycle.json', 'multi-unit-parent.json', 'multi-unit-child.json', 'event-cancel.json', 'recurring-first-run.json', 'recurring-last-run.json', 'report.json']),
+      expect.arrayContaining(['ladder.json', 'lifecycle.json', 'multi-unit-parent.json', 'multi-unit-child.json', 'event-cancel.json', 'recurring-first-run.json', 'recurring-last-run.json', 'report.json', 'evidence-delivery.json']),
     );
   });
 
