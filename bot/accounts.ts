@@ -42,11 +42,11 @@ export type RedeemResult = { ok: true; person: Person } | { ok: false; reason: '
 
 export function redeemLinkCode(org: Org, store: Store, zaloUserId: string, code: string, now: number): RedeemResult {
   // Throttled before the code is looked at, so guessing stays at 5 tries an hour.
-  if (store.linkAttempts(zaloUserId, now - 3600_000) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
+  if (store.attemptCount('link', zaloUserId, now - 3600_000) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
   const personId = store.linkCodeRedeem(hashLinkCode(code), now);
   const person = personId ? findPerson(org, personId) : undefined;
   if (!person) {
-    store.linkAttemptRecord(zaloUserId, now);
+    store.attemptRecord('link', zaloUserId, now);
     return { ok: false, reason: 'wrong_code' };
   }
   store.zaloLink(zaloUserId, person.id, now);

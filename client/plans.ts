@@ -103,6 +103,8 @@ export interface TaskRow {
   due?: string;
   escalationLevel: number;
   running: boolean;
+  /** When the workflow closed (a task approved or cancelled). */
+  closedAt?: number;
 }
 
 /** Every unit task of a plan, read from visibility (eventually consistent). */
@@ -127,6 +129,7 @@ export async function findTasks(client: Client, where: string): Promise<TaskRow[
       ...(due ? { due: businessDateOf(due.getTime()) } : {}),
       escalationLevel: sa.get(EscalationLevelKey) ?? 0,
       running: wf.status.name === 'RUNNING',
+      ...(wf.closeTime ? { closedAt: wf.closeTime.getTime() } : {}),
     });
   }
   return rows.sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit));

@@ -22,8 +22,13 @@ export interface ImportedTask {
   lead: string[];
   support: string[];
   deadline: ParsedDeadline;
+  /** The unit phrase as the document (or an admin's edit) writes it. */
+  unitsText?: string;
   warnings: ImportWarning[];
 }
+
+/** An admin's corrections of a task's unit phrase or deadline phrase, by ref. */
+export type ImportEdits = Record<string, { units?: string; deadline?: string }>;
 
 export interface ImportedPlan {
   plan: {
@@ -98,11 +103,26 @@ function importTask(raw: RawTask, org: Org, year: number | undefined): ImportedT
     : { kind: 'unknown', text: '', warning: { vi: 'văn bản không ghi thời hạn', en: 'the document gives no deadline' } };
   if (deadline.kind === 'unknown') warn(deadline.warning.vi, deadline.warning.en);
   support = support.filter((s) => !lead.includes(s));
-  return { ref: raw.ref, title: titleOf(raw.content || raw.group || raw.ref), content: tidy(raw.content), lead, support, deadline, warnings };
+  return {
+    ref: raw.ref,
+    title: titleOf(raw.content || raw.group || raw.ref),
+    content: tidy(raw.content),
+    lead,
+    support,
+    deadline,
+    ...(raw.unitsText ? { unitsText: raw.unitsText } : {}),
+    warnings,
+  };
 }
 
-export function importPlanText(text: string, org: Org): ImportedPlan {
+export function importPlanText(text: string, org: Org, edits: ImportEdits = {}): ImportedPlan {
   const raw = extractPlan(text);
+  // Edited phrases are read exactly as the document's own would be.
+  raw.tasks = raw.tasks.map((t) => {
+    const e = edits[t.ref];
+    if (!e) return t;
+    return { ...t, ...(e.units !== undefined ? { unitsText: e.units } : {}), ...(e.deadline !== undefined ? { deadlineText: e.deadline } : {}) };
+  });
   const warnings: ImportWarning[] = [];
   if (raw.tasks.length === 0) {
     warnings.push({ vi: 'không tìm thấy nhiệm vụ nào: văn bản không giống một kế hoạch', en: 'no tasks found: the text does not look like a plan' });

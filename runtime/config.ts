@@ -26,6 +26,12 @@ const envSchema = z.object({
   ZALO_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   /** Webhook deliveries older than this are refused as replays. */
   ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Signs in an admin of the org chart to the dashboard before anyone has linked Zalo. */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Signs session cookies; made once and kept in the store when unset. */
+  SESSION_SECRET: z.string().min(32).optional(),
+  /** Mark cookies Secure: set when the dashboard is served over HTTPS. */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
-import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanRecord, Store, ZaloLink, ZaloTokens } from './store.js';
+import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS outbox (
@@ -64,6 +64,25 @@ const MIGRATIONS = [
    CREATE INDEX IF NOT EXISTS inbox_pending ON inbox(status, received_at);
    CREATE TABLE IF NOT EXISTS once_done (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
    CREATE TABLE IF NOT EXISTS bot_context (person_id TEXT PRIMARY KEY, context TEXT NOT NULL);`,
+  `DROP TABLE IF EXISTS link_attempts;
+   CREATE TABLE IF NOT EXISTS attempts (scope TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS attempts_key ON attempts(scope, key, at);
+   CREATE TABLE IF NOT EXISTS signin_codes (
+     person_id TEXT NOT NULL,
+     code_hash TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER,
+     PRIMARY KEY (person_id, code_hash)
+   );
+   CREATE TABLE IF NOT EXISTS sessions (
+     id TEXT PRIMARY KEY,
+     person_id TEXT NOT NULL,
+     csrf TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS plan_drafts (id TEXT PRIMARY KEY, draft TEXT NOT NULL, created_at INTEGER NOT NULL);`,
 ];
 
 interface Row {
@@ -202,14 +221,51 @@ export class SqliteStore implements Store {
     })();
   }
 
-  linkAttempts(zaloUserId: string, since: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM link_attempts WHERE zalo_user_id = ? AND at >= ?').get(zaloUserId, since) as { n: number }).n;
+  attemptCount(scope: string, key: string, since: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE scope = ? AND key = ? AND at >= ?').get(scope, key, since) as { n: number }).n;
   }
 
-  linkAttemptRecord(zaloUserId: string, now: number): void {
+  attemptRecord(scope: string, key: string, now: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM link_attempts WHERE at < ?').run(now - 24 * 3600_000);
-      this.db.prepare('INSERT INTO link_attempts (zalo_user_id, at) VALUES (?, ?)').run(zaloUserId, now);
+      this.db.prepare('DELETE FROM attempts WHERE at < ?').run(now - 24 * 3600_000);
+      this.db.prepare('INSERT INTO attempts (scope, key, at) VALUES (?, ?, ?)').run(scope, key, now);
+    })();
+  }
+
+  signinCodeIssue(personId: string, codeHash: string, expiresAt: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO signin_codes (person_id, code_hash, expires_at) VALUES (?, ?, ?)').run(personId, codeHash, expiresAt);
+  }
+
+  signinCodeRedeem(personId: string, codeHash: string, now: number): boolean {
+    return (
+      this.db
+        .prepare('UPDATE signin_codes SET used_at = ? WHERE person_id = ? AND code_hash = ? AND used_at IS NULL AND expires_at > ?')
+        .run(now, personId, codeHash, now).changes === 1
+    );
+  }
+
+  sessionCreate(s: Session): void {
+    this.db.prepare('INSERT INTO sessions (id, person_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.id, s.personId, s.csrf, s.createdAt, s.expiresAt);
+  }
+
+  sessionGet(id: string, now: number): Session | undefined {
+    const r = this.db.prepare('SELECT * FROM sessions WHERE id = ? AND expires_at > ?').get(id, now) as
+      | { id: string; person_id: string; csrf: string; created_at: number; expires_at: number }
+      | undefined;
+    return r && { id: r.id, personId: r.person_id, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+
+  sessionDelete(id: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+  }
+
+  settingGetOrCreate(key: string, make: () => string): string {
+    return this.db.transaction(() => {
+      const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+      if (r) return r.value;
+      const value = make();
+      this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(key, value);
+      return value;
     })();
   }
 
@@ -270,6 +326,15 @@ export class SqliteStore implements Store {
 
   onceMark(key: string, now: number): void {
     this.db.prepare('INSERT OR IGNORE INTO once_done (key, at) VALUES (?, ?)').run(key, now);
+  }
+
+  draftSave(d: PlanDraft): void {
+    this.db.prepare('INSERT OR REPLACE INTO plan_drafts (id, draft, created_at) VALUES (?, ?, ?)').run(d.id, JSON.stringify(d), d.createdAt);
+  }
+
+  draftGet(id: string): PlanDraft | undefined {
+    const r = this.db.prepare('SELECT draft FROM plan_drafts WHERE id = ?').get(id) as { draft: string } | undefined;
+    return r && (JSON.parse(r.draft) as PlanDraft);
   }
 
   botContextGet(personId: string): BotContext | undefined {

@@ -60,6 +60,26 @@ export interface BotContext {
   updatedAt: number;
 }
 
+export interface Session {
+  id: string;
+  personId: string;
+  /** The anti-CSRF token every form of this session carries. */
+  csrf: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface PlanDraft {
+  id: string;
+  personId: string;
+  fileName: string;
+  text: string;
+  edits: Record<string, { units?: string; deadline?: string }>;
+  createdAt: number;
+  /** Set once the plan was started from it. */
+  startedPlanId?: string;
+}
+
 export interface Store {
   /** Plans that were started (their tasks live in Temporal). */
   planSave(p: Plan, now: number): void;
@@ -84,9 +104,9 @@ export interface Store {
   linkCodeIssue(personId: string, codeHash: string, expiresAt: number): void;
   /** The person of an unused, unexpired code, which is used up by this call. */
   linkCodeRedeem(codeHash: string, now: number): string | undefined;
-  /** Wrong codes a Zalo user sent since `since`; `linkAttemptRecord` counts one more. */
-  linkAttempts(zaloUserId: string, since: number): number;
-  linkAttemptRecord(zaloUserId: string, now: number): void;
+  /** Failed attempts (wrong link or sign-in codes) of a kind by one key since `since`; `attemptRecord` counts one more. */
+  attemptCount(scope: string, key: string, since: number): number;
+  attemptRecord(scope: string, key: string, now: number): void;
   zaloLink(zaloUserId: string, personId: string, now: number): void;
   zaloLinkOf(zaloUserId: string): ZaloLink | undefined;
   zaloLinkOfPerson(personId: string): ZaloLink | undefined;
@@ -102,6 +122,19 @@ export interface Store {
   /** Markers of things done once (a reply sent, a part of a long message sent). */
   onceDone(key: string): boolean;
   onceMark(key: string, now: number): void;
+
+  /** Dashboard sign-in: one-time codes per person (hashed, single use) and sessions. */
+  signinCodeIssue(personId: string, codeHash: string, expiresAt: number): void;
+  signinCodeRedeem(personId: string, codeHash: string, now: number): boolean;
+  sessionCreate(s: Session): void;
+  sessionGet(id: string, now: number): Session | undefined;
+  sessionDelete(id: string): void;
+  /** A value made once and kept (e.g. the cookie-signing secret when none is configured). */
+  settingGetOrCreate(key: string, make: () => string): string;
+
+  /** A plan document being reviewed on the dashboard before it is started. */
+  draftSave(d: PlanDraft): void;
+  draftGet(id: string): PlanDraft | undefined;
 
   botContextGet(personId: string): BotContext | undefined;
   botContextPut(personId: string, ctx: BotContext): void;

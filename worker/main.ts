@@ -23,6 +23,7 @@ import { createBot } from '../bot/handlers.js';
 import { InboxProcessor } from '../bot/inbox.js';
 import { webhookRouter, WEBHOOK_PATH } from '../bot/webhook.js';
 import { ZaloNotifier } from '../bot/zalo-notifier.js';
+import { sendText } from '../bot/outbound.js';
 import { devZaloRouter } from '../web/dev-zalo.js';
 import type { Notifier } from '../activities/notifier.js';
 
@@ -94,7 +95,30 @@ async function main(): Promise<void> {
       inbox.kick(); // events accepted before a crash or restart
       stops.unshift(() => inbox.stop());
     }
-    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers }).listen(config.PORT, () => {
+    const z = zalo;
+    const dashboard = {
+      org,
+      store,
+      client,
+      reportsDir: join(config.dataDir, 'reports'),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      ...(config.SESSION_SECRET ? { secret: config.SESSION_SECRET } : {}),
+      secureCookies: config.COOKIE_SECURE === 'true',
+      // Sign-in codes go to the person's linked Zalo account.
+      sendCode: async (personId: string, text: string) => {
+        const link = store.zaloLinkOfPerson(personId);
+        if (!z || !link || link.unreachableSince) return false;
+        try {
+          await sendText(z.client, store, { userId: link.zaloUserId, text, key: `signin:${personId}:${Date.now()}` });
+          return true;
+        } catch (err) {
+          log.warn({ err: (err as Error).message, personId }, 'sign-in code not delivered');
+          return false;
+        }
+      },
+    };
+    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers, dashboard, log }).listen(config.PORT, () => {
       const port = (server.address() as { port: number }).port;
       if (zalo?.double) zalo.double.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
       log.info({ url: `http://127.0.0.1:${port}/healthz`, ...(zalo?.double ? { chat: `http://127.0.0.1:${port}/dev/zalo` } : {}) }, 'HTTP server listening');

@@ -1,0 +1,302 @@
+// What the web dashboard shows about a plan's tasks: counts, per-unit lines, the attention order,
+// filters and the weekly completion curve. Pure: rows, "today" and the org come in as arguments.
+import type { TaskRow } from '../client/plans.js';
+import { addDays, businessDateOf, dayOfWeek, isValidIsoDate, type IsoDate } from './calendar.js';
+import { parseDateInput } from './date-input.js';
+import { formatDate } from './notification.js';
+import type { Org } from './org.js';
+import { TASK_STATUSES, type TaskStatus } from './status.js';
+import { fold, tidy } from './text.js';
+
+export interface DashboardRow extends TaskRow {
+  /** Joined from the stored plan by the caller (visibility has no title). */
+  title: string;
+}
+
+export interface StatusCounts {
+  /** Every row, cancelled ones included. */
+  total: number;
+  byStatus: Record<TaskStatus, number>;
+  /** done_on_time + done_late. */
+  done: number;
+  /** done / (total − cancelled), 0..1; 0 when nothing is left to do. */
+  completion: number;
+}
+
+function zeroCounts(): Record<TaskStatus, number> {
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+}
+
+export function countByStatus(rows: DashboardRow[]): StatusCounts {
+  const byStatus = zeroCounts();
+  // A status outside the known list (a newer worker) still counts in total, as nothing else.
+  for (const r of rows) if (Object.hasOwn(byStatus, r.status)) byStatus[r.status]++;
+  const done = byStatus.done_on_time + byStatus.done_late;
+  const live = rows.length - byStatus.cancelled;
+  return { total: rows.length, byStatus, done, completion: live > 0 ? done / live : 0 };
+}
+
+export interface UnitLine {
+  unit: string;
+  name: string;
+  counts: StatusCounts;
+}
+
+/** One line per unit that has tasks, in org order (units not in the org after, by code); overdue-heavy units are not reordered. */
+export function byUnit(rows: DashboardRow[], org: Org): UnitLine[] {
+  const groups = new Map<string, DashboardRow[]>();
+  for (const r of rows) {
+    const g = groups.get(r.unit);
+    if (g) g.push(r);
+    else groups.set(r.unit, [r]);
+  }
+  const lines: UnitLine[] = [];
+  // The org order is the order people know from the org chart; keep it stable.
+  for (const u of org.units) {
+    const g = groups.get(u.code);
+    if (!g) continue;
+    lines.push({ unit: u.code, name: u.name, counts: countByStatus(g) });
+    groups.delete(u.code);
+  }
+  // A unit removed from the org still has running tasks: show it by its code.
+  const rest = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const code of rest) lines.push({ unit: code, name: code, counts: countByStatus(groups.get(code)!) });
+  return lines;
+}
+
+// ---------------------------------------------------------------------------
+// Attention order
+// ---------------------------------------------------------------------------
+
+const ATTENTION_ORDER: TaskStatus[] = [
+  'overdue',
+  'awaiting_approval',
+  'due_soon',
+  'not_due',
+  'awaiting_activation',
+  'done_late',
+  'done_on_time',
+  'cancelled',
+];
+const RANK = new Map<TaskStatus, number>(ATTENTION_ORDER.map((s, i) => [s, i]));
+
+const collator = new Intl.Collator('vi');
+const ROMAN_DIGITS: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100, D: 500, M: 1000 };
+
+/** Value of an upper-case Roman numeral ("IX" → 9), as plan section heads are numbered. */
+function romanValue(s: string): number | undefined {
+  if (!/^[IVXLCDM]+$/.test(s)) return undefined;
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = ROMAN_DIGITS[s[i]!]!;
+    const next = ROMAN_DIGITS[s[i + 1] ?? ''] ?? 0;
+    total += v < next ? -v : v;
+  }
+  return total;
+}
+
+function refParts(ref: string): string[] {
+  return ref.match(/\d+|[^\d.()\s]+/g) ?? [];
+}
+
+/**
+ * "II.2.(10)" after "II.2.(9)" and "IX" after "V": numbers (Arabic or Roman) compare as numbers,
+ * the rest in Vietnamese order ("đ" after "d"), a shorter ref first.
+ */
+export function compareTaskRefs(a: string, b: string): number {
+  const pa = refParts(a);
+  const pb = refParts(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    const nx = /^\d+$/.test(x) ? Number(x) : romanValue(x);
+    const ny = /^\d+$/.test(y) ? Number(y) : romanValue(y);
+    const c = nx !== undefined && ny !== undefined ? nx - ny : collator.compare(x, y);
+    if (c !== 0) return c;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Missing due dates go last: a task without a deadline is the least pressing of its group. */
+function compareDue(a?: string, b?: string): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : 1;
+}
+
+function plain(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Overdue first (highest escalation level, then oldest due, then ref numerically), then the rest by attention. */
+export function sortForDashboard(rows: DashboardRow[]): DashboardRow[] {
+  const rank = (s: TaskStatus) => RANK.get(s) ?? ATTENTION_ORDER.length;
+  return [...rows].sort(
+    (a, b) =>
+      rank(a.status) - rank(b.status) ||
+      (a.status === 'overdue' ? b.escalationLevel - a.escalationLevel : 0) ||
+      compareDue(a.due, b.due) ||
+      compareTaskRefs(a.ref, b.ref) ||
+      // Ties (one task over several units or plans) in a fixed order, so the page does not jump.
+      plain(a.unit, b.unit) ||
+      plain(a.planId, b.planId) ||
+      plain(a.workflowId, b.workflowId),
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Filters
+// ---------------------------------------------------------------------------
+
+export interface DashboardFilter {
+  unit?: string;
+  status?: TaskStatus;
+  assignee?: string;
+  dueFrom?: string;
+  dueTo?: string;
+  text?: string;
+  planId?: string;
+}
+
+// The shapes the org and plan schemas allow; anything else cannot match a task.
+const UNIT_RE = /^[A-Z0-9][A-Z0-9_-]*$/;
+const PERSON_RE = /^[a-z0-9][a-z0-9._-]*$/;
+const PLAN_RE = /^[a-z0-9][a-z0-9-]*$/;
+const MAX_VALUE = 200;
+
+/** A query value as a trimmed string: express gives arrays for repeated keys, take the first. */
+function single(v: unknown): string | undefined {
+  const s = Array.isArray(v) ? v.find((x) => typeof x === 'string') : v;
+  if (typeof s !== 'string') return undefined;
+  const t = s.trim();
+  return t === '' || t.length > MAX_VALUE ? undefined : t;
+}
+
+const DATE_FIELDS = { dueFrom: 'Hạn từ ngày', dueTo: 'Hạn đến ngày' } as const;
+
+/** Shown inside a message: short, so a pasted essay does not fill the page. */
+function shown(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+function parseDueDate(value: string, label: string): { date?: IsoDate; error?: string } {
+  const parsed = parseDateInput(value);
+  if (parsed.ok) return { date: parsed.date };
+  // Tell "no such day" apart from "not a date at all": the fix differs.
+  const vn = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  if (vn) return { error: `${label}: ngày ${vn[1]}/${vn[2]}/${vn[3]} không tồn tại, đã bỏ qua điều kiện này.` };
+  if (iso) return { error: `${label}: ngày ${iso[3]}/${iso[2]}/${iso[1]} không tồn tại, đã bỏ qua điều kiện này.` };
+  return { error: `${label}: "${shown(value)}" không phải là ngày (viết dạng ngày/tháng/năm, ví dụ 30/6/2025), đã bỏ qua điều kiện này.` };
+}
+
+/** Parses query-string values into a filter; ignores unknown/invalid values, reports bad dates in Vietnamese. */
+export function parseFilter(q: Record<string, unknown>): { filter: DashboardFilter; errors: string[] } {
+  const filter: DashboardFilter = {};
+  const errors: string[] = [];
+
+  const unit = single(q.unit)?.toUpperCase();
+  if (unit && UNIT_RE.test(unit)) filter.unit = unit;
+
+  const status = single(q.status);
+  if (status && (TASK_STATUSES as readonly string[]).includes(status)) filter.status = status as TaskStatus;
+
+  const assignee = single(q.assignee)?.toLowerCase();
+  if (assignee && PERSON_RE.test(assignee)) filter.assignee = assignee;
+
+  const planId = single(q.planId)?.toLowerCase();
+  if (planId && PLAN_RE.test(planId)) filter.planId = planId;
+
+  for (const key of ['dueFrom', 'dueTo'] as const) {
+    const value = single(q[key]);
+    if (!value) continue;
+    const { date, error } = parseDueDate(value, DATE_FIELDS[key]);
+    if (date) filter[key] = date;
+    if (error) errors.push(error);
+  }
+  // Kept as given (the result is simply empty), but say why nothing shows up.
+  if (filter.dueFrom && filter.dueTo && filter.dueFrom > filter.dueTo) {
+    errors.push(`Hạn từ ngày ${formatDate(filter.dueFrom)} sau hạn đến ngày ${formatDate(filter.dueTo)}: không nhiệm vụ nào thỏa điều kiện.`);
+  }
+
+  const text = single(q.text);
+  if (text) filter.text = tidy(text);
+
+  return { filter, errors };
+}
+
+/** A visibility string literal: quotes cannot be escaped there, so they (and backslashes, control characters) are dropped. */
+function literal(value: string): string {
+  return `'${value.replace(/['\\\u0000-\u001f\u007f]/g, '')}'`;
+}
+
+/** The visibility-query clauses for the parts Temporal can answer, joined with AND; '' when none. */
+export function visibilityClauses(f: DashboardFilter): string {
+  const clauses: string[] = [];
+  if (f.planId !== undefined) clauses.push(`PlanId = ${literal(f.planId)}`);
+  if (f.unit !== undefined) clauses.push(`TaskUnit = ${literal(f.unit)}`);
+  if (f.status !== undefined) clauses.push(`TaskStatus = ${literal(f.status)}`);
+  if (f.assignee !== undefined) clauses.push(`TaskAssignee = ${literal(f.assignee)}`);
+  // TaskDue is a Datetime: bound by whole business days in Asia/Ho_Chi_Minh.
+  if (f.dueFrom !== undefined) clauses.push(`TaskDue >= ${literal(`${f.dueFrom}T00:00:00+07:00`)}`);
+  if (f.dueTo !== undefined) clauses.push(`TaskDue <= ${literal(`${f.dueTo}T23:59:59+07:00`)}`);
+  return clauses.join(' AND ');
+}
+
+/**
+ * The text part, applied in memory: every word of `text` must appear, folded (no case, no
+ * diacritics), in the ref or the title — "ra soat" finds "Rà soát", so does "soát rà".
+ */
+export function matchesText(row: DashboardRow, text: string): boolean {
+  const words = fold(text).split(' ').filter((w) => w !== '');
+  if (words.length === 0) return true;
+  const haystack = `${fold(row.ref)} ${fold(row.title)}`;
+  return words.every((w) => haystack.includes(w));
+}
+
+// ---------------------------------------------------------------------------
+// Completion over time
+// ---------------------------------------------------------------------------
+
+export interface CompletionPoint {
+  /** ISO date of the Monday (Asia/Ho_Chi_Minh). */
+  week: string;
+  done: number;
+  cumulative: number;
+}
+
+function mondayOf(d: IsoDate): IsoDate {
+  return addDays(d, -((dayOfWeek(d) + 6) % 7));
+}
+
+/** Completed tasks per week over the last `weeks` weeks ending at `today`, cumulative from the start of the data. */
+export function completionOverTime(rows: DashboardRow[], today: string, weeks: number): CompletionPoint[] {
+  if (!isValidIsoDate(today)) throw new Error(`Invalid date "${today}": expected an existing YYYY-MM-DD date`);
+  const n = Math.max(0, Math.floor(weeks));
+  if (n === 0) return [];
+  const last = mondayOf(today);
+  const first = addDays(last, -7 * (n - 1));
+  const perWeek = new Map<IsoDate, number>();
+  let before = 0;
+  for (const r of rows) {
+    if ((r.status !== 'done_on_time' && r.status !== 'done_late') || r.closedAt === undefined) continue;
+    const day = businessDateOf(r.closedAt);
+    // Closed "after today" (clock skew between hosts): not on a curve that ends today.
+    if (day > today) continue;
+    if (day < first) before++;
+    else {
+      const w = mondayOf(day);
+      perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
+    }
+  }
+  const points: CompletionPoint[] = [];
+  let cumulative = before;
+  for (let i = 0; i < n; i++) {
+    const week = addDays(first, 7 * i);
+    const done = perWeek.get(week) ?? 0;
+    cumulative += done;
+    points.push({ week, done, cumulative });
+  }
+  return points;
+}

@@ -1,0 +1,260 @@
+// The dashboard over HTTP on the real dev server: sign-in with a code sent through the Zalo
+// double, sessions, CSRF, and the role checks on every page and action.
+import type { Connection } from '@temporalio/client';
+import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendText } from '../../bot/outbound.js';
+import { showTask } from '../../client/tasks.js';
+import { actOnTask } from '../../client/tasks.js';
+import { taskWorkflowId } from '../../domain/task.js';
+import { createApp } from '../../web/server.js';
+import { SESSION_COOKIE } from '../../web/auth.js';
+import * as msg from '../../workflows/messages.js';
+import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { eventually, ORG, testPlan } from '../helpers/harness-core.js';
+import { WebClient } from '../helpers/web-client.js';
+
+const ADMIN_TOKEN = 'admin-token-for-the-tests-0123456789';
+
+describe('dashboard over HTTP', () => {
+  let h: BotHarness;
+  let server: Server;
+  let base: string;
+  let hcthTask: string;
+  let tccbTask: string;
+
+  beforeAll(async () => {
+    h = await startBotHarness({ secondsPerDay: 600 });
+    const app = createApp({
+      connection: h.client.connection as Connection,
+      namespace: 'default',
+      dashboard: {
+        org: ORG,
+        store: h.store,
+        client: h.client,
+        reportsDir: join(h.dir, 'reports'),
+        taskQueue: h.taskQueue,
+        adminToken: ADMIN_TOKEN,
+        secret: 'a-session-secret-for-the-dashboard-tests',
+        sendCode: async (personId, text) => {
+          await sendText(h.zalo, h.store, { userId: h.zaloId(personId), text, key: `signin:${personId}:${Date.now()}` });
+          return true;
+        },
+      },
+    });
+    server = await new Promise((r) => {
+      const s = app.listen(0, '127.0.0.1', () => r(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const plan = await h.startPlan(
+      testPlan([
+        { assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } },
+        { lead: ['TCCB'], deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } },
+      ]),
+    );
+    hcthTask = taskWorkflowId(plan.id, 'II.1.(1)');
+    tccbTask = taskWorkflowId(plan.id, 'II.1.(2)');
+    await eventually(async () => (await showTask(h.client, tccbTask).catch(() => undefined)) && (await showTask(h.client, hcthTask).catch(() => undefined)), 20_000, 'tasks');
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server?.close(() => r()));
+    await h?.stop();
+  });
+
+  async function signIn(personId: string): Promise<WebClient> {
+    const c = new WebClient(base);
+    await c.get('/dang-nhap');
+    const before = h.sentTo(personId).length;
+    const sent = await c.post('/dang-nhap/gui-ma', { _csrf: c.csrf(), person: personId, next: '/' });
+    expect(sent.status).toBe(200);
+    const codeMsg = await eventually(() => h.sentTo(personId).slice(before).find((m) => m.text.startsWith('Mã đăng nhập')), 10_000, 'the code on Zalo');
+    const code = /(\d{6})/.exec(codeMsg.text)![1]!;
+    const res = await c.post('/dang-nhap', { _csrf: c.csrf(), person: personId, code, next: '/' });
+    expect(res.status).toBe(303);
+    expect(c.cookies.has(SESSION_COOKIE)).toBe(true);
+    return c;
+  }
+
+  it('no session: pages send to the sign-in page, actions are refused', async () => {
+    const c = new WebClient(base);
+    const res = await c.get('/');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/dang-nhap?next=%2F');
+    expect((await c.get(`/nhiem-vu?id=${encodeURIComponent(hcthTask)}`)).status).toBe(303);
+    const act = await c.post('/nhiem-vu/thao-tac', { id: hcthTask, action: 'cancel', reason: 'x' });
+    expect(act.status).toBe(401);
+    expect((await c.get('/dang-nhap')).text_).toContain('Mã đăng nhập được gửi qua Zalo OA');
+  });
+
+  it('signs in with the code from Zalo; the code works once; sign-out ends the session', async () => {
+    const c = await signIn('hcth.cv2');
+    const home = await c.get('/');
+    expect(home.status).toBe(200);
+    expect(home.text_).toContain('Bùi Thị Hạnh · Cán bộ');
+    const csrf = c.csrf();
+    expect((await c.post('/dang-xuat', { _csrf: csrf })).status).toBe(303);
+    expect((await c.get('/')).status).toBe(303);
+  });
+
+  it('refuses a wrong code, then throttles after five', async () => {
+    const c = new WebClient(base);
+    await c.get('/dang-nhap');
+    for (let i = 0; i < 5; i++) {
+      const r = await c.post('/dang-nhap', { _csrf: c.csrf(), person: 'xdcq.cv2', code: '000000' });
+      expect(r.status).toBe(401);
+      expect(r.text_).toContain('Mã đăng nhập không đúng hoặc đã hết hạn.');
+    }
+    const blocked = await c.post('/dang-nhap', { _csrf: c.csrf(), person: 'xdcq.cv2', code: '123456' });
+    expect(blocked.status).toBe(429);
+    expect(c.cookies.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  it('ADMIN_TOKEN signs in an admin of the org chart, and nobody else', async () => {
+    const c = new WebClient(base);
+    await c.get('/dang-nhap');
+    const no = await c.post('/dang-nhap', { _csrf: c.csrf(), person: 'hcth.cv2', adminToken: ADMIN_TOKEN });
+    expect(no.status).toBe(401);
+    const yes = await c.post('/dang-nhap', { _csrf: c.csrf(), person: 'hcth.cv1', adminToken: ADMIN_TOKEN });
+    expect(yes.status).toBe(303);
+    expect((await c.get('/')).text_).toContain('Đặng Văn Hải · Quản trị viên');
+  });
+
+  it('staff of one unit cannot read or act on another unit’s task', async () => {
+    const c = await signIn('hcth.cv2');
+    const home = await c.get('/');
+    expect(home.text_).toContain(hcthTask);
+    expect(home.text_).not.toContain(tccbTask);
+    const read = await c.get(`/nhiem-vu?id=${encodeURIComponent(tccbTask)}`);
+    expect(read.status).toBe(403);
+    expect(read.text_).toContain('Bạn không có quyền xem nhiệm vụ này.');
+    await c.get('/');
+    const act = await c.post('/nhiem-vu/thao-tac', { _csrf: c.csrf(), id: tccbTask, action: 'cancel', reason: 'thử' });
+    expect(act.status).toBe(403);
+    const after = await showTask(h.client, tccbTask);
+    expect(after.kind === 'unit' && after.view.phase).toBe('active');
+  });
+
+  it('a forged or expired cookie is no session', async () => {
+    const forged = new WebClient(base);
+    forged.cookies.set(SESSION_COOKIE, 'made-up-session.c2lnbmF0dXJl');
+    expect((await forged.get('/')).status).toBe(303);
+
+    const c = await signIn('hcth.truong');
+    const [id, mac] = c.cookies.get(SESSION_COOKIE)!.split('.');
+    const tampered = new WebClient(base);
+    tampered.cookies.set(SESSION_COOKIE, `${id}x.${mac}`);
+    expect((await tampered.get('/')).status).toBe(303);
+
+    const s = h.store.sessionGet(decodeURIComponent(id!), Date.now())!;
+    h.store.sessionDelete(s.id);
+    h.store.sessionCreate({ ...s, expiresAt: Date.now() - 1 });
+    expect((await c.get('/')).status).toBe(303);
+  });
+
+  it('every form needs its CSRF token and the same origin', async () => {
+    const c = await signIn('hcth.truong');
+    await c.get(`/nhiem-vu?id=${encodeURIComponent(hcthTask)}`);
+    const token = c.csrf();
+    expect((await c.post('/nhiem-vu/thao-tac', { id: hcthTask, action: 'explain', question: 'vì sao' })).status).toBe(403);
+    expect((await c.post('/nhiem-vu/thao-tac', { _csrf: 'wrong', id: hcthTask, action: 'explain', question: 'vì sao' })).status).toBe(403);
+    expect((await c.post('/nhiem-vu/thao-tac', { _csrf: token, id: hcthTask, action: 'explain', question: 'vì sao' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await c.post('/dang-xuat', {})).status).toBe(403);
+    const view = await showTask(h.client, hcthTask);
+    expect(view.kind === 'unit' && view.view.explanation).toBeUndefined();
+  });
+
+  it('the head approves a completion from the task page; the overview shows it', async () => {
+    await actOnTask(h.client, hcthTask, msg.reportCompletion, { actor: 'hcth.cv2', note: 'đã gửi báo cáo' });
+    const c = await signIn('hcth.truong');
+    const page = await c.get(`/nhiem-vu?id=${encodeURIComponent(hcthTask)}`);
+    expect(page.text_).toContain('Duyệt kết quả');
+    const res = await c.post('/nhiem-vu/thao-tac', { _csrf: c.csrf(), id: hcthTask, action: 'approve' });
+    expect(res.status).toBe(303);
+    const after = await c.get(res.headers.get('location')!);
+    expect(after.text_).toContain('Đã duyệt kết quả.');
+    expect(after.text_).toContain('hoàn thành đúng hạn');
+    const home = await eventually(async () => {
+      const r = await c.get('/?status=done_on_time');
+      return r.text_.includes(hcthTask) && r;
+    }, 20_000, 'the overview to show the approved task');
+    expect(home.text_).toContain('data-status="done_on_time"');
+  });
+
+  it('an admin uploads the seed 000 document, fixes a unit in the preview and starts the plan; bad files start nothing', async () => {
+    const staff = await signIn('hcth.cv2');
+    expect((await staff.get('/ke-hoach/moi')).status).toBe(403);
+
+    const c = await signIn('hcth.cv1');
+    await c.get('/ke-hoach/moi');
+    const token = c.csrf();
+    const upload = async (name: string, bytes: Buffer) => {
+      const fd = new FormData();
+      fd.append('_csrf', token);
+      fd.append('file', new Blob([new Uint8Array(bytes)]), name);
+      const res = await fetch(`${base}/ke-hoach/xem-truoc`, { method: 'POST', body: fd, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), origin: base } });
+      const text = await res.text();
+      c.lastHtml = text;
+      return { status: res.status, text };
+    };
+    const junk = await upload('ke-hoach.pdf', Buffer.from('not a pdf at all'));
+    expect(junk.status).toBe(400);
+    expect(junk.text).toContain('«ke-hoach.pdf»');
+    const empty = await upload('trong.txt', Buffer.alloc(0));
+    expect(empty.status).toBe(400);
+
+    const seed = readFileSync('tests/fixtures/plans/000_741de00ae627158f.txt');
+    const shown = await upload('ke-hoach-000.txt', seed);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('21 nhiệm vụ đọc được');
+    const draft = /name="draft" value="([^"]+)"/.exec(shown.text)![1]!;
+    const rows = [...shown.text.matchAll(/name="ref(\d+)" value="([^"]+)"/g)].map((m) => ({ i: m[1]!, ref: m[2]! }));
+    expect(rows).toHaveLength(21);
+    const target = rows.find((r) => r.ref === 'II.2.(1)')!;
+    const form: Record<string, string> = { _csrf: token, draft, count: String(rows.length) };
+    for (const r of rows) {
+      form[`ref${r.i}`] = r.ref;
+      form[`units${r.i}`] = new RegExp(`name="units${r.i}" value="([^"]*)"`).exec(shown.text)![1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+      form[`deadline${r.i}`] = new RegExp(`name="deadline${r.i}" value="([^"]*)"`).exec(shown.text)![1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    }
+    form[`units${target.i}`] = 'Phòng Tổ chức cán bộ';
+    const edited = await c.post('/ke-hoach/sua', form);
+    expect(edited.status).toBe(200);
+    expect(edited.text_).toMatch(/data-ref="II\.2\.\(1\)">[\s\S]*?Phòng Tổ chức cán bộ<\/span>/);
+
+    const refused = await c.post('/ke-hoach/khoi-dong', { _csrf: token, draft });
+    expect(refused.status).toBe(409);
+    expect(refused.text_).toMatch(/Chưa khởi động: còn \d+ cảnh báo/);
+    const started = await c.post('/ke-hoach/khoi-dong', { _csrf: token, draft, allowWarnings: '1' });
+    expect(started.status).toBe(303);
+    const planId = new URL(started.headers.get('location')!, base).searchParams.get('planId')!;
+    const id = taskWorkflowId(planId, 'II.2.(1)');
+    const view = await eventually(async () => (await showTask(h.client, id).catch(() => undefined)), 20_000, 'the started task');
+    expect(view.kind === 'unit' && view.view.unit.code).toBe('TCCB');
+    expect(h.store.planGet(planId)?.plan.tasks).toHaveLength(19);
+  });
+
+  it('reports: staff are refused; a head builds one now and downloads its files', async () => {
+    const staff = await signIn('hcth.cv2');
+    expect((await staff.get('/bao-cao')).status).toBe(403);
+    const c = await signIn('hcth.truong');
+    const list = await c.get('/bao-cao');
+    expect(list.text_).toContain('Chưa có báo cáo nào.');
+    const planId = hcthTask.split('/')[1]!;
+    const token = c.csrf();
+    const bad = await c.post('/bao-cao/tao', { _csrf: token, plan: planId, period: '2025-13' });
+    expect(decodeURIComponent(bad.headers.get('location')!)).toContain('Kỳ báo cáo "2025-13" không đúng dạng');
+    const built = await c.post('/bao-cao/tao', { _csrf: token, plan: planId, period: '2025-03' });
+    expect(built.status).toBe(303);
+    const after = await c.get(built.headers.get('location')!);
+    expect(after.text_).toContain('Đã lập báo cáo');
+    expect(after.text_).toContain('bao-cao-2025-03.docx');
+    const file = await fetch(`${base}/bao-cao/tai?plan=${encodeURIComponent(planId)}&file=bao-cao-2025-03.xlsx`, { headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    const sneaky = await c.get(`/bao-cao/tai?plan=${encodeURIComponent(planId)}&file=..%2F..%2Fstate.sqlite`);
+    expect(sneaky.status).toBe(404);
+  });
+});

@@ -1,0 +1,289 @@
+// The dashboard pages: the overview (counts, units, charts, tasks, from visibility) and a task's
+// page (state and timeline from its workflow) with the managers' actions through client/tasks.ts.
+import type { Client } from '@temporalio/client';
+import express, { type Request, type Response, type Router } from 'express';
+import { findTasks } from '../client/plans.js';
+import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
+import { businessDateOf } from '../domain/calendar.js';
+import {
+  byUnit,
+  completionOverTime,
+  countByStatus,
+  matchesText,
+  parseFilter,
+  sortForDashboard,
+  visibilityClauses,
+  type DashboardFilter,
+  type DashboardRow,
+} from '../domain/dashboard.js';
+import { parseDateInput } from '../domain/date-input.js';
+import { formatDate } from '../domain/notification.js';
+import type { Org } from '../domain/org.js';
+import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
+import type { UnitTaskView } from '../domain/task.js';
+import type { Store } from '../store/store.js';
+import * as msg from '../workflows/messages.js';
+import { maySee, scopeClause, seesEverything, type Viewer } from './access.js';
+import type { Authed } from './auth.js';
+import { completionChartSvg, unitBarsSvg } from './charts.js';
+import { html, raw, type Html } from './html.js';
+import { page } from './layout.js';
+
+export interface DashboardDeps {
+  org: Org;
+  store: Store;
+  client: Client;
+  now?: () => number;
+}
+
+/** Rows shown in the task table; the counts always cover every matching task. */
+export const TABLE_LIMIT = 300;
+
+const statusTag = (s: TaskStatus): Html => html`<span class="tag ${s}">${STATUS_LABELS[s]}</span>`;
+const unitName = (org: Org, code: string): string => org.units.find((u) => u.code === code)?.name ?? code;
+const personName = (org: Org, id: string): string => org.people.find((p) => p.id === id)?.name ?? id;
+const taskHref = (workflowId: string): string => `/nhiem-vu?id=${encodeURIComponent(workflowId)}`;
+
+/** The viewer's tasks matching a filter: visibility answers what it can, the text is matched here. */
+export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: DashboardFilter): Promise<DashboardRow[]> {
+  const where = ["ExecutionStatus != 'ContinuedAsNew'", scopeClause(viewer), visibilityClauses(filter)].filter(Boolean).join(' AND ');
+  const titles = new Map<string, Map<string, string>>();
+  const titleOf = (planId: string, ref: string): string | undefined => {
+    if (!titles.has(planId)) titles.set(planId, new Map(deps.store.planGet(planId)?.plan.tasks.map((t) => [t.ref, t.title]) ?? []));
+    return titles.get(planId)!.get(ref);
+  };
+  const rows: DashboardRow[] = [];
+  for (const r of await findTasks(deps.client, where)) {
+    const title = titleOf(r.planId, r.ref);
+    // Only plans this system started (a shared namespace may hold others).
+    if (title === undefined && !deps.store.planGet(r.planId)) continue;
+    const row = { ...r, title: title ?? '' };
+    if (!filter.text || matchesText(row, filter.text)) rows.push(row);
+  }
+  return rows;
+}
+
+function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filter: DashboardFilter, errors: string[], today: string): Html {
+  const { org } = deps;
+  const counts = countByStatus(rows);
+  const units = byUnit(rows, org);
+  const sorted = sortForDashboard(rows);
+  const shown = sorted.slice(0, TABLE_LIMIT);
+  const overdue = sorted.filter((r) => r.status === 'overdue');
+  const plans = deps.store.planList();
+  return html`
+    <h1>Tình hình thực hiện ${plans.length === 1 ? html`kế hoạch «${plans[0]!.title}»` : 'các kế hoạch'}</h1>
+    <p class="muted">Cập nhật ${formatDate(today)} · ${counts.total} nhiệm vụ · đã hoàn thành ${Math.round(counts.completion * 100)}%</p>
+    ${errors.map((e) => html`<p class="error">${e}</p>`)}
+    <section class="counts" aria-label="Số nhiệm vụ theo trạng thái">
+      ${TASK_STATUSES.filter((s) => s !== 'cancelled' || counts.byStatus.cancelled).map(
+        (s) => html`<a class="count ${s}" href="/?status=${s}" data-status="${s}"><b>${counts.byStatus[s]}</b>${STATUS_LABELS[s]}</a>`,
+      )}
+    </section>
+    <form class="card filters" method="get" action="/">
+      ${plans.length > 1 ? html`<label>Kế hoạch <select name="planId"><option value="">Tất cả</option>${plans.map((p) => html`<option value="${p.id}" ${filter.planId === p.id ? 'selected' : ''}>${p.title}</option>`)}</select></label>` : ''}
+      <label>Đơn vị <select name="unit"><option value="">Tất cả</option>${org.units.map((u) => html`<option value="${u.code}" ${filter.unit === u.code ? 'selected' : ''}>${u.name}</option>`)}</select></label>
+      <label>Trạng thái <select name="status"><option value="">Tất cả</option>${TASK_STATUSES.map((s) => html`<option value="${s}" ${filter.status === s ? 'selected' : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
+      <label>Người thực hiện <select name="assignee"><option value="">Tất cả</option>${org.people.map((p) => html`<option value="${p.id}" ${filter.assignee === p.id ? 'selected' : ''}>${p.name}</option>`)}</select></label>
+      <label>Hạn từ <input type="date" name="dueFrom" value="${filter.dueFrom ?? ''}"></label>
+      <label>Hạn đến <input type="date" name="dueTo" value="${filter.dueTo ?? ''}"></label>
+      <label>Tìm <input name="text" value="${filter.text ?? ''}" placeholder="số hiệu, nội dung"></label>
+      <button>Lọc</button>
+    </form>
+    ${overdue.length
+      ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.length})</h2>${taskTable(org, overdue.slice(0, 50))}</section>`
+      : ''}
+    <section class="card"><h2>Theo đơn vị</h2>
+      <div class="scroll"><table><thead><tr><th>Đơn vị</th><th>Tổng</th><th>Quá hạn</th><th>Chờ duyệt</th><th class="hide-sm">Sắp đến hạn</th><th>Hoàn thành</th><th class="hide-sm">Tỷ lệ</th></tr></thead><tbody>
+      ${units.map(
+        (u) => html`<tr class="${u.counts.byStatus.overdue ? 'overdue' : ''}"><td><a href="/?unit=${u.unit}">${u.name}</a></td><td>${u.counts.total}</td>
+          <td>${u.counts.byStatus.overdue}</td><td>${u.counts.byStatus.awaiting_approval}</td><td class="hide-sm">${u.counts.byStatus.due_soon}</td><td>${u.counts.done}</td>
+          <td class="hide-sm"><div class="bar" title="${Math.round(u.counts.completion * 100)}%"><span style="width:${Math.round(u.counts.completion * 100)}%"></span></div></td></tr>`,
+      )}
+      </tbody></table></div>
+      ${raw(unitBarsSvg(units))}
+    </section>
+    <section class="card"><h2>Tiến độ hoàn thành theo tuần</h2>${raw(completionChartSvg(completionOverTime(rows, today, 12)))}</section>
+    <section class="card"><h2>Nhiệm vụ (${rows.length}${rows.length > TABLE_LIMIT ? `, hiển thị ${TABLE_LIMIT}` : ''})</h2>${taskTable(org, shown)}</section>
+    <p class="muted">Đăng nhập: ${auth.viewer.person.name}.</p>`;
+}
+
+function taskTable(org: Org, rows: DashboardRow[]): Html {
+  if (rows.length === 0) return html`<p class="muted">Không có nhiệm vụ nào.</p>`;
+  return html`<div class="scroll"><table><thead><tr><th>Số hiệu</th><th>Nhiệm vụ</th><th class="hide-sm">Đơn vị</th><th class="hide-sm">Người thực hiện</th><th>Hạn</th><th>Trạng thái</th></tr></thead><tbody>
+    ${rows.map(
+      (r) => html`<tr class="${r.status === 'overdue' ? 'overdue' : ''}" data-workflow-id="${r.workflowId}"><td><a href="${taskHref(r.workflowId)}">${r.ref}</a></td><td>${r.title}</td>
+        <td class="hide-sm">${unitName(org, r.unit)}</td><td class="hide-sm">${personName(org, r.assignee)}</td><td>${r.due ? formatDate(r.due) : '—'}</td>
+        <td>${statusTag(r.status)}${r.escalationLevel ? html` <span class="muted">cấp ${r.escalationLevel}</span>` : ''}</td></tr>`,
+    )}
+  </tbody></table></div>`;
+}
+
+function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { ok?: string; error?: string }): Html {
+  const { org } = deps;
+  const viewer = auth.viewer;
+  const csrf = auth.session.csrf;
+  const isManager = seesEverything(viewer) || viewer.heads.includes(v.unit.code);
+  const hidden = html`<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="id" value="${v.workflowId}">`;
+  const action = (name: string, label: string, fields: Html | string = '', cls = ''): Html =>
+    html`<form method="post" action="/nhiem-vu/thao-tac">${hidden}<input type="hidden" name="action" value="${name}">${fields}<button class="${cls}">${label}</button></form>`;
+  const deadline = v.task.deadline;
+  return html`
+    <p><a href="/">← Tổng quan</a></p>
+    <h1>${v.task.ref} ${v.task.title}</h1>
+    ${flash.ok ? html`<p class="notice" role="status">${flash.ok}</p>` : ''}
+    ${flash.error ? html`<p class="error" role="alert">${flash.error}</p>` : ''}
+    <section class="card">
+      <p>${statusTag(v.status)} ${v.escalationLevel ? html`<span class="muted">Đã báo cáo cấp ${v.escalationLevel}: ${ESCALATION_LABELS[v.escalationLevel]}</span>` : ''}</p>
+      <table>
+        <tr><th>Kế hoạch</th><td>${v.planTitle}</td></tr>
+        <tr><th>Nội dung</th><td>${v.task.content}</td></tr>
+        <tr><th>Đơn vị chủ trì</th><td>${v.unit.name}</td></tr>
+        ${v.task.support.length ? html`<tr><th>Đơn vị phối hợp</th><td>${v.task.support.map((s) => unitName(org, s)).join(', ')}</td></tr>` : ''}
+        <tr><th>Người thực hiện</th><td>${v.assignee.name}${v.acknowledgedBy ? ' (đã nhận)' : ''}</td></tr>
+        <tr><th>Thời hạn</th><td>${v.due ? formatDate(v.due) : '—'} <span class="muted">(«${deadline.text}»${v.originalDue && v.originalDue !== v.due ? `; hạn ban đầu ${formatDate(v.originalDue)}` : ''})</span></td></tr>
+        <tr><th>Tiến độ</th><td>${v.progress ? `${v.progress.percent}% — ${v.progress.note || 'không ghi chú'} (${v.progress.by.name})` : 'chưa báo cáo'}</td></tr>
+        ${v.completion ? html`<tr><th>Báo cáo hoàn thành</th><td>${v.completion.note || '—'} (${v.completion.by.name})</td></tr>` : ''}
+        ${v.extensionRequest ? html`<tr><th>Xin gia hạn</th><td>đến ${formatDate(v.extensionRequest.until)}: ${v.extensionRequest.reason} (${v.extensionRequest.by.name})</td></tr>` : ''}
+        <tr><th>Minh chứng</th><td>${v.evidence?.length ? v.evidence.map((e) => html`<a href="${e.url}" rel="noopener noreferrer" target="_blank">${e.name ?? e.url}</a> <span class="muted">(${e.by.name})</span><br>`) : 'chưa có'}</td></tr>
+      </table>
+    </section>
+    ${isManager ? managerActions(v, action) : ''}
+    <section class="card"><h2>Diễn biến</h2><ol class="timeline">
+      ${[...v.timeline].reverse().map((e) => html`<li><span class="muted">${new Date(e.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}</span> — ${e.text}</li>`)}
+    </ol></section>`;
+}
+
+function managerActions(v: UnitTaskView, action: (name: string, label: string, fields?: Html | string, cls?: string) => Html): Html {
+  const forms: Html[] = [];
+  if (v.phase === 'awaiting_approval') {
+    forms.push(action('approve', 'Duyệt kết quả'));
+    forms.push(action('reject', 'Từ chối', html`<label>Lý do <input name="reason" required></label>`, 'danger'));
+  }
+  if (v.extensionRequest) {
+    forms.push(action('extend-yes', `Đồng ý gia hạn đến ${formatDate(v.extensionRequest.until)}`));
+    forms.push(action('extend-no', 'Không đồng ý gia hạn', html`<label>Lý do <input name="reason"></label>`, 'secondary'));
+  }
+  if (v.phase === 'waiting') forms.push(action('activate', 'Kích hoạt', html`<label>Hạn hoàn thành <input name="due" type="date" required></label>`));
+  if (v.phase === 'active' || v.phase === 'awaiting_approval') {
+    forms.push(action('explain', 'Yêu cầu giải trình', html`<label>Nội dung cần giải trình <input name="question" required></label>`, 'secondary'));
+  }
+  if (v.phase !== 'done' && v.phase !== 'cancelled') {
+    const members = v.chain.members.filter((m) => m.id !== v.assignee.id);
+    forms.push(action('reassign', 'Giao lại', html`<label>Giao cho <select name="to">${members.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>`, 'secondary'));
+    forms.push(action('cancel', 'Hủy nhiệm vụ', html`<label>Lý do hủy <input name="reason" required></label>`, 'danger'));
+  }
+  return forms.length ? html`<section class="card actions"><h2>Xử lý</h2>${forms}</section>` : html``;
+}
+
+/** The form of an action → the engine's update and its arguments. */
+function updateFor(action: string, body: Record<string, string>): { update: Parameters<typeof actOnTask>[2]; args: object } {
+  switch (action) {
+    case 'approve':
+      return { update: msg.approveCompletion, args: {} };
+    case 'reject':
+      return { update: msg.rejectCompletion, args: { reason: body.reason ?? '' } };
+    case 'extend-yes':
+      return { update: msg.decideExtension, args: { approve: true } };
+    case 'extend-no':
+      return { update: msg.decideExtension, args: { approve: false, reason: body.reason ?? '' } };
+    case 'reassign':
+      return { update: msg.reassign, args: { to: body.to ?? '' } };
+    case 'explain':
+      return { update: msg.requestExplanation, args: { question: body.question ?? '' } };
+    case 'cancel':
+      return { update: msg.cancel, args: { reason: body.reason ?? '' } };
+    case 'activate': {
+      const d = parseDateInput(body.due ?? '');
+      if (!d.ok) throw new TaskActionError(d.vi, `bad date "${body.due}"`);
+      return { update: msg.activate, args: { due: d.date } };
+    }
+    default:
+      throw new TaskActionError('Thao tác không hợp lệ.', `unknown action "${action}"`);
+  }
+}
+
+const DONE_TEXT: Record<string, string> = {
+  approve: 'Đã duyệt kết quả.',
+  reject: 'Đã trả lại để tiếp tục thực hiện.',
+  'extend-yes': 'Đã đồng ý gia hạn.',
+  'extend-no': 'Đã không đồng ý gia hạn.',
+  reassign: 'Đã giao lại nhiệm vụ.',
+  explain: 'Đã gửi yêu cầu giải trình.',
+  cancel: 'Đã hủy nhiệm vụ.',
+  activate: 'Đã kích hoạt nhiệm vụ.',
+};
+
+export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: express.RequestHandler; checkCsrf: express.RequestHandler }): Router {
+  const now = deps.now ?? Date.now;
+  const r = express.Router();
+  const send = (req: Request, res: Response, title: string, body: Html, status = 200) => {
+    // The live script asks for the main content only.
+    if (req.get('x-partial')) res.status(status).type('html').send(body.value);
+    else res.status(status).type('html').send(page({ title, body, auth: res.locals.auth!, live: true }).value);
+  };
+
+  r.get('/', guard.requireViewer, async (req, res) => {
+    const auth = res.locals.auth!;
+    const { filter, errors } = parseFilter(req.query as Record<string, unknown>);
+    const rows = await loadRows(deps, auth.viewer, filter);
+    const ok = typeof req.query.ok === 'string' ? html`<p class="notice" role="status">${req.query.ok}</p>` : html``;
+    send(req, res, 'Tổng quan', html`${ok}${overview(deps, auth, rows, filter, errors, businessDateOf(now()))}`);
+  });
+
+  const loadTask = async (res: Response, id: string): Promise<UnitTaskView | undefined> => {
+    const auth = res.locals.auth!;
+    let shown;
+    try {
+      shown = await showTask(deps.client, id);
+    } catch (err) {
+      if (!(err instanceof TaskActionError)) throw err;
+      res.status(404).type('html').send(page({ title: 'Không tìm thấy', body: html`<p class="error">Không tìm thấy nhiệm vụ này.</p><p><a href="/">Về tổng quan</a></p>`, auth }).value);
+      return undefined;
+    }
+    if (shown.kind === 'multi') {
+      // A task of several units: its page is the list of its units' shares.
+      const units = shown.view.units;
+      res.type('html').send(
+        page({
+          title: shown.view.task.title,
+          auth,
+          body: html`<p><a href="/">← Tổng quan</a></p><h1>${shown.view.task.ref} ${shown.view.task.title}</h1><section class="card"><p>Nhiệm vụ do ${units.length} đơn vị chủ trì:</p><ul>
+            ${units.map((u) => html`<li><a href="${taskHref(u.workflowId)}">${unitName(deps.org, u.unit)}</a> — ${statusTag(u.status)}</li>`)}</ul></section>`,
+        }).value,
+      );
+      return undefined;
+    }
+    const v = shown.view;
+    if (!maySee(auth.viewer, { unit: v.unit.code, assignee: v.assignee.id })) {
+      res.status(403).type('html').send(page({ title: 'Không có quyền', body: html`<p class="error" role="alert">Bạn không có quyền xem nhiệm vụ này.</p><p><a href="/">Về tổng quan</a></p>`, auth }).value);
+      return undefined;
+    }
+    return v;
+  };
+
+  r.get('/nhiem-vu', guard.requireViewer, async (req, res) => {
+    const v = await loadTask(res, String(req.query.id ?? ''));
+    if (!v) return;
+    const flash = { ...(typeof req.query.ok === 'string' ? { ok: req.query.ok } : {}) };
+    send(req, res, `${v.task.ref} ${v.task.title}`, taskPage(deps, res.locals.auth!, v, flash));
+  });
+
+  r.post('/nhiem-vu/thao-tac', express.urlencoded({ extended: false, limit: '32kb' }), guard.requireViewer, guard.checkCsrf, async (req, res) => {
+    const body = req.body as Record<string, string>;
+    const v = await loadTask(res, String(body.id ?? ''));
+    if (!v) return;
+    const auth = res.locals.auth!;
+    try {
+      const { update, args } = updateFor(String(body.action ?? ''), body);
+      await actOnTask(deps.client, v.workflowId, update, { ...args, actor: auth.viewer.person.id });
+      res.redirect(303, `${taskHref(v.workflowId)}&ok=${encodeURIComponent(DONE_TEXT[body.action!] ?? 'Đã thực hiện.')}`);
+    } catch (err) {
+      if (!(err instanceof TaskActionError)) throw err;
+      const fresh = (await loadTask(res, v.workflowId)) ?? v;
+      res.status(409).type('html').send(page({ title: v.task.title, body: taskPage(deps, auth, fresh, { error: err.message }), auth }).value);
+    }
+  });
+
+  return r;
+}

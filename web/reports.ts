@@ -1,0 +1,91 @@
+// Reports on the dashboard: the files built for each plan (DOCX, XLSX) and "build now" for a period.
+import type { Client } from '@temporalio/client';
+import express, { type Router } from 'express';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildReportNow } from '../client/reports.js';
+import { parseReportPeriod } from '../domain/report.js';
+import type { Store } from '../store/store.js';
+import { seesEverything, type Viewer } from './access.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+
+export interface ReportsDeps {
+  store: Store;
+  client: Client;
+  reportsDir: string;
+  taskQueue: string;
+}
+
+const FILE = /^bao-cao-[0-9A-Za-z-]+\.(docx|xlsx)$/;
+/** Reports are for those who lead: unit heads, leadership and admins. */
+const mayUseReports = (v: Viewer): boolean => seesEverything(v) || v.heads.length > 0;
+
+function filesOf(dir: string): { name: string; at: number; bytes: number }[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => FILE.test(f))
+      .map((name) => {
+        const st = statSync(join(dir, name));
+        return { name, at: st.mtimeMs, bytes: st.size };
+      })
+      .sort((a, b) => b.name.localeCompare(a.name));
+  } catch {
+    return [];
+  }
+}
+
+export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express.RequestHandler; checkCsrf: express.RequestHandler }): Router {
+  const r = express.Router();
+  const refuse = (res: express.Response) =>
+    res.status(403).type('html').send(page({ title: 'Không có quyền', auth: res.locals.auth!, body: html`<p class="error" role="alert">Báo cáo dành cho lãnh đạo đơn vị, lãnh đạo Sở và quản trị viên.</p>` }).value);
+
+  r.get('/bao-cao', guard.requireViewer, (req, res) => {
+    const auth = res.locals.auth!;
+    if (!mayUseReports(auth.viewer)) return void refuse(res);
+    const ok = typeof req.query.ok === 'string' ? req.query.ok : undefined;
+    const error = typeof req.query.error === 'string' ? req.query.error : undefined;
+    res.type('html').send(
+      page({
+        title: 'Báo cáo',
+        auth,
+        body: html`<h1>Báo cáo định kỳ</h1>
+          ${ok ? html`<p class="notice" role="status">${ok}</p>` : ''}${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+          ${deps.store.planList().map((p) => {
+            const files = filesOf(join(deps.reportsDir, p.id));
+            return html`<section class="card"><h2>${p.title}</h2>
+              ${files.length
+                ? html`<ul>${files.map((f) => html`<li><a href="/bao-cao/tai?plan=${encodeURIComponent(p.id)}&amp;file=${encodeURIComponent(f.name)}">${f.name}</a> <span class="muted">${Math.ceil(f.bytes / 1024)} KB · ${new Date(f.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}</span></li>`)}</ul>`
+                : html`<p class="muted">Chưa có báo cáo nào.</p>`}
+              <form method="post" action="/bao-cao/tao" class="filters"><input type="hidden" name="_csrf" value="${auth.session.csrf}"><input type="hidden" name="plan" value="${p.id}">
+                <label>Kỳ báo cáo <input name="period" placeholder="2024-05, 2024-Q2, 2024-H1 hoặc 2024" required></label><button>Lập báo cáo ngay</button></form>
+            </section>`;
+          })}`,
+      }).value,
+    );
+  });
+
+  r.get('/bao-cao/tai', guard.requireViewer, (req, res) => {
+    if (!mayUseReports(res.locals.auth!.viewer)) return void refuse(res);
+    const plan = String(req.query.plan ?? '');
+    const file = String(req.query.file ?? '');
+    // Only names we write, inside a plan we started: no path tricks.
+    if (!deps.store.planGet(plan) || !FILE.test(file)) return void res.status(404).type('text').send('Không tìm thấy tệp báo cáo.');
+    res.download(join(deps.reportsDir, plan, file), file, (err) => {
+      if (err && !res.headersSent) res.status(404).type('text').send('Không tìm thấy tệp báo cáo.');
+    });
+  });
+
+  r.post('/bao-cao/tao', express.urlencoded({ extended: false, limit: '8kb' }), guard.requireViewer, guard.checkCsrf, async (req, res) => {
+    if (!mayUseReports(res.locals.auth!.viewer)) return void refuse(res);
+    const plan = String(req.body?.plan ?? '');
+    const typed = String(req.body?.period ?? '').trim();
+    const period = parseReportPeriod(typed);
+    if (!deps.store.planGet(plan)) return void res.redirect(303, `/bao-cao?error=${encodeURIComponent('Không có kế hoạch này.')}`);
+    if (!period) return void res.redirect(303, `/bao-cao?error=${encodeURIComponent(`Kỳ báo cáo "${typed}" không đúng dạng: ghi 2024-05 (tháng), 2024-Q2 (quý), 2024-H1 (6 tháng) hoặc 2024 (năm).`)}`);
+    const built = await buildReportNow(deps.client, plan, typed.toUpperCase(), deps.taskQueue);
+    res.redirect(303, `/bao-cao?ok=${encodeURIComponent(`Đã lập báo cáo ${built.period.label}: ${[built.docx, built.xlsx].map((f) => f.split('/').pop()).join(', ')}.`)}`);
+  });
+
+  return r;
+}
