@@ -8,12 +8,14 @@ import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
+import { ensureChromium } from './helpers/chromium.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalCli: string;
     workflowBundlePath: string;
+    chromiumPath: string;
   }
 }
 
@@ -40,6 +42,9 @@ let server: DevServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  // The browser is installed while the server starts.
+  const chromium = ensureChromium();
+  chromium.catch(() => undefined);
   const cli = await ensureTemporalCli((m) => console.log(m));
   const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
   rmSync(dbFile, { force: true });
@@ -50,6 +55,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', server.address);
   project.provide('temporalCli', cli);
   project.provide('workflowBundlePath', bundlePath);
+  try {
+    project.provide('chromiumPath', await chromium);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
   return async () => {
     await server?.stop();
     rmSync(dbFile, { force: true });

@@ -38,7 +38,9 @@ export function createApp(deps: WebDeps): Express {
   for (const r of deps.routers ?? []) app.use(r);
   if (deps.dashboard) {
     const d = deps.dashboard;
-    const auth = createAuth({ ...d, org: d.org, store: d.store, ...(d.now ? { now: d.now } : {}) });
+    // Sessions and codes run on real time; `d.now` is business time ("today" on the pages).
+    const { now: _businessNow, ...authDeps } = d;
+    const auth = createAuth(authDeps);
     app.use(auth.load, auth.router, dashboardRouter(d, auth), reportsRouter(d, auth), plansRouter(d, auth));
   }
   // The last word on an unexpected error: logged for operators, a plain Vietnamese page for people.

@@ -1,54 +1,26 @@
 // The dashboard over HTTP on the real dev server: sign-in with a code sent through the Zalo
 // double, sessions, CSRF, and the role checks on every page and action.
-import type { Connection } from '@temporalio/client';
-import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendText } from '../../bot/outbound.js';
 import { showTask } from '../../client/tasks.js';
 import { actOnTask } from '../../client/tasks.js';
 import { taskWorkflowId } from '../../domain/task.js';
-import { createApp } from '../../web/server.js';
 import { SESSION_COOKIE } from '../../web/auth.js';
 import * as msg from '../../workflows/messages.js';
-import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
-import { eventually, ORG, testPlan } from '../helpers/harness-core.js';
+import { ADMIN_TOKEN, startDashboardHarness, type DashboardHarness } from '../helpers/dashboard-harness.js';
+import { eventually, testPlan } from '../helpers/harness-core.js';
 import { WebClient } from '../helpers/web-client.js';
 
-const ADMIN_TOKEN = 'admin-token-for-the-tests-0123456789';
 
 describe('dashboard over HTTP', () => {
-  let h: BotHarness;
-  let server: Server;
+  let h: DashboardHarness;
   let base: string;
   let hcthTask: string;
   let tccbTask: string;
 
   beforeAll(async () => {
-    h = await startBotHarness({ secondsPerDay: 600 });
-    const app = createApp({
-      connection: h.client.connection as Connection,
-      namespace: 'default',
-      dashboard: {
-        org: ORG,
-        store: h.store,
-        client: h.client,
-        reportsDir: join(h.dir, 'reports'),
-        taskQueue: h.taskQueue,
-        adminToken: ADMIN_TOKEN,
-        secret: 'a-session-secret-for-the-dashboard-tests',
-        sendCode: async (personId, text) => {
-          await sendText(h.zalo, h.store, { userId: h.zaloId(personId), text, key: `signin:${personId}:${Date.now()}` });
-          return true;
-        },
-      },
-    });
-    server = await new Promise((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    h = await startDashboardHarness({ secondsPerDay: 600 });
+    base = h.base;
     const plan = await h.startPlan(
       testPlan([
         { assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } },
@@ -59,10 +31,7 @@ describe('dashboard over HTTP', () => {
     tccbTask = taskWorkflowId(plan.id, 'II.1.(2)');
     await eventually(async () => (await showTask(h.client, tccbTask).catch(() => undefined)) && (await showTask(h.client, hcthTask).catch(() => undefined)), 20_000, 'tasks');
   });
-  afterAll(async () => {
-    await new Promise<void>((r) => server?.close(() => r()));
-    await h?.stop();
-  });
+  afterAll(() => h?.stop());
 
   async function signIn(personId: string): Promise<WebClient> {
     const c = new WebClient(base);
@@ -70,8 +39,7 @@ describe('dashboard over HTTP', () => {
     const before = h.sentTo(personId).length;
     const sent = await c.post('/dang-nhap/gui-ma', { _csrf: c.csrf(), person: personId, next: '/' });
     expect(sent.status).toBe(200);
-    const codeMsg = await eventually(() => h.sentTo(personId).slice(before).find((m) => m.text.startsWith('Mã đăng nhập')), 10_000, 'the code on Zalo');
-    const code = /(\d{6})/.exec(codeMsg.text)![1]!;
+    const code = await h.signInCode(personId, before);
     const res = await c.post('/dang-nhap', { _csrf: c.csrf(), person: personId, code, next: '/' });
     expect(res.status).toBe(303);
     expect(c.cookies.has(SESSION_COOKIE)).toBe(true);

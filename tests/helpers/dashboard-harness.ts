@@ -1,0 +1,56 @@
+// The dashboard on the bot harness: the web app with its sign-in codes delivered through the Zalo
+// double, on a loopback port. Tests sign in as a person would.
+import type { Connection } from '@temporalio/client';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { sendText } from '../../bot/outbound.js';
+import { createApp } from '../../web/server.js';
+import { startBotHarness, type BotHarness } from './bot-harness.js';
+import { eventually, ORG } from './harness-core.js';
+
+export const ADMIN_TOKEN = 'admin-token-for-the-tests-0123456789';
+
+export interface DashboardHarness extends BotHarness {
+  base: string;
+  /** The 6-digit code the person's latest sign-in message on Zalo carries (waits for a new one). */
+  signInCode(personId: string, sentBefore: number): Promise<string>;
+}
+
+export async function startDashboardHarness(opts: { secondsPerDay?: number } = {}): Promise<DashboardHarness> {
+  const h = await startBotHarness(opts);
+  const app = createApp({
+    connection: h.client.connection as Connection,
+    namespace: 'default',
+    dashboard: {
+      org: ORG,
+      store: h.store,
+      client: h.client,
+      reportsDir: join(h.dir, 'reports'),
+      taskQueue: h.taskQueue,
+      adminToken: ADMIN_TOKEN,
+      secret: 'a-session-secret-for-the-dashboard-tests',
+      now: () => h.clock.toBusiness(Date.now()),
+      sendCode: async (personId, text) => {
+        await sendText(h.zalo, h.store, { userId: h.zaloId(personId), text, key: `signin:${personId}:${Date.now()}` });
+        return true;
+      },
+    },
+  });
+  const server: Server = await new Promise((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stop = h.stop;
+  return Object.assign(h, {
+    base,
+    async signInCode(personId: string, sentBefore: number) {
+      const m = await eventually(() => h.sentTo(personId).slice(sentBefore).find((x) => x.text.startsWith('Mã đăng nhập')), 10_000, 'the sign-in code on Zalo');
+      return /(\d{6})/.exec(m.text)![1]!;
+    },
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await stop();
+    },
+  });
+}
