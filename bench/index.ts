@@ -1,5 +1,6 @@
 // `npm run bench -- <name> [options]`: benchmarks print JSON and write bench/results/<name>.json.
 import { Command } from 'commander';
+import { dashboardBench } from './dashboard.js';
 import { planStartBench } from './plan-start.js';
 import { webhookBench } from './webhook.js';
 
@@ -19,6 +20,15 @@ program
   .option('--concurrency <n>', 'requests in flight', '32')
   .action(async (o: { requests: string; concurrency: string }) => {
     const result = await webhookBench({ requests: Number(o.requests), concurrency: Number(o.concurrency) });
+    console.log(JSON.stringify(result, null, 2));
+    process.exit(0);
+  });
+program
+  .command('dashboard')
+  .option('--tasks <n>', 'tasks in the generated plan', '10000')
+  .option('--requests <n>', 'measured requests per page (after 3 warm-up ones)', '30')
+  .action(async (o: { tasks: string; requests: string }) => {
+    const result = await dashboardBench({ tasks: Number(o.tasks), requests: Number(o.requests) });
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

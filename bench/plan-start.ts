@@ -35,7 +35,7 @@ function generatedPlan(n: number, unitCodes: string[]): Plan {
   });
 }
 
-async function waitFor(counter: () => number, n: number, timeoutMs: number): Promise<void> {
+export async function waitFor(counter: () => number, n: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (counter() < n) {
     if (Date.now() > deadline) throw new Error(`only ${counter()} of ${n} reached their first timer within ${timeoutMs / 1000} s`);

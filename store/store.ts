@@ -75,6 +75,8 @@ export interface PlanDraft {
   fileName: string;
   text: string;
   edits: Record<string, { units?: string; deadline?: string }>;
+  /** The admin's choice of plan id and title over what the importer read. */
+  plan?: { id?: string; title?: string };
   createdAt: number;
   /** Set once the plan was started from it. */
   startedPlanId?: string;

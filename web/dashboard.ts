@@ -36,6 +36,9 @@ export interface DashboardDeps {
   now?: () => number;
 }
 
+/** The unit table's columns: the same statuses as the counts, attention first. */
+const UNIT_COLUMNS: TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_on_time', 'done_late'];
+
 /** Rows shown in the task table; the counts always cover every matching task. */
 export const TABLE_LIMIT = 300;
 
@@ -94,11 +97,11 @@ function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filte
       ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.length})</h2>${taskTable(org, overdue.slice(0, 50))}</section>`
       : ''}
     <section class="card"><h2>Theo đơn vị</h2>
-      <div class="scroll"><table><thead><tr><th>Đơn vị</th><th>Tổng</th><th>Quá hạn</th><th>Chờ duyệt</th><th class="hide-sm">Sắp đến hạn</th><th>Hoàn thành</th><th class="hide-sm">Tỷ lệ</th></tr></thead><tbody>
+      <div class="scroll"><table id="units"><thead><tr><th>Đơn vị</th><th>Tổng</th>${UNIT_COLUMNS.map((s) => html`<th class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}">${STATUS_LABELS[s]}</th>`)}<th>Hoàn thành</th></tr></thead><tbody>
       ${units.map(
-        (u) => html`<tr class="${u.counts.byStatus.overdue ? 'overdue' : ''}"><td><a href="/?unit=${u.unit}">${u.name}</a></td><td>${u.counts.total}</td>
-          <td>${u.counts.byStatus.overdue}</td><td>${u.counts.byStatus.awaiting_approval}</td><td class="hide-sm">${u.counts.byStatus.due_soon}</td><td>${u.counts.done}</td>
-          <td class="hide-sm"><div class="bar" title="${Math.round(u.counts.completion * 100)}%"><span style="width:${Math.round(u.counts.completion * 100)}%"></span></div></td></tr>`,
+        (u) => html`<tr class="${u.counts.byStatus.overdue ? 'overdue' : ''}" data-unit="${u.unit}"><td><a href="/?unit=${u.unit}">${u.name}</a></td><td>${u.counts.total}</td>
+          ${UNIT_COLUMNS.map((s) => html`<td class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}" data-status="${s}">${u.counts.byStatus[s]}</td>`)}
+          <td><div class="bar" title="${Math.round(u.counts.completion * 100)}%"><span style="width:${Math.round(u.counts.completion * 100)}%"></span></div> ${Math.round(u.counts.completion * 100)}%</td></tr>`,
       )}
       </tbody></table></div>
       ${raw(unitBarsSvg(units))}

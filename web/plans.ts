@@ -49,7 +49,15 @@ function deadlineText(d: ParsedDeadline): string {
   }
 }
 
-function preview(org: Org, auth: Authed, draft: PlanDraft, imported: ImportedPlan, error?: string): Html {
+/** The draft read again, with the admin's edits of phrases, id and title. */
+function importDraft(org: Org, draft: PlanDraft): ImportedPlan {
+  const imported = importPlanText(draft.text, org, draft.edits);
+  return { ...imported, plan: { ...imported.plan, ...(draft.plan?.id ? { id: draft.plan.id } : {}), ...(draft.plan?.title ? { title: draft.plan.title } : {}) } };
+}
+
+const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
+
+function preview(org: Org, store: Store, auth: Authed, draft: PlanDraft, imported: ImportedPlan, error?: string): Html {
   const unitName = (c: string) => org.units.find((u) => u.code === c)?.name ?? c;
   const csrf = auth.session.csrf;
   const { plan: input, skipped } = toPlanInput(imported, org);
@@ -59,10 +67,13 @@ function preview(org: Org, auth: Authed, draft: PlanDraft, imported: ImportedPla
     <section class="card">
       <p><b>${imported.plan.title}</b></p>
       <p class="muted">Số ${imported.plan.document.number} · ${imported.plan.document.issuer}${imported.plan.document.date ? ` · ngày ${formatDate(imported.plan.document.date)}` : ''} · mã ${imported.plan.id} · tệp ${draft.fileName}</p>
+      ${store.planGet(imported.plan.id) ? html`<p class="error">Đã có kế hoạch mã «${imported.plan.id}» đang được theo dõi: khởi động lại sẽ không tạo nhiệm vụ mới. Hãy đặt mã khác nếu đây là kế hoạch khác.</p>` : ''}
       <p>${imported.tasks.length} nhiệm vụ đọc được; ${input.tasks.length} sẽ được theo dõi; <b class="${imported.warnings.length ? 'error' : ''}">${imported.warnings.length} cảnh báo</b>.</p>
     </section>
     <form method="post" action="/ke-hoach/sua" class="card">
       <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="draft" value="${draft.id}">
+      <div class="filters"><label>Mã kế hoạch <input name="planId" value="${imported.plan.id}" pattern="[a-z0-9][a-z0-9-]*"></label>
+      <label>Tên kế hoạch <input name="planTitle" value="${imported.plan.title}"></label></div>
       <div class="scroll"><table id="preview"><thead><tr><th>Số hiệu</th><th>Nội dung</th><th>Đơn vị chủ trì</th><th>Thời hạn</th><th>Cảnh báo</th></tr></thead><tbody>
       ${imported.tasks.map(
         (t, i) => html`<tr class="${t.warnings.length ? 'overdue' : ''}" data-ref="${t.ref}">
@@ -141,15 +152,19 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
       }
       const draft: PlanDraft = { id: randomBytes(12).toString('base64url'), personId: auth.viewer.person.id, fileName: file.originalname.slice(0, 200), text, edits: {}, createdAt: now() };
       deps.store.draftSave(draft);
-      show(res, preview(deps.org, auth, draft, importPlanText(text, deps.org)));
+      show(res, preview(deps.org, deps.store, auth, draft, importDraft(deps.org, draft)));
     },
   );
 
   r.post('/ke-hoach/sua', form, guard.requireViewer, adminOnly, guard.checkCsrf, (req, res) => {
     const draft = draftOf(req, res);
     if (!draft) return show(res, uploadForm(res.locals.auth!, 'Không tìm thấy bản xem trước; vui lòng tải văn bản lên lại.'), 404);
-    const before = importPlanText(draft.text, deps.org, draft.edits);
+    const before = importDraft(deps.org, draft);
     const edits: ImportEdits = { ...draft.edits };
+    const planId = String(req.body?.planId ?? '').trim().toLowerCase();
+    const planTitle = String(req.body?.planTitle ?? '').trim().slice(0, 500);
+    if (planId && !PLAN_ID.test(planId))
+      return show(res, preview(deps.org, deps.store, res.locals.auth!, draft, before, `Mã kế hoạch «${planId}» chỉ được gồm chữ thường không dấu, số và dấu gạch ngang.`), 400);
     const count = Math.min(Number(req.body?.count ?? 0) || 0, before.tasks.length);
     for (let i = 0; i < count; i++) {
       const ref = String(req.body[`ref${i}`] ?? '');
@@ -163,22 +178,22 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
       if (deadline !== task.deadline.text) e.deadline = deadline;
       if (e.units !== undefined || e.deadline !== undefined) edits[ref] = e;
     }
-    const updated = { ...draft, edits };
+    const updated: PlanDraft = { ...draft, edits, plan: { ...(planId ? { id: planId } : {}), ...(planTitle ? { title: planTitle } : {}) } };
     deps.store.draftSave(updated);
-    show(res, preview(deps.org, res.locals.auth!, updated, importPlanText(draft.text, deps.org, edits)));
+    show(res, preview(deps.org, deps.store, res.locals.auth!, updated, importDraft(deps.org, updated)));
   });
 
   r.post('/ke-hoach/khoi-dong', form, guard.requireViewer, adminOnly, guard.checkCsrf, async (req, res) => {
     const auth = res.locals.auth!;
     const draft = draftOf(req, res);
     if (!draft) return show(res, uploadForm(auth, 'Không tìm thấy bản xem trước; vui lòng tải văn bản lên lại.'), 404);
-    const imported = importPlanText(draft.text, deps.org, draft.edits);
+    const imported = importDraft(deps.org, draft);
     if (imported.warnings.length && !req.body?.allowWarnings)
-      return show(res, preview(deps.org, auth, draft, imported, `Chưa khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa đơn vị hoặc thời hạn, hoặc chọn «Vẫn khởi động dù còn cảnh báo».`), 409);
+      return show(res, preview(deps.org, deps.store, auth, draft, imported, `Chưa khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa đơn vị hoặc thời hạn, hoặc chọn «Vẫn khởi động dù còn cảnh báo».`), 409);
     const { plan: input } = toPlanInput(imported, deps.org);
     const parsed = planSchema.safeParse(input);
     if (!parsed.success || parsed.data.tasks.length === 0)
-      return show(res, preview(deps.org, auth, draft, imported, 'Chưa khởi động: không có nhiệm vụ nào đủ đơn vị chủ trì và thời hạn để theo dõi.'), 409);
+      return show(res, preview(deps.org, deps.store, auth, draft, imported, 'Chưa khởi động: không có nhiệm vụ nào đủ đơn vị chủ trì và thời hạn để theo dõi.'), 409);
     const result = await startPlan(deps.client, deps.store, deps.org, parsed.data, deps.taskQueue);
     deps.store.draftSave({ ...draft, startedPlanId: parsed.data.id });
     res.redirect(303, `/?planId=${encodeURIComponent(parsed.data.id)}&ok=${encodeURIComponent(`Đã khởi động kế hoạch: ${result.started} luồng theo dõi mới.`)}`);

@@ -92,6 +92,8 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: true });
 
     await page.getByLabel('Đơn vị chủ trì II.2.(1)').fill('Phòng Tổ chức cán bộ');
+    // The same document is uploaded by other tests on this server: a plan id of its own.
+    await page.getByLabel('Mã kế hoạch').fill(`t-browser-${process.pid}-${Date.now().toString(36)}`);
     await page.getByRole('button', { name: 'Cập nhật xem trước' }).click();
     await expect.poll(() => page.locator('tr[data-ref="II.2.(1)"] td').nth(2).textContent()).toContain('Phòng Tổ chức cán bộ');
     await page.getByLabel(/Vẫn khởi động dù còn cảnh báo/).check();

@@ -188,6 +188,8 @@ describe('dashboard over HTTP', () => {
       form[`deadline${r.i}`] = new RegExp(`name="deadline${r.i}" value="([^"]*)"`).exec(shown.text)![1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
     }
     form[`units${target.i}`] = 'Phòng Tổ chức cán bộ';
+    // The same document is uploaded by other tests on this server: a plan id of its own.
+    form.planId = `t-upload-${process.pid}-${Date.now().toString(36)}`;
     const edited = await c.post('/ke-hoach/sua', form);
     expect(edited.status).toBe(200);
     expect(edited.text_).toMatch(/data-ref="II\.2\.\(1\)">[\s\S]*?Phòng Tổ chức cán bộ<\/span>/);
