@@ -65,6 +65,11 @@ describe('dashboard in a browser', () => {
     const color = await row.locator('td').nth(1).evaluate((el) => getComputedStyle(el).color);
     expect(color).toBe('rgb(179, 38, 30)');
     await overview.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+    // On a phone: nothing wider than the screen (wide tables scroll inside their card).
+    await overview.setViewportSize({ width: 390, height: 844 });
+    expect(await overview.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await overview.screenshot({ path: join(SHOTS, 'overview-phone.png'), fullPage: true });
+    await overview.setViewportSize({ width: 1200, height: 900 });
 
     // The assignee reports completion from Zalo; the open overview shows "chờ duyệt" without a reload.
     const count = (status: string) => overview.locator(`a.count[data-status="${status}"] b`).textContent();

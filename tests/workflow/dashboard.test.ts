@@ -172,6 +172,11 @@ describe('dashboard over HTTP', () => {
     expect(junk.text).toContain('«ke-hoach.pdf»');
     const empty = await upload('trong.txt', Buffer.alloc(0));
     expect(empty.status).toBe(400);
+    expect(empty.text).toContain('rỗng');
+    const huge = await upload('lon.txt', Buffer.alloc(21 * 1024 * 1024, 0x61));
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('Tệp quá lớn: tối đa 20 MB.');
+    const plansBefore = h.store.planList().length;
 
     const seed = readFileSync('tests/fixtures/plans/000_741de00ae627158f.txt');
     const shown = await upload('ke-hoach-000.txt', seed);
@@ -204,6 +209,7 @@ describe('dashboard over HTTP', () => {
     const view = await eventually(async () => (await showTask(h.client, id).catch(() => undefined)), 20_000, 'the started task');
     expect(view.kind === 'unit' && view.view.unit.code).toBe('TCCB');
     expect(h.store.planGet(planId)?.plan.tasks).toHaveLength(19);
+    expect(h.store.planList()).toHaveLength(plansBefore + 1);
   });
 
   it('reports: staff are refused; a head builds one now and downloads its files', async () => {
