@@ -2,7 +2,6 @@
 // page (state and timeline from its workflow) with the managers' actions through client/tasks.ts.
 import type { Client } from '@temporalio/client';
 import express, { type Request, type Response, type Router } from 'express';
-import { findTasks } from '../client/plans.js';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
 import {
@@ -28,11 +27,14 @@ import type { Authed } from './auth.js';
 import { completionChartSvg, unitBarsSvg } from './charts.js';
 import { html, raw, type Html } from './html.js';
 import { page } from './layout.js';
+import { readRows, versionOf, type TaskIndex } from './task-index.js';
 
 export interface DashboardDeps {
   org: Org;
   store: Store;
   client: Client;
+  /** The shared snapshot for the unfiltered view of everything (made by the app when absent). */
+  index?: TaskIndex;
   now?: () => number;
 }
 
@@ -47,23 +49,23 @@ const unitName = (org: Org, code: string): string => org.units.find((u) => u.cod
 const personName = (org: Org, id: string): string => org.people.find((p) => p.id === id)?.name ?? id;
 const taskHref = (workflowId: string): string => `/nhiem-vu?id=${encodeURIComponent(workflowId)}`;
 
-/** The viewer's tasks matching a filter: visibility answers what it can, the text is matched here. */
-export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: DashboardFilter): Promise<DashboardRow[]> {
-  const where = ["ExecutionStatus != 'ContinuedAsNew'", scopeClause(viewer), visibilityClauses(filter)].filter(Boolean).join(' AND ');
-  const titles = new Map<string, Map<string, string>>();
-  const titleOf = (planId: string, ref: string): string | undefined => {
-    if (!titles.has(planId)) titles.set(planId, new Map(deps.store.planGet(planId)?.plan.tasks.map((t) => [t.ref, t.title]) ?? []));
-    return titles.get(planId)!.get(ref);
-  };
-  const rows: DashboardRow[] = [];
-  for (const r of await findTasks(deps.client, where)) {
-    const title = titleOf(r.planId, r.ref);
-    // Only plans this system started (a shared namespace may hold others).
-    if (title === undefined && !deps.store.planGet(r.planId)) continue;
-    const row = { ...r, title: title ?? '' };
-    if (!filter.text || matchesText(row, filter.text)) rows.push(row);
+/**
+ * The viewer's tasks matching a filter. Scoped or filtered views ask visibility; the unfiltered
+ * view of everything comes from the shared snapshot. The text is matched here (titles live in the
+ * store).
+ */
+export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: DashboardFilter): Promise<{ rows: DashboardRow[]; version: string }> {
+  const clauses = [scopeClause(viewer), visibilityClauses(filter)].filter(Boolean);
+  let rows: DashboardRow[];
+  let version: string;
+  if (clauses.length === 0 && deps.index) {
+    ({ rows, version } = await deps.index.snapshot());
+  } else {
+    rows = await readRows(deps.client, deps.store, ["ExecutionStatus != 'ContinuedAsNew'", ...clauses].join(' AND '));
+    version = versionOf(rows);
   }
-  return rows;
+  if (filter.text) rows = rows.filter((r) => matchesText(r, filter.text!));
+  return { rows, version };
 }
 
 function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filter: DashboardFilter, errors: string[], today: string): Html {
@@ -229,7 +231,13 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
   r.get('/', guard.requireViewer, async (req, res) => {
     const auth = res.locals.auth!;
     const { filter, errors } = parseFilter(req.query as Record<string, unknown>);
-    const rows = await loadRows(deps, auth.viewer, filter);
+    const { rows, version } = await loadRows(deps, auth.viewer, filter);
+    // The live page asks every few seconds: answer "not modified" unless a task changed.
+    const etag = `W/"${version}-${auth.viewer.person.id}-${businessDateOf(now())}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Vary', 'x-partial, cookie');
+    if (req.get('if-none-match') === etag) return void res.status(304).end();
     const ok = typeof req.query.ok === 'string' ? html`<p class="notice" role="status">${req.query.ok}</p>` : html``;
     send(req, res, 'Tổng quan', html`${ok}${overview(deps, auth, rows, filter, errors, businessDateOf(now()))}`);
   });
@@ -280,6 +288,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     try {
       const { update, args } = updateFor(String(body.action ?? ''), body);
       await actOnTask(deps.client, v.workflowId, update, { ...args, actor: auth.viewer.person.id });
+      deps.index?.invalidate();
       res.redirect(303, `${taskHref(v.workflowId)}&ok=${encodeURIComponent(DONE_TEXT[body.action!] ?? 'Đã thực hiện.')}`);
     } catch (err) {
       if (!(err instanceof TaskActionError)) throw err;

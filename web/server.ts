@@ -6,6 +6,7 @@ import { createAuth, type AuthDeps } from './auth.js';
 import { dashboardRouter, type DashboardDeps } from './dashboard.js';
 import { reportsRouter, type ReportsDeps } from './reports.js';
 import { plansRouter } from './plans.js';
+import { TaskIndex } from './task-index.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -41,7 +42,8 @@ export function createApp(deps: WebDeps): Express {
     // Sessions and codes run on real time; `d.now` is business time ("today" on the pages).
     const { now: _businessNow, ...authDeps } = d;
     const auth = createAuth(authDeps);
-    app.use(auth.load, auth.router, dashboardRouter(d, auth), reportsRouter(d, auth), plansRouter(d, auth));
+    const withIndex = { ...d, index: d.index ?? new TaskIndex(d.client, d.store) };
+    app.use(auth.load, auth.router, dashboardRouter(withIndex, auth), reportsRouter(d, auth), plansRouter(d, auth));
   }
   // The last word on an unexpected error: logged for operators, a plain Vietnamese page for people.
   app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {

@@ -212,6 +212,24 @@ describe('dashboard over HTTP', () => {
     expect(h.store.planList()).toHaveLength(plansBefore + 1);
   });
 
+  it('the live overview answers 304 until a task changes', async () => {
+    const c = await signIn('ld.giamdoc');
+    const first = await c.get('/', { 'x-partial': '1' });
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    expect(first.text_).not.toContain('<html');
+    expect((await c.get('/', { 'x-partial': '1', 'if-none-match': etag })).status).toBe(304);
+    await c.get(`/nhiem-vu?id=${encodeURIComponent(tccbTask)}`);
+    const token = c.csrf();
+    const acted = await c.post('/nhiem-vu/thao-tac', { _csrf: token, id: tccbTask, action: 'cancel', reason: 'trùng với kế hoạch khác' });
+    expect(acted.status).toBe(303);
+    const changed = await eventually(async () => {
+      const r = await c.get('/', { 'x-partial': '1', 'if-none-match': etag });
+      return r.status === 200 && r;
+    }, 20_000, 'a new version of the overview');
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
   it('reports: staff are refused; a head builds one now and downloads its files', async () => {
     const staff = await signIn('hcth.cv2');
     expect((await staff.get('/bao-cao')).status).toBe(403);

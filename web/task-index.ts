@@ -1,0 +1,65 @@
+// One shared snapshot of every unit task, from visibility, for the views that show all of them
+// (leadership's unfiltered overview): reading 10,000 rows takes seconds on the dev server, so it
+// is read at most once per `maxAgeMs` for everyone, and an old snapshot is served while a new one
+// is read.
+import type { Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import { findTasks } from '../client/plans.js';
+import type { DashboardRow } from '../domain/dashboard.js';
+import type { Store } from '../store/store.js';
+
+export interface Snapshot {
+  rows: DashboardRow[];
+  /** Changes when any row's state changes (the live page's ETag). */
+  version: string;
+  at: number;
+}
+
+/** Unit tasks of a visibility query, of plans this system started, with their titles. */
+export async function readRows(client: Client, store: Store, where: string): Promise<DashboardRow[]> {
+  const titles = new Map<string, Map<string, string> | undefined>();
+  const rows: DashboardRow[] = [];
+  for (const r of await findTasks(client, where)) {
+    if (!titles.has(r.planId)) titles.set(r.planId, store.planGet(r.planId) && new Map(store.planGet(r.planId)!.plan.tasks.map((t) => [t.ref, t.title])));
+    const plan = titles.get(r.planId);
+    // Only plans this system started (a shared namespace may hold others).
+    if (plan) rows.push({ ...r, title: plan.get(r.ref) ?? '' });
+  }
+  return rows;
+}
+
+export function versionOf(rows: DashboardRow[]): string {
+  const h = createHash('sha1');
+  for (const r of rows) h.update(`${r.workflowId}|${r.status}|${r.due ?? ''}|${r.assignee}|${r.escalationLevel}|${r.closedAt ?? ''}\n`);
+  return h.digest('base64url');
+}
+
+export class TaskIndex {
+  private current: Snapshot | undefined;
+  private reading: Promise<Snapshot> | undefined;
+
+  constructor(
+    private readonly client: Client,
+    private readonly store: Store,
+    private readonly maxAgeMs = 5000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async snapshot(): Promise<Snapshot> {
+    const fresh = this.current && this.now() - this.current.at < this.maxAgeMs;
+    if (fresh) return this.current!;
+    const reading = (this.reading ??= this.read().finally(() => (this.reading = undefined)));
+    return this.current ?? reading;
+  }
+
+  /** After a change made here: the next read starts a new snapshot. */
+  invalidate(): void {
+    if (this.current) this.current = { ...this.current, at: 0 };
+  }
+
+  private async read(): Promise<Snapshot> {
+    const rows = await readRows(this.client, this.store, "ExecutionStatus != 'ContinuedAsNew'");
+    this.current = { rows, version: versionOf(rows), at: this.now() };
+    return this.current;
+  }
+}
