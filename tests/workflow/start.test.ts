@@ -58,6 +58,9 @@ describe('npm start', () => {
     const base = `http://127.0.0.1:${port}`;
     expect(app.output()).toContain('using the local Zalo double');
     expect(await (await fetch(`${base}/dev/zalo`)).text()).toContain('Zalo OA — bản thử trên máy');
+    const home = await fetch(`${base}/`, { redirect: 'manual' });
+    expect([home.status, home.headers.get('location')]).toEqual([303, '/dang-nhap?next=%2F']);
+    expect(await (await fetch(`${base}/dang-nhap`)).text()).toContain('Mã đăng nhập được gửi qua Zalo OA');
     const unsigned = await fetch(`${base}/zalo/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"app_id":"1","timestamp":"1700000000000"}' });
     expect([unsigned.status, await unsigned.json()]).toEqual([401, { ok: false, error: 'unsigned' }]);
     const chat = async (person: string) =>
