@@ -52,5 +52,5 @@ ${o.live ? raw(LIVE_SCRIPT) : ''}
 const LIVE_SCRIPT = `<script>
 (function(){var last=null;async function tick(){try{var r=await fetch(location.href,{headers:{'x-partial':'1'},credentials:'same-origin'});
 if(r.status===200){var t=await r.text();if(last!==null&&t!==last&&!document.activeElement.closest('form')){document.getElementById('main').innerHTML=t;}last=t;}}catch(e){}}
-tick();setInterval(tick,3000);})();
+async function loop(){await tick();setTimeout(loop,3000);}loop();})();
 </script>`;

@@ -20,7 +20,10 @@ export async function readRows(client: Client, store: Store, where: string): Pro
   const titles = new Map<string, Map<string, string> | undefined>();
   const rows: DashboardRow[] = [];
   for (const r of await findTasks(client, where)) {
-    if (!titles.has(r.planId)) titles.set(r.planId, store.planGet(r.planId) && new Map(store.planGet(r.planId)!.plan.tasks.map((t) => [t.ref, t.title])));
+    if (!titles.has(r.planId)) {
+      const record = store.planGet(r.planId);
+      titles.set(r.planId, record && new Map(record.plan.tasks.map((t) => [t.ref, t.title])));
+    }
     const plan = titles.get(r.planId);
     // Only plans this system started (a shared namespace may hold others).
     if (plan) rows.push({ ...r, title: plan.get(r.ref) ?? '' });
@@ -37,6 +40,8 @@ export function versionOf(rows: DashboardRow[]): string {
 export class TaskIndex {
   private current: Snapshot | undefined;
   private reading: Promise<Snapshot> | undefined;
+  /** Set by invalidate(): the next reader waits for a new snapshot instead of taking the old one. */
+  private stale = false;
 
   constructor(
     private readonly client: Client,
@@ -46,18 +51,22 @@ export class TaskIndex {
   ) {}
 
   async snapshot(): Promise<Snapshot> {
-    const fresh = this.current && this.now() - this.current.at < this.maxAgeMs;
+    const fresh = this.current && !this.stale && this.now() - this.current.at < this.maxAgeMs;
     if (fresh) return this.current!;
     const reading = (this.reading ??= this.read().finally(() => (this.reading = undefined)));
-    return this.current ?? reading;
+    if (!this.current || this.stale) return reading;
+    // Served the old snapshot: a failed background read only means it stays a little longer.
+    reading.catch(() => undefined);
+    return this.current;
   }
 
-  /** After a change made here: the next read starts a new snapshot. */
+  /** After a change made here: the next reader waits for a snapshot that includes it. */
   invalidate(): void {
-    if (this.current) this.current = { ...this.current, at: 0 };
+    this.stale = true;
   }
 
   private async read(): Promise<Snapshot> {
+    this.stale = false;
     const rows = await readRows(this.client, this.store, "ExecutionStatus != 'ContinuedAsNew'");
     this.current = { rows, version: versionOf(rows), at: this.now() };
     return this.current;
