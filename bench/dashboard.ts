@@ -17,9 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActivities } from '../activities/index.js';
-import { OutboxNotifier } from '../activities/notifier.js';
-import { loadCalendar, loadOrg } from '../client/files.js';
+import { loadOrg } from '../client/files.js';
 import { compareRefs, findTasks, startPlan } from '../client/plans.js';
 import { actOnTask } from '../client/tasks.js';
 import { addDays, businessDateOf } from '../domain/calendar.js';
@@ -40,7 +38,7 @@ import { loadRows, type DashboardDeps } from '../web/dashboard.js';
 import { createApp } from '../web/server.js';
 import { createTaskWorker } from '../worker/worker.js';
 import * as msg from '../workflows/messages.js';
-import { waitFor } from './plan-start.js';
+import { countingPlanWorker, waitFor } from './plan-start.js';
 
 const TASK_QUEUE = 'bench-dashboard';
 const SECRET = 'a-session-secret-for-the-dashboard-bench';
@@ -242,23 +240,9 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
   log(`Temporal dev server on ${server.address}, state in ${dir}`);
 
   // ---- 1. the plan, started and settled
-  let planned = 0;
-  const activities = createActivities({
-    org,
-    calendar: loadCalendar('config/calendar.yaml'),
-    client,
-    store,
-    reportsDir: join(dir, 'reports'),
-    notifier: new OutboxNotifier(store, { send: async () => undefined }),
-  });
-  const planDeadline = activities.planDeadline;
-  activities.planDeadline = async (req) => {
-    const r = await planDeadline(req);
-    planned++;
-    return r;
-  };
-  const worker = await createTaskWorker({ connection: native, namespace: 'default', taskQueue: TASK_QUEUE, activities });
-  const workerRun = worker.run();
+  const counting = await countingPlanWorker({ native, client, store, org, dir, taskQueue: TASK_QUEUE });
+  const worker = counting.worker;
+  const workerRun = counting.run;
 
   const today = businessDateOf(Date.now());
   const unitCodes = org.units.map((u) => u.code);
@@ -271,11 +255,11 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
   let t0 = performance.now();
   const progress = setInterval(() => {
     const s = (performance.now() - t0) / 1000;
-    log(`starting: ${planned}/${withDeadline} tasks planned their deadline after ${Math.round(s)} s (${round1(planned / s)}/s)`);
+    log(`starting: ${counting.planned()}/${withDeadline} tasks planned their deadline after ${Math.round(s)} s (${round1(counting.planned() / s)}/s)`);
   }, 15_000);
   const started = await startPlan(client, store, org, plan, TASK_QUEUE, { concurrency: 20 });
   log(`startPlan returned after ${Math.round((performance.now() - t0) / 1000)} s: ${started.started} started`);
-  await waitFor(() => planned, withDeadline, 1_800_000);
+  await waitFor(counting.planned, withDeadline, 1_800_000);
   clearInterval(progress);
   const startSeconds = (performance.now() - t0) / 1000;
   log(`all ${withDeadline} dated tasks planned in ${Math.round(startSeconds)} s (${round1(args.tasks / startSeconds)} tasks/s)`);

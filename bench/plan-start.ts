@@ -11,6 +11,7 @@ import { createActivities } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/notifier.js';
 import { loadCalendar, loadOrg } from '../client/files.js';
 import { startPlan } from '../client/plans.js';
+import type { Org } from '../domain/org.js';
 import { planSchema, type Plan } from '../domain/plan.js';
 import { startDevServer } from '../runtime/dev-server.js';
 import { mapLimit } from '../runtime/concurrency.js';
@@ -41,6 +42,27 @@ export async function waitFor(counter: () => number, n: number, timeoutMs: numbe
     if (Date.now() > deadline) throw new Error(`only ${counter()} of ${n} reached their first timer within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A task worker whose activities count the tasks that planned their deadline (reached their first timer). */
+export async function countingPlanWorker(o: { native: NativeConnection; client: Client; store: SqliteStore; org: Org; dir: string; taskQueue: string }) {
+  let planned = 0;
+  const activities = createActivities({
+    org: o.org,
+    calendar: loadCalendar('config/calendar.yaml'),
+    client: o.client,
+    store: o.store,
+    reportsDir: join(o.dir, 'reports'),
+    notifier: new OutboxNotifier(o.store, { send: async () => undefined }),
+  });
+  const planDeadline = activities.planDeadline;
+  activities.planDeadline = async (req) => {
+    const r = await planDeadline(req);
+    planned++;
+    return r;
+  };
+  const worker = await createTaskWorker({ connection: o.native, namespace: 'default', taskQueue: o.taskQueue, activities });
+  return { worker, run: worker.run(), planned: () => planned };
 }
 
 export async function planStartBench(args: { tasks: number; address?: string }): Promise<Record<string, unknown>> {
@@ -76,28 +98,15 @@ export async function planStartBench(args: { tasks: number; address?: string }):
   await bareRun;
 
   // The plan: one task workflow per task, each planning its ladder and waiting on its first timer.
-  let planned = 0;
-  const activities = createActivities({
-    org,
-    calendar: loadCalendar('config/calendar.yaml'),
-    client,
-    store,
-    reportsDir: join(dir, 'reports'),
-    notifier: new OutboxNotifier(store, { send: async () => undefined }),
-  });
-  const planDeadline = activities.planDeadline;
-  activities.planDeadline = async (req) => {
-    const r = await planDeadline(req);
-    planned++;
-    return r;
-  };
-  const worker = await createTaskWorker({ connection: native, namespace: 'default', taskQueue: 'bench-plan', activities });
-  const run = worker.run();
+  const counting = await countingPlanWorker({ native, client, store, org, dir, taskQueue: 'bench-plan' });
+  const worker = counting.worker;
+  const run = counting.run;
+  const planned = () => counting.planned();
   const plan = generatedPlan(args.tasks, org.units.map((u) => u.code));
   const rssBefore = process.memoryUsage().rss;
   t0 = performance.now();
   await startPlan(client, store, org, plan, 'bench-plan', { concurrency: 20 });
-  await waitFor(() => planned, args.tasks, 1_200_000);
+  await waitFor(planned, args.tasks, 1_200_000);
   const planSeconds = (performance.now() - t0) / 1000;
   const rss = process.memoryUsage().rss;
 
