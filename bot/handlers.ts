@@ -2,7 +2,7 @@
 // per command; all task changes go through client/tasks.ts (the same updates and authorization as
 // the CLI), each with the event key as its update id so a re-processed event changes nothing twice.
 import type { Client } from '@temporalio/client';
-import { findTasks, quote, type TaskRow } from '../client/plans.js';
+import { findPlanTasks, quote, type TaskRow } from '../client/plans.js';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
 import { formatDate, taskLabel, type QuickAction } from '../domain/notification.js';
@@ -110,7 +110,7 @@ async function runCommand(deps: BotDeps, p: Person, cmd: BotCommand, key: string
     case 'list': {
       const rows = await personTasks(deps.client, deps.store, deps.org, p);
       remember(deps.store, p.id, { list: rows.map((r) => r.workflowId) });
-      return { text: formatList(deps.store, deps.org, p, rows), outcome: `listed ${rows.length}` };
+      return { text: formatList(deps.org, p, rows), outcome: `listed ${rows.length}` };
     }
     case 'unitSummary': {
       const text = await unitSummary(deps.client, deps.store, deps.org, p);
@@ -211,7 +211,7 @@ async function attachEvidence(deps: BotDeps, p: Person, key: string, attachments
 async function evidenceTarget(deps: BotDeps, p: Person): Promise<string | undefined> {
   const last = deps.store.botContextGet(p.id)?.lastWorkflowId;
   if (last) return last;
-  const own = (await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskAssignee = ${quote(p.id)}`)).filter((r) => deps.store.planGet(r.planId));
+  const own = await findPlanTasks(deps.client, deps.store, `ExecutionStatus = 'Running' AND TaskAssignee = ${quote(p.id)}`);
   return own.length === 1 ? own[0]!.workflowId : undefined;
 }
 
@@ -249,11 +249,10 @@ async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<s
   // Refs are stored as the plan writes them ("II.2.(1)"); people may type them in lower case.
   let rows: TaskRow[] = [];
   for (const ref of new Set([arg.ref, arg.ref.toUpperCase()])) {
-    rows = await findTasks(deps.client, `ExecutionStatus = 'Running' AND TaskRef = ${quote(ref)}`);
+    rows = await findPlanTasks(deps.client, deps.store, `ExecutionStatus = 'Running' AND TaskRef = ${quote(ref)}`);
     if (rows.length) break;
   }
-  // Only plans this system started (a shared namespace may hold others).
-  const mine = pickForPerson(deps.org, p, rows.filter((r) => deps.store.planGet(r.planId)));
+  const mine = pickForPerson(deps.org, p, rows);
   if (mine.length === 1) return mine[0]!.workflowId;
   const chosen = mine.length > 1 ? latestAbout(deps.store, p.id, mine) : undefined;
   if (chosen) return chosen;

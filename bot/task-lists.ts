@@ -1,10 +1,11 @@
 // Which tasks a person sees in "ds" and "đơn vị", from visibility. The list a person last saw is
 // remembered, so "nhận 2" means the 2nd line they read.
 import type { Client } from '@temporalio/client';
-import { findTasks, quote, type TaskRow } from '../client/plans.js';
+import { findPlanTasks, quote } from '../client/plans.js';
+import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org, Person } from '../domain/org.js';
-import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
+import { ATTENTION_ORDER, STATUS_LABELS, type TaskStatus } from '../domain/status.js';
 import type { Store } from '../store/store.js';
 
 export const LIST_LIMIT = 30;
@@ -39,31 +40,13 @@ export function listQuery(org: Org, p: Person): string {
   return `ExecutionStatus = 'Running' AND (${own}${oversee ? ` OR (${oversee})` : ''})`;
 }
 
-const ORDER: TaskStatus[] = ['awaiting_approval', 'overdue', 'due_soon', 'not_due', 'awaiting_activation', 'done_late', 'done_on_time', 'cancelled'];
-
-export function sortForAttention(rows: TaskRow[]): TaskRow[] {
-  return [...rows].sort(
-    (a, b) =>
-      ORDER.indexOf(a.status) - ORDER.indexOf(b.status) ||
-      (a.due ?? '9999').localeCompare(b.due ?? '9999') ||
-      a.ref.localeCompare(b.ref, 'vi', { numeric: true }) ||
-      a.unit.localeCompare(b.unit),
-  );
-}
-
 /** Open tasks of the plans this system started (a shared namespace may hold others). */
-export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<TaskRow[]> {
-  const rows = (await findTasks(client, listQuery(org, p))).filter((r) => store.planGet(r.planId));
-  return sortForAttention(rows).slice(0, LIST_LIMIT);
+export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<DashboardRow[]> {
+  return sortForDashboard(await findPlanTasks(client, store, listQuery(org, p))).slice(0, LIST_LIMIT);
 }
 
-/** Titles come from the stored plan (visibility holds only the ref). */
-export function titleOf(store: Store, row: Pick<TaskRow, 'planId' | 'ref'>): string {
-  return store.planGet(row.planId)?.plan.tasks.find((t) => t.ref === row.ref)?.title ?? '';
-}
-
-export function formatRow(store: Store, org: Org, r: TaskRow, i: number, showUnit: boolean): string {
-  const title = titleOf(store, r);
+export function formatRow(org: Org, r: DashboardRow, i: number, showUnit: boolean): string {
+  const title = r.title;
   const who = org.people.find((x) => x.id === r.assignee)?.name;
   return (
     `${i + 1}. ${r.ref}${title ? ` ${title}` : ''} — ${r.due ? `hạn ${formatDate(r.due)}` : 'không có hạn cụ thể'} — ${STATUS_LABELS[r.status]}` +
@@ -72,12 +55,12 @@ export function formatRow(store: Store, org: Org, r: TaskRow, i: number, showUni
   );
 }
 
-export function formatList(store: Store, org: Org, p: Person, rows: TaskRow[]): string {
+export function formatList(org: Org, p: Person, rows: DashboardRow[]): string {
   if (rows.length === 0) return 'Đồng chí hiện không có nhiệm vụ nào đang mở.';
   const showUnit = unitsInCharge(org, p).role !== 'staff';
   return [
     `Nhiệm vụ của đồng chí (${rows.length}${rows.length === LIST_LIMIT ? '+' : ''}), việc cần chú ý trước:`,
-    ...rows.map((r, i) => formatRow(store, org, r, i, showUnit)),
+    ...rows.map((r, i) => formatRow(org, r, i, showUnit)),
     '',
     'Dùng số thứ tự trong lệnh, ví dụ «nhận 1», «tiến độ 1 50% …», «xong 1 …».',
   ].join('\n');
@@ -89,14 +72,14 @@ export async function unitSummary(client: Client, store: Store, org: Org, p: Per
   // Admins follow every unit; other staff see only their own list.
   const units = charge.role === 'staff' && p.roles.includes('admin') ? org.units.map((u) => u.code) : charge.units;
   if (units.length === 0) return undefined;
-  const rows = (await findTasks(client, `TaskUnit IN ${inList(units)} AND ExecutionStatus != 'ContinuedAsNew'`)).filter((r) => store.planGet(r.planId));
+  const rows = await findPlanTasks(client, store, `TaskUnit IN ${inList(units)} AND ExecutionStatus != 'ContinuedAsNew'`);
   const counts = new Map<TaskStatus, number>();
   for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const names = units.map((c) => org.units.find((u) => u.code === c)?.name ?? c);
-  const overdue = sortForAttention(rows.filter((r) => r.status === 'overdue'));
+  const overdue = sortForDashboard(rows.filter((r) => r.status === 'overdue'));
   return [
     `Tình hình nhiệm vụ — ${names.length > 3 ? `${names.length} đơn vị` : names.join(', ')} (${rows.length} nhiệm vụ):`,
-    ORDER.filter((s) => counts.get(s)).map((s) => `• ${STATUS_LABELS[s]}: ${counts.get(s)}`).join('\n') || '• chưa có nhiệm vụ',
-    ...(overdue.length ? ['', `Quá hạn (${overdue.length}):`, ...overdue.slice(0, 15).map((r, i) => formatRow(store, org, r, i, true))] : []),
+    ATTENTION_ORDER.filter((s) => counts.get(s)).map((s) => `• ${STATUS_LABELS[s]}: ${counts.get(s)}`).join('\n') || '• chưa có nhiệm vụ',
+    ...(overdue.length ? ['', `Quá hạn (${overdue.length}):`, ...overdue.slice(0, 15).map((r, i) => formatRow(org, r, i, true))] : []),
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { chainFor, findUnit, personRef, type Org, type PersonRef } from '../domain/org.js';
 import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';
 import { resolvePolicy } from '../domain/policy.js';
+import type { DashboardRow } from '../domain/dashboard.js';
 import type { TaskStatus } from '../domain/status.js';
 import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
 import { businessDateOf } from '../domain/calendar.js';
@@ -133,6 +134,22 @@ export async function findTasks(client: Client, where: string): Promise<TaskRow[
     });
   }
   return rows.sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit));
+}
+
+/** Unit tasks of a visibility query, of plans this system started, with their titles. */
+export async function findPlanTasks(client: Client, store: Store, where: string): Promise<DashboardRow[]> {
+  const titles = new Map<string, Map<string, string> | undefined>();
+  const rows: DashboardRow[] = [];
+  for (const r of await findTasks(client, where)) {
+    if (!titles.has(r.planId)) {
+      const record = store.planGet(r.planId);
+      titles.set(r.planId, record && new Map(record.plan.tasks.map((t) => [t.ref, t.title])));
+    }
+    const plan = titles.get(r.planId);
+    // Only plans this system started (a shared namespace may hold others).
+    if (plan) rows.push({ ...r, title: plan.get(r.ref) ?? '' });
+  }
+  return rows;
 }
 
 /** A string literal for a visibility query (quotes cannot be escaped there, so they are dropped). */

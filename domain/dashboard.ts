@@ -5,7 +5,7 @@ import { addDays, businessDateOf, dayOfWeek, isValidIsoDate, type IsoDate } from
 import { parseDateInput } from './date-input.js';
 import { formatDate } from './notification.js';
 import type { Org } from './org.js';
-import { TASK_STATUSES, type TaskStatus } from './status.js';
+import { ATTENTION_ORDER, TASK_STATUSES, type TaskStatus } from './status.js';
 import { fold, tidy } from './text.js';
 
 export interface DashboardRow extends TaskRow {
@@ -68,16 +68,6 @@ export function byUnit(rows: DashboardRow[], org: Org): UnitLine[] {
 // Attention order
 // ---------------------------------------------------------------------------
 
-const ATTENTION_ORDER: TaskStatus[] = [
-  'overdue',
-  'awaiting_approval',
-  'due_soon',
-  'not_due',
-  'awaiting_activation',
-  'done_late',
-  'done_on_time',
-  'cancelled',
-];
 const RANK = new Map<TaskStatus, number>(ATTENTION_ORDER.map((s, i) => [s, i]));
 
 const collator = new Intl.Collator('vi');
@@ -139,7 +129,7 @@ function plain(a: string, b: string): number {
 }
 
 /** Overdue first (highest escalation level, then oldest due, then ref numerically), then the rest by attention. */
-export function sortForDashboard(rows: DashboardRow[]): DashboardRow[] {
+export function sortForDashboard<T extends TaskRow>(rows: T[]): T[] {
   const rank = (s: TaskStatus) => RANK.get(s) ?? ATTENTION_ORDER.length;
   // Each ref is read once, not on every comparison (10,000 rows: ~80 ms → a few ms).
   const keys = new Map<string, RefKey>();

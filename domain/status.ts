@@ -22,14 +22,14 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
   cancelled: 'đã hủy',
 };
 
-/** For a task split over several units: the status that most needs attention. */
-const ATTENTION: TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_late', 'done_on_time', 'cancelled'];
+/** Statuses in the order they need attention: combined statuses, lists, the dashboard. */
+export const ATTENTION_ORDER: readonly TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_late', 'done_on_time', 'cancelled'];
 
 export function combinedStatus(statuses: TaskStatus[]): TaskStatus {
   if (statuses.length === 0) return 'not_due';
   if (statuses.every((s) => s === 'cancelled')) return 'cancelled';
   const open: TaskStatus[] = statuses.filter((s) => s !== 'cancelled');
-  return ATTENTION.find((s) => open.includes(s)) ?? 'not_due';
+  return ATTENTION_ORDER.find((s) => open.includes(s)) ?? 'not_due';
 }
 
 export const ESCALATION_LABELS = ['chưa nhắc cấp trên', 'Trưởng đơn vị', 'Phó Giám đốc phụ trách', 'Giám đốc'] as const;

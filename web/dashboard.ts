@@ -27,7 +27,8 @@ import type { Authed } from './auth.js';
 import { completionChartSvg, unitBarsSvg } from './charts.js';
 import { html, raw, type Html } from './html.js';
 import { page } from './layout.js';
-import { readRows, versionOf, type TaskIndex } from './task-index.js';
+import { versionOf, type TaskIndex } from './task-index.js';
+import { findPlanTasks } from '../client/plans.js';
 
 export interface DashboardDeps {
   org: Org;
@@ -61,7 +62,7 @@ export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: Dash
   if (clauses.length === 0 && deps.index) {
     ({ rows, version } = await deps.index.snapshot());
   } else {
-    rows = await readRows(deps.client, deps.store, ["ExecutionStatus != 'ContinuedAsNew'", ...clauses].join(' AND '));
+    rows = await findPlanTasks(deps.client, deps.store, ["ExecutionStatus != 'ContinuedAsNew'", ...clauses].join(' AND '));
     version = versionOf(rows);
   }
   if (filter.text) rows = rows.filter((r) => matchesText(r, filter.text!));

@@ -4,7 +4,7 @@
 // is read.
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { findTasks } from '../client/plans.js';
+import { findPlanTasks } from '../client/plans.js';
 import type { DashboardRow } from '../domain/dashboard.js';
 import type { Store } from '../store/store.js';
 
@@ -13,22 +13,6 @@ export interface Snapshot {
   /** Changes when any row's state changes (the live page's ETag). */
   version: string;
   at: number;
-}
-
-/** Unit tasks of a visibility query, of plans this system started, with their titles. */
-export async function readRows(client: Client, store: Store, where: string): Promise<DashboardRow[]> {
-  const titles = new Map<string, Map<string, string> | undefined>();
-  const rows: DashboardRow[] = [];
-  for (const r of await findTasks(client, where)) {
-    if (!titles.has(r.planId)) {
-      const record = store.planGet(r.planId);
-      titles.set(r.planId, record && new Map(record.plan.tasks.map((t) => [t.ref, t.title])));
-    }
-    const plan = titles.get(r.planId);
-    // Only plans this system started (a shared namespace may hold others).
-    if (plan) rows.push({ ...r, title: plan.get(r.ref) ?? '' });
-  }
-  return rows;
 }
 
 export function versionOf(rows: DashboardRow[]): string {
@@ -67,7 +51,7 @@ export class TaskIndex {
 
   private async read(): Promise<Snapshot> {
     this.stale = false;
-    const rows = await readRows(this.client, this.store, "ExecutionStatus != 'ContinuedAsNew'");
+    const rows = await findPlanTasks(this.client, this.store, "ExecutionStatus != 'ContinuedAsNew'");
     this.current = { rows, version: versionOf(rows), at: this.now() };
     return this.current;
   }
