@@ -1,6 +1,7 @@
 // Where notifications go. The engine only knows this interface; Zalo plugs in later.
 import type { Logger } from 'pino';
-import type { Delivery, Notification } from '../domain/notification.js';
+import { deliveryLines, type Delivery, type Notification } from '../domain/notification.js';
+import { WAITING_FOR_ZALO } from './delivery.js';
 import type { Store } from '../store/store.js';
 
 export interface Notifier {
@@ -29,10 +30,68 @@ export class OutboxNotifier implements Notifier {
 
   async send(n: Notification): Promise<Delivery | void> {
     this.store.outboxRecord(n, this.now());
-    if (this.store.outboxGet(n.key)?.status === 'sent') return;
+    const status = this.store.outboxGet(n.key)?.status;
+    if (status === 'sent') return;
+    // Already handed to the waiting queue: it goes out from there once, not from a retried activity.
+    if (status === 'waiting') return { delivered: false, waiting: WAITING_FOR_ZALO };
     this.store.outboxMarkAttempt(n.key);
     const delivery = await this.inner.send(n);
-    this.store.outboxMarkSent(n.key, this.now());
+    if (delivery?.waiting) this.store.outboxMarkWaiting(n.key);
+    else this.store.outboxMarkSent(n.key, this.now());
     return delivery;
+  }
+}
+
+/**
+ * Sends what waits in the outbox for Zalo to be usable again (a refresh token only a person can
+ * renew): checked every few seconds, each message once, then the task's timeline is told.
+ */
+export class WaitingDeliveries {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly o: {
+      store: Store;
+      notifier: Notifier;
+      ready: () => boolean;
+      report: (workflowId: string, lines: string[]) => Promise<void>;
+      log: Logger;
+      everyMs?: number;
+      now?: () => number;
+    },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.o.everyMs ?? 5_000);
+    this.timer.unref();
+  }
+
+  kick(): Promise<void> {
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    const { store, log } = this.o;
+    if (!this.o.ready()) return;
+    for (const row of store.outboxWaiting(100)) {
+      try {
+        const { status: _s, attempts: _a, createdAt: _c, sentAt: _t, ...n } = row;
+        const d = await this.o.notifier.send(n);
+        if (d?.waiting) return; // still not usable: try again later
+        store.outboxMarkSent(n.key, (this.o.now ?? Date.now)());
+        const lines = deliveryLines(d ?? undefined, n.to);
+        if (lines.length) await this.o.report(n.workflowId, lines).catch((err) => log.warn({ err: (err as Error).message, key: n.key }, 'delivery report not recorded'));
+      } catch (err) {
+        log.warn({ err: (err as Error).message, key: row.key }, 'waiting notification not sent yet');
+        return;
+      }
+    }
   }
 }

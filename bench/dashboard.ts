@@ -307,7 +307,7 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
     reportsDir: join(dir, 'reports'),
     taskQueue: TASK_QUEUE,
     secret: SECRET,
-    sendCode: async () => false,
+    sendCode: async () => false as const,
   };
   const inner = createApp({ connection: webConnection, namespace: 'default', dashboard: deps });
   const serverSide = new Map<string, ServerSide>();

@@ -10,14 +10,28 @@ export const LINK_ATTEMPTS_PER_HOUR = 5;
 
 export const hashLinkCode = (code: string): string => createHash('sha256').update(`link-code:${code}`).digest('hex');
 
-/** Issues a 6-digit code for a person of the org chart; the code itself is returned once and never stored. */
-export function issueLinkCode(org: Org, store: Store, personId: string, now: number): { code: string; person: Person; expiresAt: number } {
+/**
+ * Issues a 6-digit code for a person of the org chart; the code itself is returned once and never
+ * stored. `forZaloUser`: the code works only from that Zalo account (offered after a phone match).
+ */
+export function issueLinkCode(
+  org: Org,
+  store: Store,
+  personId: string,
+  now: number,
+  forZaloUser?: string,
+): { code: string; person: Person; expiresAt: number } {
   const person = findPerson(org, personId);
   if (!person) throw new Error(`unknown person "${personId}"`);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const expiresAt = now + LINK_CODE_TTL_MS;
-  store.linkCodeIssue(person.id, hashLinkCode(code), expiresAt);
+  store.linkCodeIssue(person.id, hashLinkCode(code), expiresAt, forZaloUser);
   return { code, person, expiresAt };
+}
+
+/** People of the org chart whose phone (from the org file, or shared through Zalo) is this one ("84…"). */
+export function peopleWithPhone(org: Org, store: Store, phone: string): Person[] {
+  return org.people.filter((p) => (store.personPhoneOf(p.id) ?? p.phone) === phone);
 }
 
 /** Links from the org file win over nothing, never over a link a person made with a code. */
@@ -38,17 +52,21 @@ export function personOfZalo(org: Org, store: Store, zaloUserId: string): Person
   return p;
 }
 
-export type RedeemResult = { ok: true; person: Person } | { ok: false; reason: 'throttled' | 'wrong_code' };
+export type RedeemResult = { ok: true; person: Person } | { ok: false; reason: 'throttled' | 'wrong_code' } | { ok: false; reason: 'linked_elsewhere'; to: Person };
 
 export function redeemLinkCode(org: Org, store: Store, zaloUserId: string, code: string, now: number): RedeemResult {
   // Throttled before the code is looked at, so guessing stays at 5 tries an hour.
   if (store.attemptCount('link', zaloUserId, now - 3600_000) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
-  const personId = store.linkCodeRedeem(hashLinkCode(code), now);
+  // A Zalo account linked to someone else is never re-pointed silently: that is the admin's call.
+  const current = store.zaloLinkOf(zaloUserId);
+  const currentPerson = current ? findPerson(org, current.personId) : undefined;
+  const personId = store.linkCodeRedeem(hashLinkCode(code), now, zaloUserId);
   const person = personId ? findPerson(org, personId) : undefined;
   if (!person) {
     store.attemptRecord('link', zaloUserId, now);
     return { ok: false, reason: 'wrong_code' };
   }
+  if (currentPerson && currentPerson.id !== person.id) return { ok: false, reason: 'linked_elsewhere', to: currentPerson };
   store.zaloLink(zaloUserId, person.id, now);
   return { ok: true, person };
 }

@@ -17,6 +17,7 @@ export type BotCommand =
   | { type: 'help' }
   | { type: 'unitSummary' }
   | { type: 'link'; code: string }
+  | { type: 'linkRequest' }
   | { type: 'acknowledge'; task: TaskRefArg }
   | { type: 'progress'; task: TaskRefArg; percent?: number; note: string }
   | { type: 'complete'; task: TaskRefArg; note: string }
@@ -34,6 +35,7 @@ type Kind =
   | 'help'
   | 'unitSummary'
   | 'link'
+  | 'linkRequest'
   | 'acknowledge'
   | 'progress'
   | 'complete'
@@ -61,6 +63,7 @@ interface CommandSpec {
 const SPECS: CommandSpec[] = [
   { kind: 'list', phrases: ['ds', 'danh sach'], word: 'ds', example: 'ds', does: 'xem danh sách nhiệm vụ của mình (số thứ tự dùng trong các lệnh)' },
   { kind: 'link', phrases: ['dk', 'dang ky', 'dang ki'], word: 'dk', example: 'dk 123456', does: 'liên kết Zalo với tài khoản bằng mã được cấp' },
+  { kind: 'linkRequest', phrases: ['lien ket', 'lien ket zalo', 'lien ket tai khoan'], word: 'liên kết', example: 'liên kết', does: 'liên kết Zalo bằng số điện thoại đã khai báo với cơ quan' },
   { kind: 'help', phrases: ['tro giup', 'giup', 'help', 'hd', 'huong dan'], word: 'trợ giúp', example: 'trợ giúp', does: 'xem hướng dẫn này' },
   { kind: 'acknowledge', phrases: ['nhan', 'da nhan'], word: 'nhận', example: 'nhận 2', does: 'xác nhận đã nhận nhiệm vụ' },
   { kind: 'progress', phrases: ['tien do', 'bao cao tien do', 'cap nhat tien do'], word: 'tiến độ', example: 'tiến độ 2 60% đã rà soát xong 3/5 thủ tục', does: 'báo cáo tiến độ (phần trăm không bắt buộc)' },
@@ -87,6 +90,7 @@ export const HELP_TEXT: string = [
   'Chung:',
   line('list'),
   line('link'),
+  line('linkRequest'),
   line('help'),
   '',
   'Cán bộ thực hiện:',
@@ -391,6 +395,11 @@ function build(s: CommandSpec, toks: Tok[], today: IsoDate, diacritics: boolean)
       return { type: 'help' };
     case 'unitSummary':
       return { type: 'unitSummary' };
+    case 'linkRequest': {
+      // "liên kết 123456": a code after the words is the code route.
+      const code = skipPunct(toks)[0]?.raw.replace(/[.,;:!?]+$/, '');
+      return code && /^\d{4,8}$/.test(code) ? { type: 'link', code } : { type: 'linkRequest' };
+    }
     case 'link': {
       let rest = skipPunct(toks);
       if (rest[0]?.word === 'ma' && rest.length > 1) rest = rest.slice(1); // "đăng ký mã 123456"

@@ -2,11 +2,14 @@
 // exceed 2^53). Events the bot does not act on are recognised and ignored, never queued.
 import { z } from 'zod';
 
+/** `at`: when the user acted (the event's timestamp, epoch ms): their last interaction with the OA. */
 export type BotEvent =
-  | { type: 'text'; key: string; zaloUserId: string; text: string }
-  | { type: 'attachments'; key: string; zaloUserId: string; text: string; attachments: Attachment[] }
-  | { type: 'follow'; key: string; zaloUserId: string }
-  | { type: 'unfollow'; key: string; zaloUserId: string };
+  | { type: 'text'; key: string; zaloUserId: string; at: number; text: string }
+  | { type: 'attachments'; key: string; zaloUserId: string; at: number; text: string; attachments: Attachment[] }
+  | { type: 'follow'; key: string; zaloUserId: string; at: number }
+  | { type: 'unfollow'; key: string; zaloUserId: string; at: number }
+  /** The answer to a request_user_info message: the name and phone of the user's Zalo account. */
+  | { type: 'submit_info'; key: string; zaloUserId: string; at: number; name: string; phone: string };
 
 export interface Attachment {
   kind: 'image' | 'file';
@@ -42,6 +45,18 @@ const attachmentEvent = fromUser.extend({
   }),
 });
 
+// The shape of `info` is not fully published: the phone is read from the fields integrators report.
+const submitInfoEvent = fromUser.extend({
+  event_name: z.literal('user_submit_info'),
+  info: z
+    .object({
+      name: z.string().max(200).optional(),
+      phone: z.union([z.string().max(32), z.number()]).optional(),
+      phone_number: z.union([z.string().max(32), z.number()]).optional(),
+    })
+    .passthrough(),
+});
+
 const followEvent = base.extend({
   event_name: z.enum(['follow', 'unfollow']),
   follower: z.object({ id }),
@@ -50,6 +65,25 @@ const followEvent = base.extend({
 /** Reads a verified delivery. What is not ours to act on (echoes, receipts, locations…) is ignored. */
 export function readEvent(body: Record<string, unknown>): ReadEvent {
   const name = typeof body.event_name === 'string' ? body.event_name.slice(0, 64) : '(none)';
+  const at = Number(body.timestamp);
+  const read = readNamed(body, name);
+  if (!read.ok) return read;
+  return { ok: true, event: { ...read.event, at: Number.isFinite(at) ? at : 0 } as BotEvent };
+}
+
+type Unstamped = BotEvent extends infer E ? (E extends BotEvent ? Omit<E, 'at'> : never) : never;
+
+function readNamed(body: Record<string, unknown>, name: string): { ok: true; event: Unstamped } | { ok: false; ignored: string } {
+  if (name === 'user_submit_info') {
+    const e = submitInfoEvent.safeParse(body);
+    if (!e.success) return { ok: false, ignored: `malformed ${name}` };
+    const phone = e.data.info.phone ?? e.data.info.phone_number;
+    if (phone === undefined) return { ok: false, ignored: `${name} without a phone` };
+    return {
+      ok: true,
+      event: { type: 'submit_info', key: `submit_info:${e.data.timestamp}:${e.data.sender.id}`, zaloUserId: e.data.sender.id, name: e.data.info.name ?? '', phone: String(phone) },
+    };
+  }
   if (name === 'user_send_text') {
     const e = textEvent.safeParse(body);
     if (!e.success) return { ok: false, ignored: `malformed ${name}` };

@@ -13,6 +13,7 @@ import { fold } from '../domain/text.js';
 import type { Store } from '../store/store.js';
 import * as msg from '../workflows/messages.js';
 import { personOfZalo, redeemLinkCode } from './accounts.js';
+import { answerSharedPhone, requestPhone } from './phone-link.js';
 import { HELP_TEXT, parseCommand, type BotCommand, type TaskRefArg } from './commands.js';
 import type { Attachment, BotEvent } from './events.js';
 import { sendText } from './outbound.js';
@@ -38,9 +39,15 @@ export const NOT_LINKED =
   'Xin chào! Tài khoản Zalo này chưa được liên kết với cán bộ nào trong hệ thống nhắc việc Đề án 06. ' +
   'Đề nghị đồng chí liên hệ quản trị viên để nhận mã liên kết, rồi gửi: dk <mã>, ví dụ «dk 123456».';
 
+export const NOT_LINKED_ASK_PHONE =
+  'Xin chào! Tài khoản Zalo này chưa được liên kết với cán bộ nào trong hệ thống nhắc việc Đề án 06. ' +
+  'Đề nghị đồng chí chia sẻ số điện thoại ở tin nhắn phía trên để hệ thống đối chiếu, hoặc gửi «dk <mã>» với mã do quản trị viên cấp.';
+
 export function createBot(deps: BotDeps): (event: BotEvent) => Promise<string> {
   const now = deps.now ?? Date.now;
   return async (event) => {
+    // Every act of the user opens Zalo's 7-day window (an unfollow does not). Real time: Zalo's clock.
+    if (event.type !== 'unfollow') deps.store.zaloInteraction(event.zaloUserId, Math.min(event.at || Date.now(), Date.now()));
     const answer = await answerEvent(deps, event, now);
     if (answer.text) await sendText(deps.zalo, deps.store, { userId: event.zaloUserId, text: answer.text, actions: answer.actions ?? [], key: `reply:${event.key}`, now });
     return answer.outcome;
@@ -56,15 +63,22 @@ async function answerEvent(deps: BotDeps, event: BotEvent, now: () => number): P
       return { text: '', outcome: 'unfollowed' };
     case 'follow':
       store.zaloSetReachable(event.zaloUserId, true, now());
-      return person
-        ? { text: `Chào mừng đồng chí ${person.name} trở lại với trợ lý nhắc việc Đề án 06. Gõ «ds» để xem nhiệm vụ, «trợ giúp» để xem hướng dẫn.`, outcome: 'greeted' }
-        : { text: NOT_LINKED, outcome: 'greeted unlinked' };
+      if (person) return { text: `Chào mừng đồng chí ${person.name} trở lại với trợ lý nhắc việc Đề án 06. Gõ «ds» để xem nhiệm vụ, «trợ giúp» để xem hướng dẫn.`, outcome: 'greeted' };
+      await requestPhone(deps.zalo, store, event.zaloUserId, event.key, now());
+      return { text: NOT_LINKED_ASK_PHONE, outcome: 'greeted unlinked, phone asked' };
+    case 'submit_info':
+      return answerSharedPhone(deps.org, store, event.zaloUserId, person, event.phone, now());
     case 'attachments':
       if (!person) return { text: NOT_LINKED, outcome: 'unknown user' };
       return guarded(() => attachEvidence(deps, person, event.key, event.attachments, event.text));
     case 'text': {
       const cmd = parseCommand(event.text, { today: businessDateOf(now()) });
       if (cmd.type === 'link') return link(deps, event.zaloUserId, person, cmd.code, now());
+      if (cmd.type === 'linkRequest') {
+        if (person) return { text: `Tài khoản Zalo này đã liên kết với đồng chí ${person.name}.`, outcome: 'already linked' };
+        await requestPhone(deps.zalo, store, event.zaloUserId, event.key, now());
+        return { text: 'Đề nghị đồng chí bấm chia sẻ thông tin ở tin nhắn trên để hệ thống đối chiếu số điện thoại với danh sách cán bộ.', outcome: 'phone asked' };
+      }
       if (!person) return { text: NOT_LINKED, outcome: 'unknown user' };
       return guarded(() => runCommand(deps, person, cmd, event.key));
     }
@@ -83,6 +97,11 @@ async function guarded(f: () => Promise<Answer>): Promise<Answer> {
 
 function link(deps: BotDeps, zaloUserId: string, current: Person | undefined, code: string, now: number): Answer {
   const r = redeemLinkCode(deps.org, deps.store, zaloUserId, code, now);
+  if (!r.ok && r.reason === 'linked_elsewhere')
+    return {
+      text: `Tài khoản Zalo này đã liên kết với đồng chí ${r.to.name}; hệ thống không tự chuyển sang cán bộ khác. Đề nghị liên hệ quản trị viên nếu cần đổi.`,
+      outcome: `link refused: linked to ${r.to.id}`,
+    };
   if (!r.ok)
     return r.reason === 'throttled'
       ? { text: 'Đồng chí đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau 1 giờ.', outcome: 'link throttled' }
@@ -106,6 +125,7 @@ async function runCommand(deps: BotDeps, p: Person, cmd: BotCommand, key: string
     case 'unknown':
       return { text: cmd.reply, outcome: 'not understood' };
     case 'link':
+    case 'linkRequest':
       return { text: '', outcome: 'unreachable' };
     case 'list': {
       const rows = await personTasks(deps.client, deps.store, deps.org, p);

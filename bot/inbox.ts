@@ -17,7 +17,11 @@ export interface InboxOptions {
   /** After this many failed tries an event is set aside as failed (and logged) so it cannot block a person's queue forever. */
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** Handled deliveries (and so their dedupe keys) are kept this long; default 8 days (Zalo retries for hours; replays are refused meanwhile). */
+  keepHandledMs?: number;
 }
+
+export const DEFAULT_KEEP_HANDLED_MS = 8 * 24 * 3600_000;
 
 export class InboxProcessor {
   private running: Promise<void> | undefined;
@@ -25,6 +29,7 @@ export class InboxProcessor {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly failures = new Map<string, { attempts: number; notBefore: number }>();
+  private prunedAt = 0;
 
   constructor(private readonly o: InboxOptions) {}
 
@@ -56,6 +61,11 @@ export class InboxProcessor {
   }
 
   private async drain(): Promise<void> {
+    if (Date.now() - this.prunedAt > 3600_000) {
+      this.prunedAt = Date.now();
+      const n = this.o.store.inboxPrune(Date.now() - (this.o.keepHandledMs ?? DEFAULT_KEEP_HANDLED_MS));
+      if (n) this.o.log.info({ pruned: n }, 'forgot handled webhook deliveries past the dedupe period');
+    }
     for (;;) {
       const rows = this.o.store.inboxPending(500).filter((r) => (this.failures.get(r.key)?.notBefore ?? 0) <= Date.now());
       if (rows.length === 0) break;

@@ -1,6 +1,8 @@
-// A token bucket shared by everything in a process that calls Zalo (about 4,000 requests a
-// minute per app). Waiters are served in arrival order; `pause` makes every caller wait,
-// which is how a -32 (rate limit) answer slows the whole process down, not just one caller.
+// A token bucket shared by everything that calls Zalo (about 4,000 requests a minute per app).
+// Waiters in a process are served in arrival order; with `shared`, the bucket itself lives in
+// the store, so every worker and web process draws from one budget. `pause` makes every caller
+// wait, which is how a -32 (rate limit) answer slows everyone down, not just one caller.
+import type { RateStore } from '../store/store.js';
 
 export interface RateLimiterOptions {
   perMinute: number;
@@ -8,6 +10,8 @@ export interface RateLimiterOptions {
   burst?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The bucket in the store, shared by every process that uses it. */
+  shared?: { store: RateStore; bucket: string };
 }
 
 const realSleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
@@ -17,6 +21,8 @@ export class RateLimiter {
   private readonly burst: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly perMinute: number;
+  private readonly shared: RateLimiterOptions['shared'];
   private tokens: number;
   private last: number;
   private until = 0;
@@ -26,6 +32,8 @@ export class RateLimiter {
   constructor(o: RateLimiterOptions) {
     if (!(o.perMinute > 0)) throw new Error('RateLimiter: perMinute must be positive');
     this.perMs = o.perMinute / 60_000;
+    this.perMinute = o.perMinute;
+    this.shared = o.shared;
     this.burst = Math.max(1, o.burst ?? Math.ceil(o.perMinute / 60));
     this.now = o.now ?? Date.now;
     this.sleep = o.sleep ?? realSleep;
@@ -49,6 +57,7 @@ export class RateLimiter {
     // Restart gently after the pause: one call at its end, then the steady rate, no burst.
     this.tokens = 1;
     this.last = until;
+    this.shared?.store.ratePause(this.shared.bucket, until);
   }
 
   /** Epoch ms until which callers are held (0 or in the past when not paused). */
@@ -57,6 +66,7 @@ export class RateLimiter {
   }
 
   private async acquire(): Promise<void> {
+    if (this.shared) return this.acquireShared(this.shared);
     for (;;) {
       const now = this.now();
       if (now < this.until) {
@@ -72,6 +82,14 @@ export class RateLimiter {
         return;
       }
       await this.sleep(Math.ceil((1 - this.tokens) / this.perMs));
+    }
+  }
+
+  private async acquireShared(shared: NonNullable<RateLimiterOptions['shared']>): Promise<void> {
+    for (;;) {
+      const wait = shared.store.rateTake(shared.bucket, this.perMinute, this.burst, this.now());
+      if (wait <= 0) return;
+      await this.sleep(wait);
     }
   }
 }

@@ -7,8 +7,13 @@ export interface WebhookAuthConfig {
   appId: string;
   /** The OA Secret Key of the webhook settings page (some sources say the app secret: configurable). */
   secretKey: string;
-  /** Deliveries older (or further in the future) than this are refused as replays. */
+  /**
+   * Deliveries older than this are refused. Zalo retries a failed delivery for about two hours, so
+   * this must exceed that (default 3 h): replays within it are stopped by the inbox's dedupe keys.
+   */
   maxAgeMs: number;
+  /** Clock skew allowed for a timestamp ahead of ours; default 5 minutes (at most maxAgeMs). */
+  maxFutureMs?: number;
 }
 
 export type WebhookCheck =
@@ -38,6 +43,8 @@ export function checkWebhook(rawBody: Buffer, signatureHeader: string | undefine
   const expected = Buffer.from(expectedSignature(app_id, rawBody, timestamp, cfg.secretKey), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(mac.toLowerCase(), 'hex'))) return { ok: false, reason: 'bad_signature', en: 'signature does not match' };
   if (app_id !== cfg.appId) return { ok: false, reason: 'wrong_app', en: `app_id ${app_id} is not ours` };
-  if (Math.abs(now - Number(timestamp)) > cfg.maxAgeMs) return { ok: false, reason: 'stale', en: `timestamp ${timestamp} is outside ±${cfg.maxAgeMs} ms` };
+  const ahead = Math.min(cfg.maxFutureMs ?? 5 * 60_000, cfg.maxAgeMs);
+  const age = now - Number(timestamp);
+  if (age > cfg.maxAgeMs || -age > ahead) return { ok: false, reason: 'stale', en: `timestamp ${timestamp} is more than ${cfg.maxAgeMs} ms old or ${ahead} ms ahead` };
   return { ok: true, body: parsed.data, timestamp };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { isPersonRefusal } from '../domain/reach.js';
 import type { Store } from '../store/store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { ZaloTokenManager, type RefreshedTokens } from './zalo-tokens.js';
@@ -29,12 +30,19 @@ const KIND_OF: Record<number, ZaloErrorKind> = {
   [-32]: 'rate_limited',
   [-216]: 'token',
   [-220]: 'token',
-  [-213]: 'unreachable_user',
-  [-230]: 'unreachable_user',
-  [-232]: 'unreachable_user',
+  [-124]: 'token',
   [-211]: 'quota',
+  [-115]: 'quota',
   [-201]: 'bad_request',
+  // The template API's own: template id invalid, data empty or invalid, no permission for the template.
+  [-109]: 'bad_request',
+  [-111]: 'bad_request',
+  [-112]: 'bad_request',
+  [-117]: 'bad_request',
 };
+
+/** Per-person refusals (domain/reach.ts) are 'unreachable_user': final for that channel and that person. */
+const kindOf = (code: number): ZaloErrorKind | undefined => KIND_OF[code] ?? (isPersonRefusal(code) ? 'unreachable_user' : undefined);
 
 export class ZaloApiError extends Error {
   /** 'transport' = network error / timeout / HTTP 5xx / unparseable answer (retry later). */
@@ -49,12 +57,14 @@ export class ZaloApiError extends Error {
     super(message);
     this.name = 'ZaloApiError';
     this.kind =
-      kind ?? KIND_OF[code] ?? (code === ZALO_TRANSPORT_CODE || (httpStatus !== undefined && httpStatus >= 500) ? 'transport' : 'other');
+      kind ?? kindOf(code) ?? (code === ZALO_TRANSPORT_CODE || (httpStatus !== undefined && httpStatus >= 500) ? 'transport' : 'other');
   }
 }
 
 export interface ZaloClientOptions {
   apiBaseUrl: string; // default https://openapi.zalo.me
+  /** Template messages by phone; default https://business.openapi.zalo.me */
+  businessBaseUrl?: string;
   oauthBaseUrl: string; // default https://oauth.zaloapp.com
   appId: string;
   appSecret: string;
@@ -71,6 +81,24 @@ export interface ZaloClientOptions {
 
 export const ZALO_API_BASE_URL = 'https://openapi.zalo.me';
 export const ZALO_OAUTH_BASE_URL = 'https://oauth.zaloapp.com';
+export const ZALO_BUSINESS_BASE_URL = 'https://business.openapi.zalo.me';
+
+/** A template message: the template Zalo approved and a value for each of its named parameters. */
+export interface TemplateMessage {
+  templateId: string;
+  data: Record<string, string>;
+  /** "development": only the app's and OA's administrators receive it (trying a template before it is live). */
+  mode?: 'production' | 'development';
+  /** Ours, echoed in Zalo's delivery reports (by phone). */
+  trackingId?: string;
+}
+
+/** The card of a request_user_info message (asks the user to share name and phone). */
+export interface UserInfoRequest {
+  title: string;
+  subtitle: string;
+  imageUrl: string;
+}
 
 export interface ZaloUserDetail {
   userId: string;
@@ -80,7 +108,15 @@ export interface ZaloUserDetail {
 }
 
 export interface ZaloClient {
-  message: { cs(userId: string, m: { text: string; buttons?: ZaloButton[] }): Promise<{ messageId: string; userId: string }> };
+  message: {
+    cs(userId: string, m: { text: string; buttons?: ZaloButton[] }): Promise<{ messageId: string; userId: string }>;
+    /** A template message by Zalo user id (no 7-day window; refused at night). */
+    template(userId: string, t: TemplateMessage): Promise<{ messageId: string }>;
+    /** A template message to the Zalo account of a phone number ("84…"). */
+    templateByPhone(phone: string, t: TemplateMessage): Promise<{ messageId: string }>;
+    /** A consultation message asking the user to share name and phone (answered by a user_submit_info event). */
+    requestUserInfo(userId: string, r: UserInfoRequest): Promise<{ messageId: string }>;
+  };
   user: {
     detail(userId: string): Promise<ZaloUserDetail>;
     getlist(q: { offset: number; count: number; isFollower?: boolean }): Promise<{ total: number; userIds: string[] }>;
@@ -99,6 +135,7 @@ const DEFAULT_TTL_SEC = 25 * 3600;
 const id = z.string().min(1);
 const envelope = z.object({ error: z.coerce.number(), message: z.string().optional(), data: z.unknown().optional() }).passthrough();
 const sentSchema = z.object({ message_id: id, user_id: id.optional() }).passthrough();
+const templateSentSchema = z.object({ msg_id: id.optional(), message_id: id.optional() }).passthrough();
 const detailSchema = z
   .object({
     user_id: id,
@@ -122,6 +159,7 @@ const oauthErr = z
 export function createZaloClient(o: ZaloClientOptions): ZaloClient {
   const apiBase = (o.apiBaseUrl || ZALO_API_BASE_URL).replace(/\/+$/, '');
   const oauthBase = (o.oauthBaseUrl || ZALO_OAUTH_BASE_URL).replace(/\/+$/, '');
+  const businessBase = (o.businessBaseUrl || ZALO_BUSINESS_BASE_URL).replace(/\/+$/, '');
   const maxRateRetries = o.maxRateRetries ?? 3;
   const log = o.log;
   // Status and body are judged here, never by axios: Zalo's errors come with HTTP 200 anyway.
@@ -224,6 +262,35 @@ export function createZaloClient(o: ZaloClientOptions): ZaloClient {
       };
       const d = await call('message.cs', { method: 'POST', url: `${apiBase}/v3.0/oa/message/cs`, data: body }, sentSchema);
       return { messageId: d.message_id, userId: d.user_id ?? userId };
+    },
+    async template(userId: string, t: TemplateMessage): Promise<{ messageId: string }> {
+      const body = { user_id: userId, template_id: t.templateId, template_data: t.data, ...(t.mode === 'development' ? { mode: 'development' } : {}) };
+      const d = await call('message.template', { method: 'POST', url: `${apiBase}/v3.0/oa/message/template`, data: body }, templateSentSchema);
+      return { messageId: d.msg_id ?? d.message_id ?? '' };
+    },
+    async templateByPhone(phone: string, t: TemplateMessage): Promise<{ messageId: string }> {
+      const body = {
+        phone,
+        template_id: t.templateId,
+        template_data: t.data,
+        ...(t.trackingId ? { tracking_id: t.trackingId } : {}),
+        ...(t.mode === 'development' ? { mode: 'development' } : {}),
+      };
+      const d = await call('message.templateByPhone', { method: 'POST', url: `${businessBase}/message/template`, data: body }, templateSentSchema);
+      return { messageId: d.msg_id ?? d.message_id ?? '' };
+    },
+    async requestUserInfo(userId: string, r: UserInfoRequest): Promise<{ messageId: string }> {
+      const body = {
+        recipient: { user_id: userId },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'request_user_info', elements: [{ title: r.title, subtitle: r.subtitle, image_url: r.imageUrl }] },
+          },
+        },
+      };
+      const d = await call('message.requestUserInfo', { method: 'POST', url: `${apiBase}/v3.0/oa/message/cs`, data: body }, sentSchema);
+      return { messageId: d.message_id };
     },
   };
 

@@ -1,13 +1,25 @@
-// A local stand-in for Zalo OA, speaking its wire format: the Open API (message.cs,
-// user.detail, user.getlist), the OAuth refresh, and signed webhook events. `npm start` uses it
-// when no Zalo credentials are configured; tests use it to prove the client's behaviour over
-// real HTTP. Tokens behave like Zalo's: access tokens expire, refresh tokens are single use.
+// A local stand-in for Zalo OA, speaking its wire format: the Open API (message.cs, template
+// messages by user id and by phone, request_user_info, user.detail, user.getlist), the OAuth
+// refresh, and signed webhook events. `npm start` uses it when no Zalo credentials are
+// configured; tests use it to prove the client's behaviour over real HTTP. It keeps Zalo's
+// published rules (../shared/reference/zalo-oa.md), refusals included: access tokens expire and
+// refresh tokens are single use; a consultation message needs an interaction within 7 days
+// (-230); templates must be registered, with exactly their parameters within their lengths
+// (-201), some only by phone (-249), none at night (-234); blocked users (-217), inactive ones
+// (-227), phones without a Zalo account (-118).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { expectedSignature } from './webhook-auth.js';
+
+/** A template as registered with Zalo: its parameters with their maximum lengths. */
+export interface RegisteredTemplate {
+  params: Record<string, number>;
+  /** false: Zalo sends it only by phone (-249 by user id). */
+  byUserId?: boolean;
+}
 
 export interface ZaloDoubleOptions {
   appId: string;
@@ -19,15 +31,27 @@ export interface ZaloDoubleOptions {
   accessTokenTtlSec?: number;
   rateLimitPerMinute?: number;
   now?: () => number;
+  templates?: Record<string, RegisteredTemplate>;
+  /** Refuse templates at night (22:00–05:59 Asia/Ho_Chi_Minh), as Zalo does; default true. Off only for tests that must pass at any hour. */
+  nightRefusal?: boolean;
 }
 
 export interface SentMessage {
   messageId: string;
+  /** The recipient's Zalo user id (for a template by phone: the account of that phone). */
   userId: string;
+  /** For a template: a rendering of its id and parameters, so a reader sees what arrived. */
   text: string;
   buttons: { title: string; type: string; payload: unknown }[];
   at: number;
+  via: 'cs' | 'template' | 'template_phone' | 'request_user_info';
+  templateId?: string;
+  data?: Record<string, string>;
+  phone?: string;
 }
+
+/** Zalo's consultation window. */
+export const WINDOW_MS = 7 * 24 * 3600_000;
 
 export interface WebhookDelivery {
   status: number;
@@ -48,8 +72,19 @@ export interface ZaloDouble {
   failNext(code: number, times?: number, path?: 'message' | 'oauth' | 'user'): void;
   setDown(down: boolean): void;
   setFollower(userId: string, following: boolean): void;
+  /** Moves the user's last interaction 8 days back (outside) or to now. */
   setOutsideWindow(userId: string, outside: boolean): void;
-  addUser(userId: string, displayName: string): void;
+  /** A Zalo user who has interacted with the OA (now, unless `lastInteractionAt` says when). */
+  addUser(userId: string, displayName: string, o?: { lastInteractionAt?: number; phone?: string }): void;
+  setLastInteraction(userId: string, at: number): void;
+  lastInteractionOf(userId: string): number | undefined;
+  /** The phone number ("84…") of a Zalo account: what a template by phone reaches. */
+  setPhone(userId: string, phone: string): void;
+  setBlocked(userId: string, blocked: boolean): void;
+  setInactive(userId: string, inactive: boolean): void;
+  registerTemplate(templateId: string, t: RegisteredTemplate): void;
+  /** The user answers a request_user_info message by sharing name and phone. */
+  userSubmitsInfo(userId: string, info: { name: string; phone: string }): Promise<WebhookDelivery>;
   userSendsText(userId: string, text: string): Promise<WebhookDelivery>;
   userSendsImage(userId: string, imageUrl: string, caption?: string): Promise<WebhookDelivery>;
   userSendsFile(userId: string, fileUrl: string, name: string): Promise<WebhookDelivery>;
@@ -71,6 +106,11 @@ const MESSAGES: Record<number, string> = {
   [-220]: 'Access token has expired or has been removed',
   [-230]: 'User has not interacted with the OA in the past 7 days',
   [-232]: 'User interaction has expired',
+  [-217]: 'User has blocked the OA',
+  [-227]: 'User is banned or has been inactive for more than 45 days',
+  [-234]: 'Sending is not allowed at this time',
+  [-249]: 'This template cannot be sent by user id; send it by phone',
+  [-118]: 'Zalo account does not exist',
 };
 const fail = (error: number, message = MESSAGES[error] ?? `Error ${error}`): Answer => ({ error, message });
 
@@ -86,6 +126,30 @@ const csBody = z.object({
       .optional(),
   }),
 });
+const requestInfoBody = z.object({
+  recipient: z.object({ user_id: z.string().min(1) }),
+  message: z.object({
+    attachment: z.object({
+      type: z.literal('template'),
+      payload: z.object({
+        template_type: z.literal('request_user_info'),
+        elements: z.array(z.object({ title: z.string().min(1).max(100), subtitle: z.string().min(1).max(500), image_url: z.string().url() })).length(1),
+      }),
+    }),
+  }),
+});
+const templateData = z.record(z.string(), z.union([z.string(), z.number()]).transform(String));
+const templateByUserBody = z.object({ user_id: z.string().min(1), template_id: z.string().min(1), template_data: templateData, mode: z.enum(['development']).optional() });
+const templateByPhoneBody = z.object({
+  phone: z.string().regex(/^84\d{9,10}$/),
+  template_id: z.string().min(1),
+  template_data: templateData,
+  tracking_id: z.string().max(48).optional(),
+  mode: z.enum(['development']).optional(),
+});
+
+/** Local hour in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). */
+const vnHour = (ms: number) => new Date(ms + 7 * 3600_000).getUTCHours();
 const detailQuery = z.object({ user_id: z.string().min(1) });
 const listQuery = z.object({ offset: z.number().int().min(0), count: z.number().int().min(1).max(50), is_follower: z.boolean().optional() });
 
@@ -105,7 +169,11 @@ export async function startZaloDouble(o: ZaloDoubleOptions): Promise<ZaloDouble>
   const failures: { code: number; left: number; area?: Area }[] = [];
   const window: number[] = []; // API call times within the last minute
   const notFollowing = new Set<string>();
-  const outsideWindow = new Set<string>();
+  const blocked = new Set<string>();
+  const inactive = new Set<string>();
+  const lastInteraction = new Map<string, number>();
+  const phones = new Map<string, string>(); // phone → user id
+  const templates = new Map<string, RegisteredTemplate>(Object.entries(o.templates ?? {}));
   const users = new Map<string, string>();
   const idByApp = new Map<string, string>();
   let refreshCalls = 0;
@@ -155,18 +223,93 @@ export async function startZaloDouble(o: ZaloDoubleOptions): Promise<ZaloDouble>
   // "Down" looks like an unreachable host: no answer at all.
   app.use((req, _res, next) => (down ? void req.socket.destroy() : next()));
 
+  /** A consultation message: the user must follow, not block, be active, and have interacted within 7 days. */
+  const csRefusal = (userId: string): Answer | undefined => {
+    if (blocked.has(userId)) return fail(-217);
+    if (inactive.has(userId)) return fail(-227);
+    if (!isFollower(userId)) return fail(-213);
+    const last = lastInteraction.get(userId);
+    if (last === undefined || now() - last > WINDOW_MS) return fail(-230);
+    return undefined;
+  };
+  /** A template: registered, exactly its parameters, each within its length; and in the day. */
+  const templateRefusal = (templateId: string, data: Record<string, string>, byUserId: boolean): Answer | undefined => {
+    const t = templates.get(templateId);
+    if (!t) return fail(-201, 'Template ID is invalid');
+    const names = Object.keys(t.params);
+    if (names.some((n) => !(n in data)) || Object.keys(data).some((n) => !(n in t.params)))
+      return fail(-201, `Template data is invalid: parameters are ${names.join(', ')}`);
+    const long = names.find((n) => data[n]!.length === 0 || data[n]!.length > t.params[n]!);
+    if (long) return fail(-201, `Template data is invalid: ${long} must be 1..${t.params[long]} characters`);
+    if (byUserId && t.byUserId === false) return fail(-249);
+    const h = vnHour(now());
+    if ((o.nightRefusal ?? true) && (h >= 22 || h < 6)) return fail(-234);
+    return undefined;
+  };
+  const render = (templateId: string, data: Record<string, string>) =>
+    `[Tin mẫu ${templateId}] ${Object.entries(data)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}`;
+
   app.post(
     '/v3.0/oa/message/cs',
     express.json({ limit: '1mb' }),
     api('message', (req) => {
+      const info = requestInfoBody.safeParse(req.body);
+      if (info.success) {
+        const userId = info.data.recipient.user_id;
+        const refused = csRefusal(userId);
+        if (refused) return refused;
+        const el = info.data.message.attachment.payload.elements[0]!;
+        const m: SentMessage = { messageId: hex(16), userId, text: `${el.title}\n${el.subtitle}`, buttons: [], at: now(), via: 'request_user_info' };
+        sent.push(m);
+        return { error: 0, message: 'Success', data: { message_id: m.messageId, user_id: userId } };
+      }
       const b = csBody.safeParse(req.body);
       if (!b.success) return fail(-201);
       const userId = b.data.recipient.user_id;
-      if (!isFollower(userId)) return fail(-213);
-      if (outsideWindow.has(userId)) return fail(-230);
-      const m: SentMessage = { messageId: hex(16), userId, text: b.data.message.text, buttons: b.data.message.attachment?.payload.buttons ?? [], at: now() };
+      const refused = csRefusal(userId);
+      if (refused) return refused;
+      const m: SentMessage = { messageId: hex(16), userId, text: b.data.message.text, buttons: b.data.message.attachment?.payload.buttons ?? [], at: now(), via: 'cs' };
       sent.push(m);
       return { error: 0, message: 'Success', data: { message_id: m.messageId, user_id: userId } };
+    }),
+  );
+
+  app.post(
+    '/v3.0/oa/message/template',
+    express.json({ limit: '1mb' }),
+    api('message', (req) => {
+      const b = templateByUserBody.safeParse(req.body);
+      if (!b.success) return fail(-201);
+      const { user_id: userId, template_id: templateId, template_data: data } = b.data;
+      const refused = templateRefusal(templateId, data, true);
+      if (refused) return refused;
+      if (!users.has(userId) && !lastInteraction.has(userId)) return fail(-201, 'User ID is invalid');
+      if (blocked.has(userId)) return fail(-217);
+      if (inactive.has(userId)) return fail(-227);
+      const m: SentMessage = { messageId: hex(16), userId, text: render(templateId, data), buttons: [], at: now(), via: 'template', templateId, data };
+      sent.push(m);
+      return { error: 0, message: 'Success', data: { msg_id: m.messageId, sent_time: String(m.at) } };
+    }),
+  );
+
+  app.post(
+    '/message/template',
+    express.json({ limit: '1mb' }),
+    api('message', (req) => {
+      const b = templateByPhoneBody.safeParse(req.body);
+      if (!b.success) return fail(-201);
+      const { phone, template_id: templateId, template_data: data } = b.data;
+      const refused = templateRefusal(templateId, data, false);
+      if (refused) return refused;
+      const userId = phones.get(phone);
+      if (!userId) return fail(-118);
+      if (blocked.has(userId)) return fail(-217);
+      if (inactive.has(userId)) return fail(-227);
+      const m: SentMessage = { messageId: hex(16), userId, text: render(templateId, data), buttons: [], at: now(), via: 'template_phone', templateId, data, phone };
+      sent.push(m);
+      return { error: 0, message: 'Success', data: { msg_id: m.messageId, sent_time: String(m.at) } };
     }),
   );
 
@@ -241,15 +384,19 @@ export async function startZaloDouble(o: ZaloDoubleOptions): Promise<ZaloDouble>
     const rawBody = JSON.stringify(event);
     return deliver(rawBody, `mac=${expectedSignature(o.appId, Buffer.from(rawBody, 'utf8'), event.timestamp, o.oaSecretKey)}`, event);
   }
-  /** A user's own message; writing to the OA also opens the consultation window. */
+  /** A user's own message; writing to the OA also opens the consultation window (and unblocks). */
   function userMessage(userId: string, eventName: string, message: Record<string, unknown>) {
-    outsideWindow.delete(userId);
+    lastInteraction.set(userId, now());
+    blocked.delete(userId);
+    inactive.delete(userId);
     const event = { app_id: o.appId, user_id_by_app: byApp(userId), event_name: eventName, timestamp: String(now()), sender: { id: userId }, recipient: { id: oaId }, message: { msg_id: hex(16), ...message } };
     return emit(event);
   }
   function followEvent(userId: string, follow: boolean) {
-    if (follow) notFollowing.delete(userId);
-    else notFollowing.add(userId);
+    if (follow) {
+      notFollowing.delete(userId);
+      lastInteraction.set(userId, now());
+    } else notFollowing.add(userId);
     const event = { app_id: o.appId, oa_id: oaId, event_name: follow ? 'follow' : 'unfollow', timestamp: String(now()), user_id_by_app: byApp(userId), follower: { id: userId }, source: 'oa_profile' };
     return emit(event);
   }
@@ -267,8 +414,31 @@ export async function startZaloDouble(o: ZaloDoubleOptions): Promise<ZaloDouble>
     failNext: (code, times = 1, area) => void failures.push({ code, left: times, ...(area ? { area } : {}) }),
     setDown: (d) => void (down = d),
     setFollower: (userId, following) => void (following ? notFollowing.delete(userId) : notFollowing.add(userId)),
-    setOutsideWindow: (userId, outside) => void (outside ? outsideWindow.add(userId) : outsideWindow.delete(userId)),
-    addUser: (userId, displayName) => void users.set(userId, displayName),
+    setOutsideWindow: (userId, outside) => void lastInteraction.set(userId, outside ? now() - WINDOW_MS - 24 * 3600_000 : now()),
+    addUser(userId, displayName, x = {}) {
+      users.set(userId, displayName);
+      lastInteraction.set(userId, x.lastInteractionAt ?? now());
+      if (x.phone) phones.set(x.phone, userId);
+    },
+    setLastInteraction: (userId, at) => void lastInteraction.set(userId, at),
+    lastInteractionOf: (userId) => lastInteraction.get(userId),
+    setPhone: (userId, phone) => void phones.set(phone, userId),
+    setBlocked: (userId, b) => void (b ? blocked.add(userId) : blocked.delete(userId)),
+    setInactive: (userId, b) => void (b ? inactive.add(userId) : inactive.delete(userId)),
+    registerTemplate: (templateId, t) => void templates.set(templateId, t),
+    userSubmitsInfo(userId, info) {
+      lastInteraction.set(userId, now());
+      const event = {
+        app_id: o.appId,
+        user_id_by_app: byApp(userId),
+        event_name: 'user_submit_info',
+        timestamp: String(now()),
+        sender: { id: userId },
+        recipient: { id: oaId },
+        info: { name: info.name, phone: info.phone, address: '', city: '', district: '', ward: '' },
+      };
+      return emit(event);
+    },
     userSendsText: (userId, text) => userMessage(userId, 'user_send_text', { text }),
     userSendsImage: (userId, imageUrl, caption) =>
       userMessage(userId, 'user_send_image', { ...(caption ? { text: caption } : {}), attachments: [{ type: 'image', payload: { url: imageUrl, thumbnail: imageUrl } }] }),

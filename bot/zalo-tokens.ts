@@ -1,7 +1,7 @@
 // The OA token pair. The refresh token is single use: two refreshes racing lose it for good,
 // so refreshing is serialised in one place — one promise per process, one lease across
 // processes — and the new pair is stored before anyone uses it.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Store, ZaloTokens } from '../store/store.js';
@@ -27,6 +27,34 @@ export interface ZaloTokenManagerOptions {
   /** How often a caller waiting for another process's refresh re-reads the store; default 100 ms. */
   pollMs?: number;
   log?: Logger;
+}
+
+/** Zalo refused our refresh token: a person must configure a new pair (`npm run cli -- zalo token …`). */
+export interface TokenProblem {
+  at: number;
+  /** English, for operators. */
+  reason: string;
+  /** Which refresh token was refused (a hash prefix): a newly stored pair lifts the problem by itself. */
+  refreshToken: string;
+}
+
+export const TOKEN_PROBLEM_SETTING = 'zalo.token_problem';
+
+const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);
+
+/** The problem in force for the stored pair, if any. */
+export function tokenProblem(store: Store): TokenProblem | undefined {
+  const raw = store.settingGet(TOKEN_PROBLEM_SETTING);
+  const t = store.zaloTokensGet();
+  if (!raw || !t) return undefined;
+  const p = JSON.parse(raw) as TokenProblem;
+  return p.refreshToken === fingerprint(t.refreshToken) ? p : undefined;
+}
+
+/** Stores a pair a person obtained from the Zalo console: the stored pair is replaced and any token problem lifted. */
+export function installTokens(store: Store, pair: { accessToken: string; refreshToken: string; expiresInSec?: number }, now: number): void {
+  store.zaloTokensPut({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: now + (pair.expiresInSec ?? DEFAULT_TTL_SEC) * 1000, updatedAt: now });
+  store.settingPut(TOKEN_PROBLEM_SETTING, undefined);
 }
 
 /** Zalo's access token lives about 25 hours; used when the console did not say. */
@@ -79,9 +107,27 @@ export class ZaloTokenManager {
     return seeded;
   }
 
+  /** Can Zalo be called now: a pair is stored, and its access token is not known to be dead with no refresh possible. */
+  usable(): boolean {
+    const t = this.store.zaloTokensGet();
+    if (!t) return false;
+    return !tokenProblem(this.store) || t.expiresAt > this.now();
+  }
+
+  /** The problem that needs a person, if any. */
+  problem(): TokenProblem | undefined {
+    return tokenProblem(this.store);
+  }
+
   /** The stored access token, refreshed first when it expires within the margin. */
   async accessToken(): Promise<string> {
     const t = this.stored();
+    const problem = tokenProblem(this.store);
+    if (problem) {
+      // The refresh token was refused: asking again cannot help. Use the access token while it lasts.
+      if (t.expiresAt > this.now()) return t.accessToken;
+      throw Object.assign(new Error(`the Zalo refresh token was refused (${problem.reason}); configure a new pair with "npm run cli -- zalo token"`), { kind: 'token' });
+    }
     if (!this.nearExpiry(t)) return t.accessToken;
     if (this.now() < this.earlyRefreshAfter && t.expiresAt > this.now()) return t.accessToken;
     try {
@@ -102,10 +148,22 @@ export class ZaloTokenManager {
   async refreshAfterRejection(rejected: string): Promise<string> {
     const t = this.stored();
     if (t.accessToken !== rejected) return t.accessToken;
+    const problem = tokenProblem(this.store);
+    if (problem) throw Object.assign(new Error(`the Zalo access token was refused and the refresh token is dead (${problem.reason})`), { kind: 'token' });
     const isRejected = (s: ZaloTokens) => s.accessToken === rejected;
     const got = await this.flight(isRejected);
     // We may have joined an early refresh that found nothing to do: then refresh for real.
     return got === rejected ? this.flight(isRejected) : got;
+  }
+
+  /** Zalo refused the refresh token: only a person can fix that. Alert once, and stop asking. */
+  private markDead(t: ZaloTokens, err: unknown): void {
+    const problem: TokenProblem = { at: this.now(), reason: describe(err).message, refreshToken: fingerprint(t.refreshToken) };
+    this.store.settingPut(TOKEN_PROBLEM_SETTING, JSON.stringify(problem));
+    this.log?.error(
+      { alert: 'zalo_token', reason: problem.reason },
+      'OPERATOR ACTION NEEDED: Zalo refused the refresh token. Messages wait in the outbox; configure a new token pair with "npm run cli -- zalo token ACCESS REFRESH"',
+    );
   }
 
   private stored(): ZaloTokens {
@@ -137,7 +195,13 @@ export class ZaloTokenManager {
           // Another process may have refreshed between our read and the lease.
           const cur = this.stored();
           if (!needed(cur)) return cur.accessToken;
-          const fresh = await this.refresh(cur.refreshToken);
+          let fresh: RefreshedTokens;
+          try {
+            fresh = await this.refresh(cur.refreshToken);
+          } catch (err) {
+            if ((err as { kind?: string }).kind === 'token') this.markDead(cur, err);
+            throw err;
+          }
           const at = this.now();
           const pair: ZaloTokens = {
             accessToken: fresh.accessToken,

@@ -4,6 +4,7 @@ import type { CalendarConfig } from '../domain/calendar.js';
 import { calendarConfigSchema } from '../domain/calendar-config.js';
 import { parseOrg, type Org } from '../domain/org.js';
 import { checkPlanAgainstOrg, parsePlan, type Plan } from '../domain/plan.js';
+import { parseTemplates, type TemplatesConfig } from '../domain/templates.js';
 import { InvalidFileError, parseWith, parseYamlFile } from '../domain/validation.js';
 
 function read(file: string): string {
@@ -27,4 +28,8 @@ export function loadPlan(file: string, org: Org): Plan {
 
 export function loadCalendar(file: string): CalendarConfig {
   return parseWith(calendarConfigSchema, parseYamlFile(read(file), file), file) as CalendarConfig;
+}
+
+export function loadTemplates(file: string): TemplatesConfig {
+  return parseTemplates(read(file), file);
 }

@@ -82,3 +82,10 @@ export function nextUp(chain: Chain, personId: string): PersonRef | undefined {
   if (personId === chain.head.id) return chain.deputy ?? chain.director;
   return chain.head;
 }
+
+/** Everyone above a person, nearest first: who may receive a notification the person cannot. */
+export function chainAbove(chain: Chain, personId: string): PersonRef[] {
+  const above: PersonRef[] = [];
+  for (let p = nextUp(chain, personId); p && !above.some((x) => x.id === p!.id) && p.id !== personId; p = nextUp(chain, p.id)) above.push(p);
+  return above;
+}

@@ -1,20 +1,24 @@
 // Notifications the engine sends to people, and their Vietnamese wording.
 import type { IsoDate } from './calendar.js';
 import type { PersonRef } from './org.js';
+import { attemptText, type Attempt } from './reach.js';
 
-export type NotificationKind =
-  | 'reminder'
-  | 'escalation'
-  | 'overdue'
-  | 'approval_request'
-  | 'decision'
-  | 'extension_request'
-  | 'explanation_request'
-  | 'assigned'
-  | 'activated'
-  | 'cancelled'
-  | 'check_in'
-  | 'report';
+export const NOTIFICATION_KINDS = [
+  'reminder',
+  'escalation',
+  'overdue',
+  'approval_request',
+  'decision',
+  'extension_request',
+  'explanation_request',
+  'assigned',
+  'activated',
+  'cancelled',
+  'check_in',
+  'report',
+  'signin_code',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** A button a person can tap to answer (Zalo `oa.query.show`: the payload comes back as their message). */
 export interface QuickAction {
@@ -32,8 +36,39 @@ export interface Notification {
   taskRef: string;
   text: string;
   actions: QuickAction[];
-  /** Who receives it instead when `to` cannot be reached (the next one up the chain). */
+  /** Who receives it instead when `to` cannot be reached (the next one up the chain). Older notifications. */
   fallback?: PersonRef;
+  /** Everyone up the chain above `to`, nearest first: tried in turn when `to` cannot be reached. */
+  fallbacks?: PersonRef[];
+  /** The facts a fixed-text channel (a Zalo template, an e-mail subject) is filled from. */
+  facts?: NotificationFacts;
+}
+
+/** What each kind of notification is about, in a few words (a template's "summary" parameter, an e-mail's subject). */
+export const KIND_SUMMARIES: Record<NotificationKind, string> = {
+  reminder: 'Nhắc việc',
+  escalation: 'Nhiệm vụ quá hạn, đề nghị chỉ đạo',
+  overdue: 'Nhiệm vụ đã quá hạn',
+  approval_request: 'Đề nghị duyệt kết quả',
+  decision: 'Kết quả xử lý',
+  extension_request: 'Đề nghị gia hạn',
+  explanation_request: 'Yêu cầu giải trình',
+  assigned: 'Giao nhiệm vụ',
+  activated: 'Kích hoạt nhiệm vụ',
+  cancelled: 'Hủy nhiệm vụ',
+  check_in: 'Đề nghị báo cáo định kỳ',
+  report: 'Báo cáo định kỳ',
+  signin_code: 'Mã đăng nhập',
+};
+
+export interface NotificationFacts {
+  title?: string;
+  unit?: string;
+  due?: IsoDate;
+  /** One line saying what the notification is about ("Nhắc việc: còn 3 ngày làm việc"). */
+  summary?: string;
+  /** A one-time code (sign-in). */
+  code?: string;
 }
 
 /** What became of a notification, when the channel can tell. */
@@ -43,6 +78,10 @@ export interface Delivery {
   insteadOf?: { person: PersonRef; reason: string };
   /** Who finally got it (absent when nobody could be reached). */
   to?: PersonRef;
+  /** Every channel tried, in order, with its outcome. */
+  attempts?: Attempt[];
+  /** Set when the message waits in the outbox for Zalo to be usable again (no valid token); it goes out once then. */
+  waiting?: string;
 }
 
 export function formatDate(d: IsoDate): string {
@@ -116,8 +155,35 @@ export const texts = {
   deliveredInstead: (missed: PersonRef, reason: string, got: PersonRef) =>
     `Không gửi được tin nhắn cho ${missed.name} (${reason}); đã gửi thay cho ${got.title} ${got.name}.`,
   undelivered: (missed: PersonRef, reason: string) => `Không gửi được tin nhắn cho ${missed.name} (${reason}).`,
+  waiting: (missed: PersonRef, until: string) => `Chưa gửi được tin nhắn cho ${missed.name}; sẽ gửi khi ${until}.`,
   evidenceAdded: (by: PersonRef, what: string) => `${by.name} gửi minh chứng: ${what}.`,
   reportReady: (planTitle: string, period: string, total: number, done: number, overdue: number, files: string[], submitBy: IsoDate) =>
     `Đã tổng hợp báo cáo ${period} kế hoạch «${planTitle}»: ${total} nhiệm vụ, đã hoàn thành ${done}, quá hạn ${overdue}. ` +
     `Tệp báo cáo: ${files.join('; ')}. Đề nghị rà soát và gửi trước ngày ${formatDate(submitBy)}.`,
 };
+
+/**
+ * What the task's timeline says of one notification's delivery: every channel tried for every
+ * person, in order. Empty when the channel tells nothing (the log notifier).
+ */
+export function deliveryLines(d: Delivery | undefined, to: PersonRef): string[] {
+  if (!d) return [];
+  if (!d.attempts?.length) {
+    // Deliveries recorded before attempts were reported.
+    if (d.insteadOf && d.to) return [texts.deliveredInstead(d.insteadOf.person, d.insteadOf.reason, d.to)];
+    if (d.waiting) return [texts.waiting(to, d.waiting)];
+    return d.delivered ? [] : [texts.undelivered(to, d.insteadOf?.reason ?? 'không liên lạc được')];
+  }
+  const people: { id: string; name: string; parts: string[] }[] = [];
+  for (const a of d.attempts) {
+    let p = people.at(-1);
+    if (!p || p.id !== a.personId) people.push((p = { id: a.personId, name: a.personName, parts: [] }));
+    p.parts.push(attemptText(a));
+  }
+  const [first, ...rest] = people;
+  const segments = [`Gửi ${first!.name}: ${first!.parts.join('; ')}`];
+  for (const p of rest) segments.push(`chuyển thay cho ${p.name}: ${p.parts.join('; ')}`);
+  if (d.waiting) segments.push(`chờ gửi lại khi ${d.waiting}`);
+  else if (!d.delivered) segments.push('không ai nhận được');
+  return [`${segments.join(' — ')}.`];
+}

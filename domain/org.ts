@@ -1,6 +1,7 @@
 // The org chart: units (Phòng, Ban, Trung tâm — or, for a province, Sở, ban, ngành, UBND cấp huyện),
 // their people, and the leadership that is in charge of them.
 import { z } from 'zod';
+import { normalisePhone } from './phone.js';
 import { bilingual, parseWith, parseYamlFile } from './validation.js';
 
 const personSchema = z.object({
@@ -8,6 +9,16 @@ const personSchema = z.object({
   name: z.string().min(1),
   title: z.string().min(1),
   zaloUserId: z.string().min(1).optional(),
+  /** The number of the person's Zalo account (template messages by phone); stored as "84…". */
+  phone: z
+    .union([z.string(), z.number()])
+    .transform((v, ctx) => {
+      const p = normalisePhone(v);
+      if (!p) ctx.addIssue({ code: 'custom', message: bilingual(`số điện thoại "${v}" không hợp lệ`, `"${v}" is not a Vietnamese phone number`) });
+      return p ?? '';
+    })
+    .optional(),
+  email: z.string().email(bilingual('địa chỉ thư điện tử không hợp lệ', 'not an e-mail address')).optional(),
   /** "admin" may start plans and activate or cancel tasks. */
   roles: z.array(z.enum(['admin'])).default([]),
 });

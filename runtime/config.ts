@@ -22,10 +22,21 @@ const envSchema = z.object({
   ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
   ZALO_API_BASE_URL: z.string().url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE_URL: z.string().url().default('https://oauth.zaloapp.com'),
+  /** Template messages by phone go to this host. */
+  ZALO_BUSINESS_API_BASE_URL: z.string().url().default('https://business.openapi.zalo.me'),
+  /** Which Zalo template each kind of notification uses (YAML); unset: no templates (with the local double: the example file). */
+  ZALO_TEMPLATES_FILE: z.string().min(1).optional(),
+  /** Stop relying on the 7-day consultation window this many hours before it closes. */
+  ZALO_WINDOW_MARGIN_HOURS: z.coerce.number().min(0).max(167).default(6),
   /** Below the app's limit (about 4,000 a minute) so replies and reminders never hit -32 in normal use. */
   ZALO_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
-  /** Webhook deliveries older than this are refused as replays. */
-  ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Webhook deliveries older than this are refused. Zalo retries a failed delivery for about two hours: keep this above. */
+  ZALO_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(3 * 3600),
+  /** How long the ids of handled webhook deliveries are kept to refuse replays (at least 7 days). */
+  ZALO_DEDUPE_DAYS: z.coerce.number().int().min(7).default(8),
+  /** E-mail, the channel outside Zalo: an SMTP URL (smtp://user:pass@host:587, smtps://…) and the sender. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   /** Signs in an admin of the org chart to the dashboard before anyone has linked Zalo. */
   ADMIN_TOKEN: z.string().min(16).optional(),
   /** Signs session cookies; made once and kept in the store when unset. */
@@ -35,7 +46,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.output<typeof envSchema> & { dataDir: string; zalo: ZaloConfig | undefined };
+export type Config = z.output<typeof envSchema> & { dataDir: string; zalo: ZaloConfig | undefined; mail: { url: string; from: string } | undefined };
 
 /** The OA's credentials, when configured (all of them or none). */
 export interface ZaloConfig {
@@ -46,6 +57,7 @@ export interface ZaloConfig {
   refreshToken: string;
   apiBaseUrl: string;
   oauthBaseUrl: string;
+  businessBaseUrl: string;
 }
 
 const ZALO_KEYS = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN'] as const;
@@ -70,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         refreshToken: d.ZALO_REFRESH_TOKEN!,
         apiBaseUrl: d.ZALO_API_BASE_URL,
         oauthBaseUrl: d.ZALO_OAUTH_BASE_URL,
+        businessBaseUrl: d.ZALO_BUSINESS_API_BASE_URL,
       };
-  return { ...d, dataDir: resolve(d.DATA_DIR), zalo };
+  if (!!d.SMTP_URL !== !!d.MAIL_FROM) throw new Error('Invalid environment: e-mail needs both SMTP_URL and MAIL_FROM');
+  const mail = d.SMTP_URL && d.MAIL_FROM ? { url: d.SMTP_URL, from: d.MAIL_FROM } : undefined;
+  return { ...d, dataDir: resolve(d.DATA_DIR), zalo, mail };
 }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
+import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
@@ -83,12 +84,19 @@ const MIGRATIONS = [
    );
    CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE IF NOT EXISTS plan_drafts (id TEXT PRIMARY KEY, draft TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+  `CREATE TABLE IF NOT EXISTS zalo_interactions (zalo_user_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+   CREATE TABLE IF NOT EXISTS person_phones (person_id TEXT PRIMARY KEY, phone TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE TABLE IF NOT EXISTS refusals (person_id TEXT NOT NULL, channel TEXT NOT NULL, code INTEGER NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS refusals_person ON refusals(person_id, at);
+   CREATE TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, last INTEGER NOT NULL, paused_until INTEGER NOT NULL DEFAULT 0);
+   ALTER TABLE link_codes ADD COLUMN zalo_user_id TEXT;
+   CREATE INDEX IF NOT EXISTS outbox_status ON outbox(status, created_at);`,
 ];
 
 interface Row {
   key: string;
   payload: string;
-  status: 'pending' | 'sent';
+  status: OutboxRow['status'];
   attempts: number;
   created_at: number;
   sent_at: number | null;
@@ -141,6 +149,14 @@ export class SqliteStore implements Store {
 
   outboxMarkSent(key: string, now: number): void {
     this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE key = ?`).run(now, key);
+  }
+
+  outboxMarkWaiting(key: string): void {
+    this.db.prepare(`UPDATE outbox SET status = 'waiting' WHERE key = ? AND status <> 'sent'`).run(key);
+  }
+
+  outboxWaiting(limit: number): OutboxRow[] {
+    return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ?`).all(limit) as Row[]).map(toOutboxRow);
   }
 
   outboxList(filter: OutboxFilter = {}): OutboxRow[] {
@@ -206,15 +222,17 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE zalo_tokens SET lease_holder = NULL, lease_until = 0 WHERE id = 1 AND lease_holder = ?').run(holder);
   }
 
-  linkCodeIssue(personId: string, codeHash: string, expiresAt: number): void {
-    this.db.prepare('INSERT OR REPLACE INTO link_codes (code_hash, person_id, expires_at) VALUES (?, ?, ?)').run(codeHash, personId, expiresAt);
+  linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO link_codes (code_hash, person_id, expires_at, zalo_user_id) VALUES (?, ?, ?, ?)')
+      .run(codeHash, personId, expiresAt, zaloUserId ?? null);
   }
 
-  linkCodeRedeem(codeHash: string, now: number): string | undefined {
+  linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): string | undefined {
     return this.db.transaction(() => {
-      const r = this.db.prepare('SELECT person_id FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?').get(codeHash, now) as
-        | { person_id: string }
-        | undefined;
+      const r = this.db
+        .prepare('SELECT person_id FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND (zalo_user_id IS NULL OR zalo_user_id = ?)')
+        .get(codeHash, now, zaloUserId ?? null) as { person_id: string } | undefined;
       if (!r) return undefined;
       this.db.prepare('UPDATE link_codes SET used_at = ? WHERE code_hash = ?').run(now, codeHash);
       return r.person_id;
@@ -242,6 +260,83 @@ export class SqliteStore implements Store {
         .prepare('UPDATE signin_codes SET used_at = ? WHERE person_id = ? AND code_hash = ? AND used_at IS NULL AND expires_at > ?')
         .run(now, personId, codeHash, now).changes === 1
     );
+  }
+
+  settingGet(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  settingPut(key: string, value: string | undefined): void {
+    if (value === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  zaloInteraction(zaloUserId: string, at: number): void {
+    this.db
+      .prepare('INSERT INTO zalo_interactions (zalo_user_id, at) VALUES (?, ?) ON CONFLICT(zalo_user_id) DO UPDATE SET at = MAX(at, excluded.at)')
+      .run(zaloUserId, at);
+  }
+
+  zaloInteractionOf(zaloUserId: string): number | undefined {
+    return (this.db.prepare('SELECT at FROM zalo_interactions WHERE zalo_user_id = ?').get(zaloUserId) as { at: number } | undefined)?.at;
+  }
+
+  personPhoneSet(personId: string, phone: string, now: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO person_phones (person_id, phone, at) VALUES (?, ?, ?)').run(personId, phone, now);
+  }
+
+  personPhoneOf(personId: string): string | undefined {
+    return (this.db.prepare('SELECT phone FROM person_phones WHERE person_id = ?').get(personId) as { phone: string } | undefined)?.phone;
+  }
+
+  refusalRecord(personId: string, channel: Channel, code: number, at: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM refusals WHERE at < ?').run(at - REFUSAL_MEMORY_MS);
+      this.db.prepare('INSERT INTO refusals (person_id, channel, code, at) VALUES (?, ?, ?, ?)').run(personId, channel, code, at);
+    })();
+  }
+
+  refusalsOf(personId: string, since: number): Refusal[] {
+    return this.db.prepare('SELECT channel, code, at FROM refusals WHERE person_id = ? AND at >= ? ORDER BY at, rowid').all(personId, since) as Refusal[];
+  }
+
+  rateTake(bucket: string, perMinute: number, burst: number, now: number): number {
+    // IMMEDIATE: the read and the write are one step for every process on this file.
+    return this.db.transaction(() => {
+      const r = this.db.prepare('SELECT tokens, last, paused_until FROM rate_buckets WHERE name = ?').get(bucket) as
+        | { tokens: number; last: number; paused_until: number }
+        | undefined;
+      const perMs = perMinute / 60_000;
+      let tokens = r ? r.tokens : burst;
+      let last = r ? r.last : now;
+      const pausedUntil = r?.paused_until ?? 0;
+      if (now < pausedUntil) return pausedUntil - now;
+      if (now > last) {
+        tokens = Math.min(burst, tokens + (now - last) * perMs);
+        last = now;
+      }
+      let wait = 0;
+      if (tokens >= 1) tokens -= 1;
+      else wait = Math.max(1, Math.ceil((1 - tokens) / perMs));
+      this.db
+        .prepare(
+          `INSERT INTO rate_buckets (name, tokens, last, paused_until) VALUES (?, ?, ?, ?)
+           ON CONFLICT(name) DO UPDATE SET tokens = excluded.tokens, last = excluded.last`,
+        )
+        .run(bucket, tokens, last, pausedUntil);
+      return wait;
+    }).immediate();
+  }
+
+  ratePause(bucket: string, until: number): void {
+    // Restart gently after the pause: one call at its end, then the steady rate.
+    this.db
+      .prepare(
+        `INSERT INTO rate_buckets (name, tokens, last, paused_until) VALUES (?, 1, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET tokens = CASE WHEN paused_until < excluded.paused_until THEN 1 ELSE tokens END,
+           last = MAX(last, excluded.last), paused_until = MAX(paused_until, excluded.paused_until)`,
+      )
+      .run(bucket, until, until);
   }
 
   sessionCreate(s: Session): void {
@@ -314,6 +409,10 @@ export class SqliteStore implements Store {
 
   inboxFinish(key: string, status: 'done' | 'failed', outcome: string): void {
     this.db.prepare('UPDATE inbox SET status = ?, outcome = ?, attempts = attempts + 1 WHERE key = ?').run(status, outcome, key);
+  }
+
+  inboxPrune(before: number): number {
+    return this.db.prepare(`DELETE FROM inbox WHERE status <> 'pending' AND received_at < ?`).run(before).changes;
   }
 
   inboxCount(): number {

@@ -2,9 +2,11 @@
 // replace the embedded SQLite one in production.
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
+import type { Channel, Refusal } from '../domain/reach.js';
 
 export interface OutboxRow extends Notification {
-  status: 'pending' | 'sent';
+  /** 'waiting': held until Zalo is usable again (no valid token); delivered once then. */
+  status: 'pending' | 'sent' | 'waiting';
   attempts: number;
   createdAt: number;
   sentAt?: number;
@@ -82,7 +84,28 @@ export interface PlanDraft {
   startedPlanId?: string;
 }
 
-export interface Store {
+/** What is known of reaching people beyond their Zalo link: interactions, shared phones, refusals. */
+export interface ReachStore {
+  /** Records an interaction of a Zalo user with the OA; the latest time is kept. */
+  zaloInteraction(zaloUserId: string, at: number): void;
+  zaloInteractionOf(zaloUserId: string): number | undefined;
+  /** A phone number ("84…") a person shared through Zalo. */
+  personPhoneSet(personId: string, phone: string, now: number): void;
+  personPhoneOf(personId: string): string | undefined;
+  refusalRecord(personId: string, channel: Channel, code: number, at: number): void;
+  /** Refusals of a person since `since`, oldest first. */
+  refusalsOf(personId: string, since: number): Refusal[];
+}
+
+/** A token bucket shared by every process that uses the store (Zalo's per-app rate limit). */
+export interface RateStore {
+  /** Takes one token; 0 when granted, otherwise the milliseconds to wait before asking again. */
+  rateTake(bucket: string, perMinute: number, burst: number, now: number): number;
+  /** Holds every taker until `until` (extends, never shortens). */
+  ratePause(bucket: string, until: number): void;
+}
+
+export interface Store extends ReachStore, RateStore {
   /** Plans that were started (their tasks live in Temporal). */
   planSave(p: Plan, now: number): void;
   planList(): PlanRecord[];
@@ -92,6 +115,9 @@ export interface Store {
   outboxGet(key: string): OutboxRow | undefined;
   outboxMarkAttempt(key: string): void;
   outboxMarkSent(key: string, now: number): void;
+  /** Holds a notification until Zalo is usable again. */
+  outboxMarkWaiting(key: string): void;
+  outboxWaiting(limit: number): OutboxRow[];
   outboxList(filter?: OutboxFilter): OutboxRow[];
 
   /** Zalo tokens: the stored pair, the first pair (only when none is stored), a new pair. */
@@ -103,9 +129,10 @@ export interface Store {
   zaloRefreshRelease(holder: string): void;
 
   /** Account links: one-time codes (stored hashed) and the links themselves. */
-  linkCodeIssue(personId: string, codeHash: string, expiresAt: number): void;
-  /** The person of an unused, unexpired code, which is used up by this call. */
-  linkCodeRedeem(codeHash: string, now: number): string | undefined;
+  /** `zaloUserId`: the code works only for that Zalo account (a code offered after a phone match). */
+  linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): void;
+  /** The person of an unused, unexpired code (bound to no account or to this one), which is used up by this call. */
+  linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): string | undefined;
   /** Failed attempts (wrong link or sign-in codes) of a kind by one key since `since`; `attemptRecord` counts one more. */
   attemptCount(scope: string, key: string, since: number): number;
   attemptRecord(scope: string, key: string, now: number): void;
@@ -120,6 +147,8 @@ export interface Store {
   inboxGet(key: string): InboxRow | undefined;
   inboxFinish(key: string, status: 'done' | 'failed', outcome: string): void;
   inboxCount(): number;
+  /** Forgets handled deliveries received before `before` (their dedupe keys with them); returns how many. */
+  inboxPrune(before: number): number;
 
   /** Markers of things done once (a reply sent, a part of a long message sent). */
   onceDone(key: string): boolean;
@@ -133,6 +162,9 @@ export interface Store {
   sessionDelete(id: string): void;
   /** A value made once and kept (e.g. the cookie-signing secret when none is configured). */
   settingGetOrCreate(key: string, make: () => string): string;
+  settingGet(key: string): string | undefined;
+  /** undefined deletes the setting. */
+  settingPut(key: string, value: string | undefined): void;
 
   /** A plan document being reviewed on the dashboard before it is started. */
   draftSave(d: PlanDraft): void;

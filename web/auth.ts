@@ -22,7 +22,8 @@ export interface AuthDeps {
   org: Org;
   store: Store;
   /** Sends a sign-in code to the person (on Zalo); false when they have no reachable account. */
-  sendCode(personId: string, text: string): Promise<boolean>;
+  /** Sends a sign-in code by whatever reaches the person; answers the channel's name ("Zalo", "thư điện tử"), or false. */
+  sendCode(personId: string, text: string, code: string): Promise<string | false>;
   adminToken?: string;
   /** Cookie-signing secret; made once and kept in the store when not configured. */
   secret?: string;
@@ -171,9 +172,13 @@ export function createAuth(deps: AuthDeps) {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     deps.store.signinCodeIssue(person.id, hashCode(person.id, code), now() + CODE_TTL_MS);
     deps.store.attemptRecord('signin-send', person.id, now());
-    const sent = await deps.sendCode(person.id, `Mã đăng nhập trang theo dõi Đề án 06: ${code}. Mã có hiệu lực 10 phút, chỉ dùng một lần. Nếu đồng chí không yêu cầu, vui lòng bỏ qua tin này.`);
-    if (!sent) return signInPage(req, res, { person: person.id, error: 'Tài khoản chưa liên kết Zalo hoặc không nhận được tin nhắn. Đề nghị liên hệ quản trị viên.', status: 400 });
-    signInPage(req, res, { person: person.id, step: 'code', message: `Đã gửi mã đăng nhập qua Zalo cho ${person.name}.` });
+    const via = await deps.sendCode(
+      person.id,
+      `Mã đăng nhập trang theo dõi Đề án 06: ${code}. Mã có hiệu lực 10 phút, chỉ dùng một lần. Nếu đồng chí không yêu cầu, vui lòng bỏ qua tin này.`,
+      code,
+    );
+    if (!via) return signInPage(req, res, { person: person.id, error: 'Không gửi được mã đăng nhập: tài khoản chưa liên kết Zalo, chưa có số điện thoại hoặc thư điện tử. Đề nghị liên hệ quản trị viên.', status: 400 });
+    signInPage(req, res, { person: person.id, step: 'code', message: `Đã gửi mã đăng nhập qua ${via} cho ${person.name}.` });
   });
 
   router.post('/dang-nhap', form, checkCsrf, (req, res) => {

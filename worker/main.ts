@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
-import { LogNotifier, OutboxNotifier } from '../activities/notifier.js';
+import { OutboxNotifier } from '../activities/notifier.js';
 import { loadCalendar, loadOrg, loadPlan } from '../client/files.js';
 import { startPlan } from '../client/plans.js';
 import { InvalidFileError } from '../domain/validation.js';
@@ -22,10 +22,10 @@ import { syncOrgLinks } from '../bot/accounts.js';
 import { createBot } from '../bot/handlers.js';
 import { InboxProcessor } from '../bot/inbox.js';
 import { webhookRouter, WEBHOOK_PATH } from '../bot/webhook.js';
-import { ZaloNotifier } from '../bot/zalo-notifier.js';
-import { sendText } from '../bot/outbound.js';
 import { devZaloRouter } from '../web/dev-zalo.js';
-import type { Notifier } from '../activities/notifier.js';
+import { WaitingDeliveries } from '../activities/notifier.js';
+import { deliveryReported } from '../workflows/messages.js';
+import { createNotifiers, sendSigninCode, templatesOf } from './notify.js';
 
 type Role = 'all' | 'worker' | 'web';
 
@@ -55,12 +55,13 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   // The local Zalo double lives in one process: without credentials the bot runs only with `--role all`.
   let zalo: ZaloConnection | undefined;
+  const templates = templatesOf(config, !config.zalo && role === 'all');
   if (config.zalo || role === 'all') {
-    zalo = await connectZalo(config, store, log);
+    zalo = await connectZalo(config, store, log, { org, templates });
     const linked = syncOrgLinks(org, store, Date.now());
     if (linked) log.info({ linked }, 'Zalo accounts linked from the org chart');
-  } else log.warn('no Zalo credentials and not --role all: notifications go to the log only');
-  const notifier: Notifier = zalo ? new ZaloNotifier(zalo.client, store, log) : new LogNotifier(log);
+  } else log.warn('no Zalo credentials and not --role all: notifications go to e-mail if configured, else to the log');
+  const { notifier, delivery } = createNotifiers({ config, org, store, ...(zalo ? { zalo } : {}), templates, log });
   let workerRun: Promise<void> | undefined;
   if (role !== 'web') {
     const nativeConnection = await NativeConnection.connect({ address });
@@ -78,6 +79,18 @@ async function main(): Promise<void> {
       }),
     });
     workerRun = worker.run();
+    if (delivery) {
+      // Messages that waited for a new Zalo token go out once it is configured; the task's timeline is told.
+      const waiting = new WaitingDeliveries({
+        store,
+        notifier: delivery,
+        ready: () => !!zalo?.client.tokens.usable(),
+        report: (workflowId, lines) => client.workflow.getHandle(workflowId).signal(deliveryReported, { lines }),
+        log,
+      });
+      waiting.start();
+      stops.unshift(() => waiting.stop());
+    }
     stops.push(async () => {
       // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining.
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -89,13 +102,12 @@ async function main(): Promise<void> {
   if (role !== 'worker') {
     const routers = [];
     if (zalo) {
-      const inbox = new InboxProcessor({ store, log, handle: createBot({ org, store, client, zalo: zalo.client }) });
+      const inbox = new InboxProcessor({ store, log, keepHandledMs: config.ZALO_DEDUPE_DAYS * 24 * 3600_000, handle: createBot({ org, store, client, zalo: zalo.client }) });
       routers.push(webhookRouter({ auth: zalo.auth, store, log, onQueued: () => inbox.kick() }));
       if (zalo.double) routers.push(devZaloRouter({ org, store, double: zalo.double }));
       inbox.kick(); // events accepted before a crash or restart
       stops.unshift(() => inbox.stop());
     }
-    const z = zalo;
     const dashboard = {
       org,
       store,
@@ -105,18 +117,8 @@ async function main(): Promise<void> {
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
       ...(config.SESSION_SECRET ? { secret: config.SESSION_SECRET } : {}),
       secureCookies: config.COOKIE_SECURE === 'true',
-      // Sign-in codes go to the person's linked Zalo account.
-      sendCode: async (personId: string, text: string) => {
-        const link = store.zaloLinkOfPerson(personId);
-        if (!z || !link || link.unreachableSince) return false;
-        try {
-          await sendText(z.client, store, { userId: link.zaloUserId, text, key: `signin:${personId}:${Date.now()}` });
-          return true;
-        } catch (err) {
-          log.warn({ err: (err as Error).message, personId }, 'sign-in code not delivered');
-          return false;
-        }
-      },
+      // Sign-in codes go by whatever reaches the person (never up the chain, never through the outbox).
+      sendCode: (personId: string, text: string, code: string) => sendSigninCode(delivery, org, personId, text, code, log),
     };
     const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers, dashboard, log }).listen(config.PORT, () => {
       const port = (server.address() as { port: number }).port;

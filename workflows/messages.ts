@@ -22,6 +22,8 @@ export const activate = defineUpdate<UnitTaskView, [Acting & { due: IsoDate }]>(
 export const cancel = defineUpdate<UnitTaskView, [Acting & { reason: string }]>('cancel');
 
 /** A unit's share of a multi-unit task tells its parent when its status changes. */
+/** A notification that waited in the outbox (Zalo unusable) went out later: what the timeline should say. */
+export const deliveryReported = defineSignal<[{ lines: string[] }]>('deliveryReported');
 export const unitStatusChanged = defineSignal<[{ unit: string; workflowId: string; status: TaskStatus }]>('unitStatusChanged');
 
 /** The error type of a refused action; its message is Vietnamese, its first detail English. */

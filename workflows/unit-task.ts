@@ -14,10 +14,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { findInChain, nextUp, refusal, rolesOf, type Action } from '../domain/authz.js';
+import { chainAbove, findInChain, nextUp, refusal, rolesOf, type Action } from '../domain/authz.js';
 import { isValidIsoDate } from '../domain/calendar.js';
 import { escalationTarget, type Escalation, type Ladder, type LadderState, type Reminder } from '../domain/ladder.js';
-import { formatDate, managerActions, staffActions, taskLabel, texts, type NotificationKind, type QuickAction } from '../domain/notification.js';
+import { KIND_SUMMARIES, deliveryLines, formatDate, managerActions, staffActions, taskLabel, texts, type NotificationKind, type QuickAction } from '../domain/notification.js';
 import type { PersonRef } from '../domain/org.js';
 import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
 import type { Acting, UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
@@ -84,15 +84,12 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   function send(kind: NotificationKind, to: PersonRef, text: string, actions: QuickAction[] = []): void {
     s.notificationSeq++;
     const key = `${workflowId}#${s.notificationSeq}:${kind}`;
-    const fallback = nextUp(s.chain, to.id);
-    const sent = notify({ key, kind, to, planId: input.planId, workflowId, taskRef: input.task.ref, text, actions, ...(fallback ? { fallback } : {}) });
+    const fallbacks = chainAbove(s.chain, to.id);
+    const fallback = fallbacks[0];
+    const facts = { title: input.task.title, unit: s.chain.unit.name, ...(s.due ? { due: s.due } : {}), summary: KIND_SUMMARIES[kind] };
+    const sent = notify({ key, kind, to, planId: input.planId, workflowId, taskRef: input.task.ref, text, actions, facts, ...(fallback ? { fallback, fallbacks } : {}) });
     // A channel that could not reach the person says so; the timeline keeps it (never dropped silently).
-    pending.push(
-      sent.then((d) => {
-        if (d?.insteadOf && d.to) record('delivery', texts.deliveredInstead(d.insteadOf.person, d.insteadOf.reason, d.to));
-        else if (d && !d.delivered) record('delivery', texts.undelivered(to, d.insteadOf?.reason ?? 'không liên lạc được'));
-      }),
-    );
+    pending.push(sent.then((d) => deliveryLines(d ?? undefined, to).forEach((line) => record('delivery', line))));
   }
 
   function view(): UnitTaskView {
@@ -180,6 +177,9 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   // ---- queries and updates ----
 
   setHandler(msg.getTaskState, view);
+  setHandler(msg.deliveryReported, ({ lines }) => {
+    for (const line of lines.slice(0, 10)) record('delivery', line.slice(0, 1000));
+  });
 
   setHandler(
     msg.acknowledge,

@@ -12,8 +12,12 @@ import { RateLimiter } from '../../bot/rate-limiter.js';
 import { webhookRouter, WEBHOOK_PATH } from '../../bot/webhook.js';
 import { createZaloClient, type ZaloClient } from '../../bot/zalo-client.js';
 import { startZaloDouble, type SentMessage, type WebhookDelivery, type ZaloDouble } from '../../bot/zalo-double.js';
-import { ZaloNotifier } from '../../bot/zalo-notifier.js';
+import { zaloSenders } from '../../bot/zalo-channels.js';
+import { DeliveryNotifier, type ChannelSender } from '../../activities/delivery.js';
+import { emailSender, mailTransport } from '../../activities/email.js';
 import type { Org } from '../../domain/org.js';
+import { DEFAULT_WINDOW_MARGIN_MS, DEFAULT_WINDOW_MS, type Channel } from '../../domain/reach.js';
+import { NO_TEMPLATES, type TemplatesConfig } from '../../domain/templates.js';
 import { devZaloId } from '../../web/dev-zalo.js';
 import { createHarness, eventually, ORG, type Harness } from './harness-core.js';
 
@@ -22,6 +26,8 @@ export const APP = { appId: '1234567890123456789', appSecret: 'app-secret-for-te
 export interface BotHarness extends Harness {
   double: ZaloDouble;
   zalo: ZaloClient;
+  /** The notifier behind the outbox: every channel, chosen per person. */
+  delivery: DeliveryNotifier;
   inbox: InboxProcessor;
   /** Stops the inbox processor (as a crash would); events are still accepted and queued. */
   stopInbox(): Promise<void>;
@@ -37,11 +43,32 @@ export interface BotHarness extends Harness {
   received(personId: string, match: RegExp, ms?: number): Promise<SentMessage>;
 }
 
-export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org; link?: string[] } = {}): Promise<BotHarness> {
+export interface BotHarnessOptions {
+  secondsPerDay?: number;
+  org?: Org;
+  /** People linked to a Zalo account (default everyone); they have just interacted with the OA. */
+  link?: string[];
+  /** Templates configured (and registered with the double); default none. */
+  templates?: TemplatesConfig;
+  /** An SMTP server for the e-mail channel. */
+  mail?: { url: string; from: string };
+}
+
+/** The double registers the configured templates, as Zalo would have approved them. */
+export function registeredTemplates(t: TemplatesConfig) {
+  return Object.fromEntries(
+    Object.values(t.templates).map((x) => [x.templateId, { params: Object.fromEntries(Object.entries(x.params).map(([k, p]) => [k, p.max])), byUserId: x.byUserId }]),
+  );
+}
+
+export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<BotHarness> {
   const org = opts.org ?? ORG;
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const double = await startZaloDouble(APP);
+  const templates = opts.templates ?? NO_TEMPLATES;
+  // Tests run at any hour: the double's night rule is tested on its own (tests/unit/zalo-double.test.ts).
+  const double = await startZaloDouble({ ...APP, templates: registeredTemplates(templates), nightRefusal: false });
   let zalo: ZaloClient | undefined;
+  let delivery: DeliveryNotifier | undefined;
   const h = await createHarness(
     { address: inject('temporalAddress'), bundlePath: inject('workflowBundlePath') },
     {
@@ -51,14 +78,32 @@ export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org;
         zalo = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, ...APP, store, limiter: new RateLimiter({ perMinute: 3000 }), log });
         const first = double.issueTokens();
         zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
-        return new ZaloNotifier(zalo, store, log);
+        const senders: Partial<Record<Channel, ChannelSender>> = zaloSenders(zalo, store, templates);
+        if (opts.mail) senders.email = emailSender(mailTransport(opts.mail), opts.mail.from);
+        const client = zalo;
+        delivery = new DeliveryNotifier({
+          org,
+          store,
+          senders,
+          templates,
+          windowMs: DEFAULT_WINDOW_MS,
+          windowMarginMs: DEFAULT_WINDOW_MARGIN_MS,
+          zaloUsable: () => client.tokens.usable(),
+          log,
+        });
+        return delivery;
       },
     },
   );
   const store = h.store;
   const client = zalo!;
   const zaloId = (personId: string): string => org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
-  for (const id of opts.link ?? org.people.map((p) => p.id)) store.zaloLink(zaloId(id), id, Date.now());
+  for (const id of opts.link ?? org.people.map((p) => p.id)) {
+    store.zaloLink(zaloId(id), id, Date.now());
+    double.addUser(zaloId(id), org.people.find((p) => p.id === id)?.name ?? id);
+    store.zaloInteraction(zaloId(id), Date.now());
+  }
+  for (const p of org.people) if (p.phone) double.setPhone(zaloId(p.id), p.phone);
 
   const newInbox = () =>
     new InboxProcessor({
@@ -69,7 +114,7 @@ export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org;
     });
   let inbox = newInbox();
   const app = express();
-  app.use(webhookRouter({ auth: { appId: APP.appId, secretKey: APP.oaSecretKey, maxAgeMs: 600_000 }, store, log, onQueued: () => inbox.kick() }));
+  app.use(webhookRouter({ auth: { appId: APP.appId, secretKey: APP.oaSecretKey, maxAgeMs: 3 * 3600_000 }, store, log, onQueued: () => inbox.kick() }));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -82,6 +127,7 @@ export async function startBotHarness(opts: { secondsPerDay?: number; org?: Org;
     ...h,
     double,
     zalo: client,
+    delivery: delivery!,
     get inbox() {
       return inbox;
     },

@@ -4,7 +4,8 @@ import type { Connection } from '@temporalio/client';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { sendText } from '../../bot/outbound.js';
+import pino from 'pino';
+import { sendSigninCode } from '../../worker/notify.js';
 import { createApp } from '../../web/server.js';
 import { startBotHarness, type BotHarness } from './bot-harness.js';
 import { eventually, ORG } from './harness-core.js';
@@ -31,10 +32,7 @@ export async function startDashboardHarness(opts: { secondsPerDay?: number } = {
       adminToken: ADMIN_TOKEN,
       secret: 'a-session-secret-for-the-dashboard-tests',
       now: () => h.clock.toBusiness(Date.now()),
-      sendCode: async (personId, text) => {
-        await sendText(h.zalo, h.store, { userId: h.zaloId(personId), text, key: `signin:${personId}:${Date.now()}` });
-        return true;
-      },
+      sendCode: (personId, text, code) => sendSigninCode(h.delivery, ORG, personId, text, code, pino({ level: 'silent' })),
     },
   });
   const server: Server = await new Promise((r) => {

@@ -237,6 +237,7 @@ describe('HELP_TEXT', () => {
   const examples: [string, BotCommand['type']][] = [
     ['ds', 'list'],
     ['dk 123456', 'link'],
+    ['liên kết', 'linkRequest'],
     ['trợ giúp', 'help'],
     ['nhận 2', 'acknowledge'],
     ['tiến độ 2 60%', 'progress'],
@@ -255,6 +256,12 @@ describe('HELP_TEXT', () => {
   it.each(examples)('shows «%s» and that example parses', (example, type) => {
     expect(HELP_TEXT).toContain(example);
     expect(parse(example).type).toBe(type);
+  });
+
+  it('«liên kết» asks for the phone route; with a code after it, it is the code route', () => {
+    expect(parse('lien ket')).toEqual({ type: 'linkRequest' });
+    expect(parse('Liên kết tài khoản')).toEqual({ type: 'linkRequest' });
+    expect(parse('liên kết 123456')).toEqual({ type: 'link', code: '123456' });
   });
 
   it('every example line in it parses to a command', () => {

@@ -17,7 +17,24 @@ describe('configuration', () => {
       refreshToken: 'r',
       apiBaseUrl: 'https://openapi.zalo.me',
       oauthBaseUrl: 'https://oauth.zaloapp.com',
+      businessBaseUrl: 'https://business.openapi.zalo.me',
     });
+  });
+
+  it('accepts webhook deliveries up to 3 hours old by default (Zalo retries for about 2) and keeps dedupe keys at least 7 days', () => {
+    expect(loadConfig({}).ZALO_WEBHOOK_MAX_AGE_SECONDS).toBe(10_800);
+    expect(loadConfig({}).ZALO_DEDUPE_DAYS).toBeGreaterThanOrEqual(7);
+    expect(() => loadConfig({ ZALO_DEDUPE_DAYS: '3' })).toThrow(/ZALO_DEDUPE_DAYS/);
+  });
+
+  it('takes SMTP_URL and MAIL_FROM together, or neither', () => {
+    expect(loadConfig({}).mail).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.gov.vn:587', MAIL_FROM: 'Nhắc việc <nhacviec@example.gov.vn>' }).mail).toEqual({
+      url: 'smtp://mail.example.gov.vn:587',
+      from: 'Nhắc việc <nhacviec@example.gov.vn>',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.gov.vn' })).toThrow(/SMTP_URL and MAIL_FROM/);
+    expect(() => loadConfig({ SMTP_URL: 'mail.example.gov.vn', MAIL_FROM: 'x@y.vn' })).toThrow(/SMTP_URL/);
   });
 
   it('refuses some Zalo credentials without the others, naming what is missing', () => {

@@ -19,6 +19,8 @@ import { SqliteStore } from '../../store/sqlite.js';
 const APP_ID = '1234567890123456789';
 const KEY = 'oa-secret';
 const MAX_AGE = 600_000;
+/** Clock skew the webhook allows ahead of its own clock (its default). */
+const AHEAD = 5 * 60_000;
 // A fixed clock: freshness depends on the seed only, never on when the test runs.
 const NOW = 1_750_000_000_000;
 const OA_ID = '5000000000000000001';
@@ -82,7 +84,7 @@ type Obj = { [k: string]: Json };
 const TEXTS = ['tiến độ 2 60% đã rà soát xong', 'nhận 2', 'xong 3 đã gửi báo cáo', 'gia hạn 4 đến 30/9 vì chờ số liệu', 'danh sách', 'Đã hoàn thành 100%', 'hỏi: việc 7 hạn khi nào?'];
 const ACTED = ['user_send_text', 'user_send_image', 'user_send_file', 'user_send_gif', 'user_send_video', 'user_send_audio', 'follow', 'unfollow'];
 const ATTACHMENT_EVENTS = ACTED.slice(1, 6);
-const IGNORED_NAMES = ['oa_send_text', 'oa_send_image', 'user_received_message', 'user_seen_message', 'user_send_location', 'user_submit_info', 'user_send_sticker', 'user_send_link', 'add_user_to_tag', 'shop_has_order'];
+const IGNORED_NAMES = ['oa_send_text', 'oa_send_image', 'user_received_message', 'user_seen_message', 'user_send_location', 'user_send_sticker', 'user_send_link', 'add_user_to_tag', 'shop_has_order'];
 const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
 
 function textEvent(r: Rng, o: { appId?: string; timestamp?: string } = {}): Obj {
@@ -90,7 +92,7 @@ function textEvent(r: Rng, o: { appId?: string; timestamp?: string } = {}): Obj 
     app_id: o.appId ?? APP_ID,
     user_id_by_app: r.digits(19),
     event_name: 'user_send_text',
-    timestamp: o.timestamp ?? String(NOW + r.int(-MAX_AGE, MAX_AGE)),
+    timestamp: o.timestamp ?? String(NOW + r.int(-MAX_AGE, AHEAD)),
     sender: { id: r.digits(19) },
     recipient: { id: OA_ID },
     message: { msg_id: r.hex(32), text: r.pick(TEXTS) },
@@ -110,7 +112,7 @@ function attachmentEvent(r: Rng, name = r.pick(ATTACHMENT_EVENTS)): Obj {
 }
 
 function followEvent(r: Rng, name: 'follow' | 'unfollow' = r.pick(['follow', 'unfollow'] as const)): Obj {
-  return { app_id: APP_ID, oa_id: OA_ID, event_name: name, timestamp: String(NOW + r.int(-MAX_AGE, MAX_AGE)), user_id_by_app: r.digits(19), follower: { id: r.digits(19) }, source: 'oa_profile' };
+  return { app_id: APP_ID, oa_id: OA_ID, event_name: name, timestamp: String(NOW + r.int(-MAX_AGE, AHEAD)), user_id_by_app: r.digits(19), follower: { id: r.digits(19) }, source: 'oa_profile' };
 }
 
 /** Any well-formed event; for requests that must be refused before the event is read. */

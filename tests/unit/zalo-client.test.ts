@@ -17,13 +17,20 @@ import { SqliteStore } from '../../store/sqlite.js';
 const APP = { appId: '1234567890123456789', appSecret: 'app-secret', oaSecretKey: 'oa-secret-key' };
 const USER = '8421000000000000001';
 
+/** The double keeps Zalo's 7-day window: the users these tests write to have just interacted with the OA. */
+async function startDoubleWithUsers(o: ZaloDoubleOptions): Promise<ZaloDouble> {
+  const d = await startZaloDouble(o);
+  for (const u of [USER, `${USER}0`, `${USER}1`, `${USER}2`, `${USER}3`, 'u-gone', 'u-quiet']) d.setLastInteraction(u, Date.now());
+  return d;
+}
+
 let dir: string;
 let double: ZaloDouble;
 const stores: SqliteStore[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zalo-client-'));
-  double = await startZaloDouble(APP);
+  double = await startDoubleWithUsers(APP);
 });
 afterEach(async () => {
   await double.close();
@@ -150,7 +157,7 @@ describe('tokens', () => {
   it('refreshes when Zalo really finds the token expired (-220)', async () => {
     let skew = 0;
     await double.close();
-    double = await startZaloDouble({ ...APP, now: () => Date.now() + skew });
+    double = await startDoubleWithUsers({ ...APP, now: () => Date.now() + skew });
     const { client } = setup();
     skew = 26 * 3_600_000;
     await client.message.cs(USER, { text: 'x' });
@@ -271,7 +278,7 @@ describe('rate limits', () => {
 
   it('pauses when Zalo says no requests remain, and answers -32 above its limit', async () => {
     await double.close();
-    double = await startZaloDouble({ ...APP, rateLimitPerMinute: 2 });
+    double = await startDoubleWithUsers({ ...APP, rateLimitPerMinute: 2 });
     const clock = fakeClock();
     const limiter = new RateLimiter({ perMinute: 600_000, now: clock.now, sleep: clock.sleep });
     const { client } = setup({ limiter, maxRateRetries: 0 });

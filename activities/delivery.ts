@@ -1,0 +1,116 @@
+// Delivers one notification over the channels that can reach its person now (domain/reach.ts
+// chooses them), and up the chain when none does. Each channel's refusal is final for that
+// channel and that message and is remembered for the person; a fault (network, Zalo down)
+// throws so the activity retries, and what was already delivered is not sent again.
+import type { Logger } from 'pino';
+import { texts, type Delivery, type Notification } from '../domain/notification.js';
+import type { Org, PersonRef } from '../domain/org.js';
+import { chooseChannels, type Attempt, type Channel, type ChannelRules, type Reach } from '../domain/reach.js';
+import { templateFor, type TemplatesConfig } from '../domain/templates.js';
+import { reachOf } from '../store/reach.js';
+import type { Store } from '../store/store.js';
+import type { Notifier } from './notifier.js';
+
+export interface ChannelTarget {
+  person: PersonRef;
+  reach: Reach;
+}
+
+/**
+ * What one channel made of one message. `person`: this person cannot be reached this way (remembered);
+ * `message`: the channel refused the message itself (no one else gets it this way either);
+ * `zalo`: Zalo cannot be used at all now (no valid token): the message waits for it.
+ */
+export type SendOutcome = { ok: true } | { ok: false; code: number; reason: string; scope: 'person' | 'message' | 'zalo' };
+
+export interface ChannelSender {
+  /** Sends `text` (or the notification's template) once per `key`; throws on faults worth retrying. */
+  send(channel: Channel, target: ChannelTarget, n: Notification, text: string, key: string): Promise<SendOutcome>;
+}
+
+export interface DeliveryOptions {
+  org: Org;
+  store: Store;
+  /** The sender of each channel that is configured. */
+  senders: Partial<Record<Channel, ChannelSender>>;
+  templates: TemplatesConfig;
+  windowMs: number;
+  windowMarginMs: number;
+  /** Can Zalo be called now (a usable access token)? */
+  zaloUsable: () => boolean;
+  log: Logger;
+  now?: () => number;
+}
+
+const ZALO_CHANNELS: readonly Channel[] = ['zalo_cs', 'zalo_template_uid', 'zalo_template_phone'];
+
+export const WAITING_FOR_ZALO = 'Zalo OA có mã truy cập mới';
+
+export class DeliveryNotifier implements Notifier {
+  private readonly now: () => number;
+
+  constructor(private readonly o: DeliveryOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  rulesFor(n: Pick<Notification, 'kind'>): ChannelRules {
+    const t = templateFor(this.o.templates, n.kind);
+    return {
+      windowMs: this.o.windowMs,
+      windowMarginMs: this.o.windowMarginMs,
+      zalo: this.o.zaloUsable(),
+      ...(t ? { template: { templateId: t.templateId, byUserId: t.byUserId } } : {}),
+      templateHours: this.o.templates.hours,
+      email: !!this.o.senders.email,
+    };
+  }
+
+  async send(n: Notification): Promise<Delivery> {
+    const { store, org } = this.o;
+    const people = [n.to, ...(n.fallbacks ?? (n.fallback ? [n.fallback] : []))];
+    const attempts: Attempt[] = [];
+    const closedForMessage = new Set<Channel>();
+    let firstReason = '';
+    for (const [i, person] of people.entries()) {
+      const now = this.now();
+      const reach = reachOf(org, store, person.id, now);
+      const rules = this.rulesFor(n);
+      const choice = chooseChannels(reach, now, rules);
+      const text = i === 0 ? n.text : texts.forwarded(n.to, firstReason, n.text);
+      const leg = i === 0 ? 'to' : `up${i}`;
+      let reason = choice.skipped[0]?.vi ?? 'không liên lạc được';
+      let zaloDown = !rules.zalo && (!!reach.zaloUserId || !!reach.phone);
+      const channels = choice.channels.filter((c) => !closedForMessage.has(c));
+      if (channels.length === 0 && i === 0)
+        attempts.push({ personId: person.id, personName: person.name, channel: 'none', ok: false, reason: [...new Set(choice.skipped.map((s) => s.vi))].join('; ') });
+      for (const channel of channels) {
+        if (zaloDown && ZALO_CHANNELS.includes(channel)) continue;
+        const sender = this.o.senders[channel];
+        if (!sender) continue;
+        const key = `${n.key}:${leg}:${channel}`;
+        const done = `deliver:${key}`;
+        const out = store.onceDone(done) ? ({ ok: true } as const) : await sender.send(channel, { person, reach }, n, text, key);
+        if (out.ok) {
+          store.onceMark(done, this.now());
+          attempts.push({ personId: person.id, personName: person.name, channel, ok: true });
+          return { delivered: true, to: person, attempts, ...(i > 0 ? { insteadOf: { person: n.to, reason: firstReason } } : {}) };
+        }
+        attempts.push({ personId: person.id, personName: person.name, channel, ok: false, reason: out.reason, code: out.code });
+        reason = out.reason;
+        if (out.scope === 'person') {
+          store.refusalRecord(person.id, channel, out.code, this.now());
+          if (out.code === -213 && reach.zaloUserId) store.zaloSetReachable(reach.zaloUserId, false, this.now());
+        } else if (out.scope === 'message') closedForMessage.add(channel);
+        else zaloDown = true;
+        this.o.log.info({ key: n.key, to: person.id, channel, code: out.code, scope: out.scope }, 'channel refused a notification');
+      }
+      if (i === 0) {
+        firstReason = reason;
+        // Zalo itself is out of order (a token only a person can renew), not the person: wait for it rather than go over their head.
+        if (zaloDown) return { delivered: false, attempts, waiting: WAITING_FOR_ZALO };
+      }
+    }
+    this.o.log.warn({ key: n.key, to: n.to.id, reason: firstReason }, 'notification reached nobody');
+    return { delivered: false, attempts, insteadOf: { person: n.to, reason: firstReason } };
+  }
+}

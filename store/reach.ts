@@ -1,0 +1,20 @@
+// A person's ways of being reached: the org chart's phone and e-mail with what the store learnt
+// from Zalo (link, follow state, last interaction, a phone shared in chat, refusals).
+import { findPerson, type Org } from '../domain/org.js';
+import { REFUSAL_MEMORY_MS, type Reach } from '../domain/reach.js';
+import type { Store } from './store.js';
+
+export function reachOf(org: Org, store: Store, personId: string, now: number): Reach {
+  const person = findPerson(org, personId);
+  const link = store.zaloLinkOfPerson(personId);
+  const phone = store.personPhoneOf(personId) ?? person?.phone;
+  const last = link ? store.zaloInteractionOf(link.zaloUserId) : undefined;
+  return {
+    personId,
+    ...(link ? { zaloUserId: link.zaloUserId, follower: !link.unreachableSince } : {}),
+    ...(last !== undefined ? { lastInteractionAt: last } : {}),
+    ...(phone ? { phone } : {}),
+    ...(person?.email ? { email: person.email } : {}),
+    refusals: store.refusalsOf(personId, now - REFUSAL_MEMORY_MS),
+  };
+}
