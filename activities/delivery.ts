@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { texts, type Delivery, type Notification } from '../domain/notification.js';
 import type { Org, PersonRef } from '../domain/org.js';
-import { chooseChannels, type Attempt, type Channel, type ChannelRules, type Reach } from '../domain/reach.js';
+import { chooseChannels, closedBy, type Attempt, type Channel, type ChannelRules, type Reach } from '../domain/reach.js';
 import { templateFor, type TemplatesConfig } from '../domain/templates.js';
 import { reachOf } from '../store/reach.js';
 import type { Store } from '../store/store.js';
@@ -83,8 +83,9 @@ export class DeliveryNotifier implements Notifier {
       const channels = choice.channels.filter((c) => !closedForMessage.has(c));
       if (channels.length === 0 && i === 0)
         attempts.push({ personId: person.id, personName: person.name, channel: 'none', ok: false, reason: [...new Set(choice.skipped.map((s) => s.vi))].join('; ') });
+      const closedForPerson = new Set<Channel>();
       for (const channel of channels) {
-        if (zaloDown && ZALO_CHANNELS.includes(channel)) continue;
+        if ((zaloDown && ZALO_CHANNELS.includes(channel)) || closedForPerson.has(channel)) continue;
         const sender = this.o.senders[channel];
         if (!sender) continue;
         const key = `${n.key}:${leg}:${channel}`;
@@ -99,6 +100,7 @@ export class DeliveryNotifier implements Notifier {
         reason = out.reason;
         if (out.scope === 'person') {
           store.refusalRecord(person.id, channel, out.code, this.now());
+          for (const c of closedBy({ channel, code: out.code })) closedForPerson.add(c);
           if (out.code === -213 && reach.zaloUserId) store.zaloSetReachable(reach.zaloUserId, false, this.now());
         } else if (out.scope === 'message') closedForMessage.add(channel);
         else zaloDown = true;

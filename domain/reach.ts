@@ -154,8 +154,8 @@ export function refusalActive(r: Refusal, reach: Reach, now: number): boolean {
   }
 }
 
-/** The channels a refusal in force closes. */
-function closedBy(r: Refusal): Channel[] {
+/** The channels a refusal closes (for the rest of its message too). */
+export function closedBy(r: Pick<Refusal, 'channel' | 'code'>): Channel[] {
   return (REFUSAL_RULES[r.code]?.closes ?? []).map((c) => (c === 'same' ? r.channel : c));
 }
 

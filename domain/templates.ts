@@ -85,7 +85,8 @@ export function fitTo(value: string, max: number): string {
   if (v.length <= max) return v;
   if (max <= 1) return v.slice(0, max);
   const cut = v.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
+  // The cut already ends a word when the next character is a space.
+  const space = v[max - 1] === ' ' ? cut.length : cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 

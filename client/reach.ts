@@ -1,0 +1,54 @@
+// Who can be reached, person by person: the "Liên lạc" page and `person reach` read this. For
+// each person of the org chart (linked or not): their Zalo link and follow state, last
+// interaction, phone and e-mail, the channel a reminder would use right now, and the refusals
+// of the last 30 days; people no channel reaches come first.
+import type { Org, Person } from '../domain/org.js';
+import { chooseChannels, REFUSAL_MEMORY_MS, type Channel, type ChannelRules, type Refusal, type Skip } from '../domain/reach.js';
+import { reachOf } from '../store/reach.js';
+import type { Store } from '../store/store.js';
+
+export interface ReachRow {
+  person: Pick<Person, 'id' | 'name' | 'title'>;
+  /** Codes of the units the person belongs to or heads. */
+  units: string[];
+  zaloUserId?: string;
+  follower?: boolean;
+  lastInteractionAt?: number;
+  phone?: string;
+  email?: string;
+  /** What a reminder would try now, in order; empty when nothing reaches the person. */
+  channels: Channel[];
+  skipped: Skip[];
+  refusals: Refusal[];
+}
+
+export function unitsOfPerson(org: Org, personId: string): string[] {
+  return org.units.filter((u) => u.head === personId || u.members.includes(personId) || u.focal === personId).map((u) => u.code);
+}
+
+/** Every person (of one unit when `unit` is given), unreachable first, then by unit and name. */
+export function reachReport(org: Org, store: Store, rules: ChannelRules, now: number, o: { unit?: string } = {}): ReachRow[] {
+  const rows = org.people
+    .map((p): ReachRow => {
+      const reach = reachOf(org, store, p.id, now);
+      const choice = chooseChannels(reach, now, rules);
+      return {
+        person: { id: p.id, name: p.name, title: p.title },
+        units: unitsOfPerson(org, p.id),
+        ...(reach.zaloUserId ? { zaloUserId: reach.zaloUserId } : {}),
+        ...(reach.follower !== undefined ? { follower: reach.follower } : {}),
+        ...(reach.lastInteractionAt !== undefined ? { lastInteractionAt: reach.lastInteractionAt } : {}),
+        ...(reach.phone ? { phone: reach.phone } : {}),
+        ...(reach.email ? { email: reach.email } : {}),
+        channels: choice.channels,
+        skipped: choice.skipped,
+        refusals: reach.refusals.filter((r) => now - r.at < REFUSAL_MEMORY_MS),
+      };
+    })
+    .filter((r) => !o.unit || r.units.includes(o.unit));
+  const unitOrder = new Map(org.units.map((u, i) => [u.code, i]));
+  const rank = (r: ReachRow) => Math.min(...r.units.map((u) => unitOrder.get(u) ?? 999), 999);
+  return rows.sort(
+    (a, b) => Number(a.channels.length > 0) - Number(b.channels.length > 0) || rank(a) - rank(b) || a.person.name.localeCompare(b.person.name, 'vi'),
+  );
+}
