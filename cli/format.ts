@@ -7,6 +7,10 @@ import type { TaskRow } from '../client/plans.js';
 import type { PlanRecord } from '../store/store.js';
 import type { ImportedPlan } from '../domain/plan-import.js';
 import type { BuiltReport } from '../activities/reports.js';
+import type { ReachRow } from '../client/reach.js';
+import { maskPhone } from '../domain/phone.js';
+import { CHANNEL_LABELS, type ChannelRules } from '../domain/reach.js';
+import { lastInteractionText, refusalText, skipReasons, zaloText } from '../client/reach.js';
 
 /** A plain text table; widths by characters, which is right for precomposed Vietnamese. */
 export function table(head: string[], rows: string[][]): string {
@@ -118,5 +122,29 @@ export function reportBuilt(r: BuiltReport): string {
     `Tệp Word: ${r.docx}`,
     `Tệp Excel: ${r.xlsx}`,
     `Hạn gửi: trước ngày ${formatDate(r.submitBy)}.`,
+  ].join('\n');
+}
+
+/** `person reach`: who a reminder reaches now; the unreachable first and marked. */
+export function reachTable(rows: ReachRow[], rules: ChannelRules): string {
+  const none = rows.filter((r) => r.channels.length === 0).length;
+  return [
+    none ? `${none} cán bộ không liên lạc được (trên tổng số ${rows.length} cán bộ).` : `Tất cả ${rows.length} cán bộ đều liên lạc được.`,
+    ...(rules.zalo ? [] : ['Zalo OA chưa có mã truy cập hợp lệ: tin nhắn Zalo tạm thời không gửi được (cấp mã mới: npm run cli -- zalo token MÃ_TRUY_CẬP MÃ_LÀM_MỚI).']),
+    '',
+    table(
+      ['Mã', 'Họ tên', 'Đơn vị', 'Zalo', 'Tương tác gần nhất', 'Điện thoại', 'Thư điện tử', 'Kênh nhắc việc lúc này', 'Từ chối trong 30 ngày'],
+      rows.map((r) => [
+        r.person.id,
+        r.person.name,
+        r.units.join(', ') || '—',
+        zaloText(r),
+        lastInteractionText(r),
+        r.phone ? maskPhone(r.phone) : '—',
+        r.email ?? '—',
+        r.channels.length ? CHANNEL_LABELS[r.channels[0]!] : `KHÔNG LIÊN LẠC ĐƯỢC (${skipReasons(r).join('; ')})`,
+        refusalText(r),
+      ]),
+    ),
   ].join('\n');
 }

@@ -20,6 +20,9 @@ import { SqliteStore } from '../store/sqlite.js';
 import * as msg from '../workflows/messages.js';
 import * as fmt from './format.js';
 import { issueLinkCode } from '../bot/accounts.js';
+import { installTokens } from '../bot/zalo-tokens.js';
+import { reachReport } from '../client/reach.js';
+import { contactRules } from '../worker/notify.js';
 
 const config = loadConfig();
 const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
@@ -232,6 +235,69 @@ personCmd
     } finally {
       s.close();
     }
+  });
+
+personCmd
+  .command('reach')
+  .description('Cán bộ nào liên lạc được và bằng kênh nào lúc này; người không liên lạc được ở đầu danh sách')
+  .option('--unit <unit>', 'chỉ cán bộ của một đơn vị (mã đơn vị)')
+  .option('--json', 'in từng dòng dạng JSON')
+  .action((o: { unit?: string; json?: boolean }) => {
+    const chart = org();
+    const unit = o.unit ? chart.units.find((u) => u.code.toLowerCase() === o.unit!.trim().toLowerCase()) : undefined;
+    if (o.unit && !unit) throw new UsageError(`Không có đơn vị mã "${o.unit}" trong sơ đồ tổ chức.`);
+    const s = store();
+    try {
+      const now = Date.now();
+      const rules = contactRules(config, s, now);
+      const rows = reachReport(chart, s, rules, now, unit ? { unit: unit.code } : {});
+      out(!!o.json, rows, fmt.reachTable(rows, rules));
+    } finally {
+      s.close();
+    }
+  });
+
+async function readStdin(max: number): Promise<string> {
+  if (process.stdin.isTTY) console.error('Dán mã truy cập và mã làm mới (mỗi mã một dòng), rồi nhấn Ctrl-D:');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.length > max) throw new UsageError('Đầu vào quá dài: chỉ cần hai mã.');
+  }
+  return text;
+}
+
+/** Zalo's access tokens live about 25 hours: more than a week is a mistake (milliseconds typed as seconds). */
+const MAX_TOKEN_TTL_SEC = 7 * 24 * 3600;
+
+const zaloCmd = program.command('zalo').description('Zalo OA');
+zaloCmd
+  .command('token [access] [refresh]')
+  .description('Lưu cặp mã truy cập và mã làm mới lấy từ trang quản lý Zalo OA, khi Zalo đã từ chối mã làm mới cũ (không ghi mã trên dòng lệnh thì đọc hai mã từ đầu vào chuẩn, tránh lưu vào lịch sử lệnh)')
+  .option('--expires-in <seconds>', 'thời hạn của mã truy cập, tính bằng giây (mặc định 25 giờ)')
+  .action(async (access: string | undefined, refresh: string | undefined, o: { expiresIn?: string }) => {
+    // From standard input, the tokens stay out of the shell history and the process list.
+    const given = access === undefined ? (await readStdin(64 * 1024)).split(/\s+/).filter(Boolean) : [access, refresh ?? ''];
+    const accessToken = (given[0] ?? '').trim();
+    const refreshToken = (given[1] ?? '').trim();
+    // Never echo the tokens: this output ends up in terminals and logs.
+    const bad = (t: string) => t.length < 16 || /\s/.test(t);
+    if (bad(accessToken) || bad(refreshToken))
+      throw new UsageError('Mã không hợp lệ: mã truy cập và mã làm mới phải là chuỗi ký tự liền, không có khoảng trắng, dài ít nhất 16 ký tự. Đề nghị đồng chí sao chép lại từ trang quản lý Zalo OA.');
+    if (accessToken === refreshToken) throw new UsageError('Mã truy cập và mã làm mới trùng nhau: đề nghị đồng chí kiểm tra lại, đây là hai mã khác nhau.');
+    let expiresInSec: number | undefined;
+    if (o.expiresIn !== undefined) {
+      expiresInSec = /^\d+$/.test(o.expiresIn.trim()) ? Number(o.expiresIn.trim()) : NaN;
+      if (!(expiresInSec > 0 && expiresInSec <= MAX_TOKEN_TTL_SEC))
+        throw new UsageError(`Thời hạn --expires-in "${o.expiresIn}" không hợp lệ: ghi số giây, từ 1 đến ${MAX_TOKEN_TTL_SEC} (mã truy cập Zalo thường có hạn 90000 giây).`);
+    }
+    const s = store();
+    try {
+      installTokens(s, { accessToken, refreshToken, ...(expiresInSec !== undefined ? { expiresInSec } : {}) }, Date.now());
+    } finally {
+      s.close();
+    }
+    console.log('Đã lưu mã truy cập Zalo mới; các tin nhắn đang chờ sẽ được gửi trong ít phút.');
   });
 
 program.parseAsync(process.argv).then(

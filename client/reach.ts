@@ -2,8 +2,20 @@
 // each person of the org chart (linked or not): their Zalo link and follow state, last
 // interaction, phone and e-mail, the channel a reminder would use right now, and the refusals
 // of the last 30 days; people no channel reaches come first.
+import { formatDateTime } from '../domain/notification.js';
 import type { Org, Person } from '../domain/org.js';
-import { chooseChannels, REFUSAL_MEMORY_MS, type Channel, type ChannelRules, type Refusal, type Skip } from '../domain/reach.js';
+import {
+  chooseChannels,
+  DEFAULT_TEMPLATE_HOURS,
+  DEFAULT_WINDOW_MARGIN_MS,
+  DEFAULT_WINDOW_MS,
+  REFUSAL_MEMORY_MS,
+  refusalReason,
+  type Channel,
+  type ChannelRules,
+  type Refusal,
+  type Skip,
+} from '../domain/reach.js';
 import { reachOf } from '../store/reach.js';
 import type { Store } from '../store/store.js';
 
@@ -51,4 +63,28 @@ export function reachReport(org: Org, store: Store, rules: ChannelRules, now: nu
   return rows.sort(
     (a, b) => Number(a.channels.length > 0) - Number(b.channels.length > 0) || rank(a) - rank(b) || a.person.name.localeCompare(b.person.name, 'vi'),
   );
+}
+
+/** What a process without any channel goes by: nobody can be reached. */
+export const NO_CHANNEL_RULES: ChannelRules = {
+  windowMs: DEFAULT_WINDOW_MS,
+  windowMarginMs: DEFAULT_WINDOW_MARGIN_MS,
+  zalo: false,
+  templateHours: { ...DEFAULT_TEMPLATE_HOURS },
+  email: false,
+};
+
+// Wording shared with `person reach` in the CLI.
+
+export const zaloText = (r: ReachRow): string => (!r.zaloUserId ? 'chưa liên kết' : r.follower === false ? 'đã liên kết; đã bỏ quan tâm' : 'đã liên kết');
+
+export const lastInteractionText = (r: ReachRow): string => (r.lastInteractionAt !== undefined ? formatDateTime(r.lastInteractionAt) : 'chưa có');
+
+/** Why each channel is left out, once per reason. */
+export const skipReasons = (r: ReachRow): string[] => [...new Set(r.skipped.map((s) => s.vi))];
+
+/** "2 lần: đã chặn Zalo OA; …", or "không có". */
+export function refusalText(r: ReachRow): string {
+  if (r.refusals.length === 0) return 'không có';
+  return `${r.refusals.length} lần: ${[...new Set(r.refusals.map((x) => refusalReason(x.code)))].join('; ')}`;
 }

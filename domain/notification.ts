@@ -1,5 +1,5 @@
 // Notifications the engine sends to people, and their Vietnamese wording.
-import type { IsoDate } from './calendar.js';
+import { VN_UTC_OFFSET_MINUTES, type IsoDate } from './calendar.js';
 import type { PersonRef } from './org.js';
 import { attemptText, type Attempt } from './reach.js';
 
@@ -87,6 +87,13 @@ export interface Delivery {
 export function formatDate(d: IsoDate): string {
   const [y, m, day] = d.split('-');
   return `${day}/${m}/${y}`;
+}
+
+/** "dd/mm/yyyy HH:MM" in Asia/Ho_Chi_Minh, whatever the server's zone (UTC+7 all year, no DST). */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms + VN_UTC_OFFSET_MINUTES * 60_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
 export function staffActions(ref: string): QuickAction[] {

@@ -35,6 +35,8 @@ export interface AuthDeps {
 export interface Authed {
   viewer: Viewer;
   session: Session;
+  /** Set for admins while Zalo refuses our refresh token: every page then shows the banner. */
+  tokenProblem?: { at: number };
 }
 
 declare module 'express-serve-static-core' {

@@ -234,7 +234,8 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const { filter, errors } = parseFilter(req.query as Record<string, unknown>);
     const { rows, version } = await loadRows(deps, auth.viewer, filter);
     // The live page asks every few seconds: answer "not modified" unless a task changed.
-    const etag = `W/"${version}-${auth.viewer.person.id}-${businessDateOf(now())}"`;
+    // The token banner is part of the page too: a cached copy must not hide or keep it.
+    const etag = `W/"${version}-${auth.viewer.person.id}-${businessDateOf(now())}-${auth.tokenProblem?.at ?? ''}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('Vary', 'x-partial, cookie');

@@ -1,6 +1,7 @@
 // The page frame: Vietnamese, phone-first, no external assets.
+import { formatDateTime } from '../domain/notification.js';
 import type { Authed } from './auth.js';
-import { roleLabel } from './access.js';
+import { roleLabel, seesEverything } from './access.js';
 import { html, raw, type Html } from './html.js';
 
 const CSS = `
@@ -29,6 +30,9 @@ tr.overdue td{color:#b3261e}tr.overdue td:first-child{border-left:4px solid #d93
 ol.timeline{padding-left:18px}ol.timeline li{margin:4px 0}
 #preview td input{min-width:170px}
 .actions form{border-top:1px solid #e3e6ea;padding-top:8px;margin-top:8px}
+.alert{background:#fce8e6;color:#8c1d18;border-bottom:3px solid #d93025;padding:10px 16px;font-weight:600;overflow-wrap:anywhere}.alert code{background:#fff;padding:0 4px;border-radius:4px}
+tr.unreachable td{color:#b3261e;background:#fdf1f0}tr.unreachable td:first-child{border-left:4px solid #d93025}
+table.contacts{min-width:960px}ul.reasons{margin:0;padding-left:16px}
 @media (max-width:640px){.hide-sm{display:none}th,td{padding:5px 4px}}
 `;
 
@@ -39,14 +43,19 @@ export function page(o: { title: string; body: Html; auth?: Authed; live?: boole
 <title>${o.title} — Theo dõi Đề án 06</title><style>${raw(CSS)}</style></head>
 <body>
 <header><a href="/">Theo dõi Đề án 06</a>
-${a ? html`<a href="/bao-cao">Báo cáo</a>${a.viewer.admin ? html`<a href="/ke-hoach/moi">Khởi động kế hoạch</a>` : ''}
+${a ? html`<a href="/bao-cao">Báo cáo</a>${seesEverything(a.viewer) || a.viewer.heads.length ? html`<a href="/lien-lac">Liên lạc</a>` : ''}${a.viewer.admin ? html`<a href="/ke-hoach/moi">Khởi động kế hoạch</a>` : ''}
 <span class="who">${a.viewer.person.name} · ${roleLabel(a.viewer)}</span>
 <form method="post" action="/dang-xuat"><input type="hidden" name="_csrf" value="${a.session.csrf}"><button>Đăng xuất</button></form>` : ''}
 </header>
+${a?.viewer.admin && a.tokenProblem ? tokenBanner(a.tokenProblem.at) : ''}
 <main id="main">${o.body}</main>
 ${o.live ? raw(LIVE_SCRIPT) : ''}
 </body></html>`;
 }
+
+// Messages wait in the outbox until a person installs a new pair: admins must see it wherever they are.
+const tokenBanner = (at: number): Html =>
+  html`<div class="alert" role="alert" id="zalo-token-problem">Zalo OA đã từ chối mã làm mới (refresh token) lúc ${formatDateTime(at)}: tin nhắn đang chờ gửi. Đề nghị quản trị viên cấp mã mới bằng lệnh <code>npm run cli -- zalo token MÃ_TRUY_CẬP MÃ_LÀM_MỚI</code>.</div>`;
 
 // Live pages re-fetch themselves every few seconds and swap the main content when it changed.
 const LIVE_SCRIPT = `<script>

@@ -15,7 +15,7 @@ import { createLogger } from '../runtime/logger.js';
 import { connectClient, ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { createApp } from '../web/server.js';
+import { createApp, zaloHealthProbe } from '../web/server.js';
 import { createTaskWorker } from './worker.js';
 import { connectZalo, type ZaloConnection } from './zalo.js';
 import { syncOrgLinks } from '../bot/accounts.js';
@@ -25,7 +25,9 @@ import { webhookRouter, WEBHOOK_PATH } from '../bot/webhook.js';
 import { devZaloRouter } from '../web/dev-zalo.js';
 import { WaitingDeliveries } from '../activities/notifier.js';
 import { deliveryReported } from '../workflows/messages.js';
-import { createNotifiers, sendSigninCode, templatesOf } from './notify.js';
+import { contactRules, createNotifiers, sendSigninCode, templatesOf } from './notify.js';
+import { tokenProblem } from '../bot/zalo-tokens.js';
+import { NO_TEMPLATES } from '../domain/templates.js';
 
 type Role = 'all' | 'worker' | 'web';
 
@@ -119,8 +121,14 @@ async function main(): Promise<void> {
       secureCookies: config.COOKIE_SECURE === 'true',
       // Sign-in codes go by whatever reaches the person (never up the chain, never through the outbox).
       sendCode: (personId: string, text: string, code: string) => sendSigninCode(delivery, org, personId, text, code, log),
+      contacts: {
+        // What reminders go by now; a process with no channel at all reaches nobody.
+        rules: () => delivery?.rulesFor({ kind: 'reminder' }) ?? contactRules(config, store, Date.now(), { templates: NO_TEMPLATES, zaloUsable: false }),
+        tokenProblem: () => tokenProblem(store),
+      },
     };
-    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers, dashboard, log }).listen(config.PORT, () => {
+    const zaloHealth = zaloHealthProbe(store, { configured: !!zalo, usable: () => !!zalo?.client.tokens.usable() });
+    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers, dashboard, zalo: zaloHealth, log }).listen(config.PORT, () => {
       const port = (server.address() as { port: number }).port;
       if (zalo?.double) zalo.double.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
       log.info({ url: `http://127.0.0.1:${port}/healthz`, ...(zalo?.double ? { chat: `http://127.0.0.1:${port}/dev/zalo` } : {}) }, 'HTTP server listening');

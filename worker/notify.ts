@@ -7,9 +7,10 @@ import { emailSender, mailTransport } from '../activities/email.js';
 import { LogNotifier, type Notifier } from '../activities/notifier.js';
 import { loadTemplates } from '../client/files.js';
 import type { Org } from '../domain/org.js';
-import { DEFAULT_WINDOW_MS, type Channel } from '../domain/reach.js';
-import { NO_TEMPLATES, type TemplatesConfig } from '../domain/templates.js';
+import { DEFAULT_WINDOW_MS, type Channel, type ChannelRules } from '../domain/reach.js';
+import { NO_TEMPLATES, templateFor, type TemplatesConfig } from '../domain/templates.js';
 import { zaloSenders } from '../bot/zalo-channels.js';
+import { ZaloTokenManager } from '../bot/zalo-tokens.js';
 import type { Config } from '../runtime/config.js';
 import type { Store } from '../store/store.js';
 import type { ZaloConnection } from './zalo.js';
@@ -20,6 +21,26 @@ export const EXAMPLE_TEMPLATES_FILE = 'config/zalo-templates.example.yaml';
 export function templatesOf(config: Config, usingDouble: boolean): TemplatesConfig {
   if (config.ZALO_TEMPLATES_FILE) return loadTemplates(config.ZALO_TEMPLATES_FILE);
   return usingDouble ? loadTemplates(EXAMPLE_TEMPLATES_FILE) : NO_TEMPLATES;
+}
+
+/**
+ * The rules a reminder goes by, for the "Liên lạc" page and `person reach` where no delivery
+ * notifier answers (the CLI, a process without channels): the same inputs createNotifiers gives
+ * DeliveryNotifier. Zalo counts as usable by the stored pair, as the token manager judges it.
+ */
+export function contactRules(config: Config, store: Store, now: number, o: { templates?: TemplatesConfig; zaloUsable?: boolean } = {}): ChannelRules {
+  const templates = o.templates ?? templatesOf(config, false);
+  const t = templateFor(templates, 'reminder');
+  // usable() never refreshes: the refresh function is never called.
+  const zalo = o.zaloUsable ?? new ZaloTokenManager({ store, now: () => now, refresh: () => Promise.reject(new Error('no refresh from here')) }).usable();
+  return {
+    windowMs: DEFAULT_WINDOW_MS,
+    windowMarginMs: config.ZALO_WINDOW_MARGIN_HOURS * 3600_000,
+    zalo,
+    ...(t ? { template: { templateId: t.templateId, byUserId: t.byUserId } } : {}),
+    templateHours: templates.hours,
+    email: !!config.mail,
+  };
 }
 
 export interface Notifiers {

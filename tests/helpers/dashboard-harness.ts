@@ -5,9 +5,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
+import { tokenProblem } from '../../bot/zalo-tokens.js';
 import { sendSigninCode } from '../../worker/notify.js';
-import { createApp } from '../../web/server.js';
-import { startBotHarness, type BotHarness } from './bot-harness.js';
+import { createApp, zaloHealthProbe } from '../../web/server.js';
+import { startBotHarness, type BotHarness, type BotHarnessOptions } from './bot-harness.js';
 import { eventually, ORG } from './harness-core.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-the-tests-0123456789';
@@ -18,7 +19,7 @@ export interface DashboardHarness extends BotHarness {
   signInCode(personId: string, sentBefore: number): Promise<string>;
 }
 
-export async function startDashboardHarness(opts: { secondsPerDay?: number } = {}): Promise<DashboardHarness> {
+export async function startDashboardHarness(opts: Pick<BotHarnessOptions, 'secondsPerDay' | 'link'> = {}): Promise<DashboardHarness> {
   const h = await startBotHarness(opts);
   const app = createApp({
     connection: h.client.connection as Connection,
@@ -33,7 +34,9 @@ export async function startDashboardHarness(opts: { secondsPerDay?: number } = {
       secret: 'a-session-secret-for-the-dashboard-tests',
       now: () => h.clock.toBusiness(Date.now()),
       sendCode: (personId, text, code) => sendSigninCode(h.delivery, ORG, personId, text, code, pino({ level: 'silent' })),
+      contacts: { rules: () => h.delivery.rulesFor({ kind: 'reminder' }), tokenProblem: () => tokenProblem(h.store) },
     },
+    zalo: zaloHealthProbe(h.store, { configured: true, usable: () => h.zalo.tokens.usable() }),
   });
   const server: Server = await new Promise((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s));

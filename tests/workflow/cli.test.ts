@@ -1,13 +1,16 @@
 // The admin CLI end to end: real processes against the run's dev server.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { tokenProblem, ZaloTokenManager } from '../../bot/zalo-tokens.js';
+import type { ReachRow } from '../../client/reach.js';
 import { parsePlan } from '../../domain/plan.js';
-import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
+import { SqliteStore } from '../../store/sqlite.js';
+import { eventually, ORG, startHarness, testPlan, type Harness } from '../helpers/harness.js';
 
 const run = promisify(execFile);
 
@@ -111,5 +114,103 @@ describe('admin CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('tasks[0].lead[0]: đơn vị chủ trì "XYZ" không có trong sơ đồ tổ chức');
     expect((await cli('plan', 'list', '--json')).stdout).not.toContain('bad-plan');
+  });
+
+  it('person reach: who a reminder reaches now, the unreachable first; a dead Zalo token makes everyone unreachable', async () => {
+    const hcth = ORG.units.find((u) => u.code === 'HCTH')!;
+    const state = () => new SqliteStore(join(dir, 'state.sqlite'));
+    let s = state();
+    const now = Date.now();
+    s.zaloTokensPut({ accessToken: 'reach-test-access-token-0001', refreshToken: 'reach-test-refresh-token-0001', expiresAt: now + 3600_000, updatedAt: now });
+    s.zaloLink('zalo-of-hcth-truong', 'hcth.truong', now);
+    s.zaloInteraction('zalo-of-hcth-truong', now);
+    s.close();
+
+    const reach = async (...extra: string[]) => JSON.parse((await cli('person', 'reach', '--unit', 'HCTH', '--json', ...extra)).stdout) as ReachRow[];
+    const rows = await reach();
+    expect(new Set(rows.map((r) => r.person.id))).toEqual(new Set([hcth.head, ...hcth.members]));
+    expect(rows.at(-1)).toMatchObject({ person: { id: 'hcth.truong' }, zaloUserId: 'zalo-of-hcth-truong', channels: ['zalo_cs'] });
+    for (const r of rows.slice(0, -1)) {
+      expect(r.channels).toEqual([]);
+      expect(r.skipped).toContainEqual({ channel: 'zalo_cs', vi: 'chưa liên kết tài khoản Zalo' });
+    }
+
+    const text = await cli('person', 'reach', '--unit', 'HCTH');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${rows.length - 1} cán bộ không liên lạc được (trên tổng số ${rows.length} cán bộ).`);
+    const lines = text.stdout.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('───'));
+    expect(lines.slice(first + 1, first + rows.length).every((l) => l.includes('KHÔNG LIÊN LẠC ĐƯỢC (chưa liên kết tài khoản Zalo'))).toBe(true);
+    const truong = lines.find((l) => l.startsWith('hcth.truong'))!;
+    expect(truong).toContain('tin nhắn Zalo');
+    expect(truong).not.toContain('KHÔNG LIÊN LẠC ĐƯỢC');
+    const everyone = JSON.parse((await cli('person', 'reach', '--json')).stdout) as ReachRow[];
+    expect(everyone).toHaveLength(ORG.people.length);
+    const unknown = await cli('person', 'reach', '--unit', 'XYZ');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Không có đơn vị mã "XYZ" trong sơ đồ tổ chức.');
+
+    // Zalo refuses the refresh token of an expired pair (the token manager's own path): nobody is reachable.
+    s = state();
+    s.zaloTokensPut({ accessToken: 'reach-test-access-token-0001', refreshToken: 'reach-test-refresh-token-0001', expiresAt: Date.now() - 1000, updatedAt: Date.now() });
+    const refused = new ZaloTokenManager({ store: s, refresh: () => Promise.reject(Object.assign(new Error('Invalid refresh token'), { kind: 'token' })) });
+    await expect(refused.accessToken()).rejects.toThrow();
+    expect(tokenProblem(s)).toBeDefined();
+    s.close();
+    const dead = await reach();
+    expect(dead.every((r) => r.channels.length === 0)).toBe(true);
+    expect(dead.find((r) => r.person.id === 'hcth.truong')!.skipped).toContainEqual({ channel: 'zalo_cs', vi: 'Zalo OA chưa có mã truy cập hợp lệ' });
+    expect((await cli('person', 'reach', '--unit', 'HCTH')).stdout).toContain('Zalo OA chưa có mã truy cập hợp lệ: tin nhắn Zalo tạm thời không gửi được');
+
+    // An admin installs a new pair: stored, never printed, the problem lifted, the head reachable again.
+    const access = 'new-access-token-from-console-0123456789';
+    const refresh = 'new-refresh-token-from-console-9876543210';
+    const before = Date.now();
+    const installed = await cli('zalo', 'token', access, refresh, '--expires-in', '3600');
+    expect(installed.code).toBe(0);
+    expect(installed.stdout.trim()).toBe('Đã lưu mã truy cập Zalo mới; các tin nhắn đang chờ sẽ được gửi trong ít phút.');
+    expect(installed.stdout + installed.stderr).not.toContain(access);
+    expect(installed.stdout + installed.stderr).not.toContain(refresh);
+    s = state();
+    const stored = s.zaloTokensGet()!;
+    expect(stored).toMatchObject({ accessToken: access, refreshToken: refresh });
+    expect(stored.expiresAt).toBeGreaterThanOrEqual(before + 3600_000);
+    expect(stored.expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000);
+    expect(tokenProblem(s)).toBeUndefined();
+    s.close();
+    expect((await reach()).at(-1)).toMatchObject({ person: { id: 'hcth.truong' }, channels: ['zalo_cs'] });
+
+    // From standard input, so the tokens stay out of the shell history.
+    const piped = spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'zalo', 'token'], { env, input: `${access}-2\n${refresh}-2\n`, encoding: 'utf8', timeout: 60_000 });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout + piped.stderr).not.toContain(access);
+    s = state();
+    expect(s.zaloTokensGet()).toMatchObject({ accessToken: `${access}-2`, refreshToken: `${refresh}-2` });
+    s.close();
+  });
+
+  it('zalo token refuses what cannot be a token, and stores nothing', async () => {
+    const pairBefore = () => {
+      const s = new SqliteStore(join(dir, 'state.sqlite'));
+      const t = s.zaloTokensGet();
+      s.close();
+      return t;
+    };
+    const kept = pairBefore();
+    const long = 'a-perfectly-long-token-0123456789';
+    for (const args of [['short', long], [long, 'abc123'], ['', long], [long, '                    '], [long, 'has spaces inside the token']]) {
+      const r = await cli('zalo', 'token', ...args);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('Mã không hợp lệ: mã truy cập và mã làm mới phải là chuỗi ký tự liền, không có khoảng trắng, dài ít nhất 16 ký tự.');
+      expect(r.stderr).not.toContain(long);
+    }
+    const same = await cli('zalo', 'token', long, long);
+    expect(same.code).toBe(1);
+    expect(same.stderr).toContain('Mã truy cập và mã làm mới trùng nhau');
+    const badTtl = await cli('zalo', 'token', long, `${long}-r`, '--expires-in', '90000000');
+    expect(badTtl.code).toBe(1);
+    expect(badTtl.stderr).toContain('Thời hạn --expires-in "90000000" không hợp lệ');
+    expect(pairBefore()).toEqual(kept);
   });
 });
