@@ -85,7 +85,8 @@ export interface ZaloDouble {
   registerTemplate(templateId: string, t: RegisteredTemplate): void;
   /** The user answers a request_user_info message by sharing name and phone. */
   userSubmitsInfo(userId: string, info: { name: string; phone: string }): Promise<WebhookDelivery>;
-  userSendsText(userId: string, text: string): Promise<WebhookDelivery>;
+  /** `at`: the event's timestamp, for a delivery Zalo retries late (default now). */
+  userSendsText(userId: string, text: string, o?: { at?: number }): Promise<WebhookDelivery>;
   userSendsImage(userId: string, imageUrl: string, caption?: string): Promise<WebhookDelivery>;
   userSendsFile(userId: string, fileUrl: string, name: string): Promise<WebhookDelivery>;
   userFollows(userId: string): Promise<WebhookDelivery>;
@@ -385,11 +386,11 @@ export async function startZaloDouble(o: ZaloDoubleOptions): Promise<ZaloDouble>
     return deliver(rawBody, `mac=${expectedSignature(o.appId, Buffer.from(rawBody, 'utf8'), event.timestamp, o.oaSecretKey)}`, event);
   }
   /** A user's own message; writing to the OA also opens the consultation window (and unblocks). */
-  function userMessage(userId: string, eventName: string, message: Record<string, unknown>) {
-    lastInteraction.set(userId, now());
+  function userMessage(userId: string, eventName: string, message: Record<string, unknown>, at = now()) {
+    lastInteraction.set(userId, Math.max(lastInteraction.get(userId) ?? 0, at));
     blocked.delete(userId);
     inactive.delete(userId);
-    const event = { app_id: o.appId, user_id_by_app: byApp(userId), event_name: eventName, timestamp: String(now()), sender: { id: userId }, recipient: { id: oaId }, message: { msg_id: hex(16), ...message } };
+    const event = { app_id: o.appId, user_id_by_app: byApp(userId), event_name: eventName, timestamp: String(at), sender: { id: userId }, recipient: { id: oaId }, message: { msg_id: hex(16), ...message } };
     return emit(event);
   }
   function followEvent(userId: string, follow: boolean) {
@@ -439,7 +440,7 @@ export async function startZaloDouble(o: ZaloDoubleOptions): Promise<ZaloDouble>
       };
       return emit(event);
     },
-    userSendsText: (userId, text) => userMessage(userId, 'user_send_text', { text }),
+    userSendsText: (userId, text, x = {}) => userMessage(userId, 'user_send_text', { text }, x.at),
     userSendsImage: (userId, imageUrl, caption) =>
       userMessage(userId, 'user_send_image', { ...(caption ? { text: caption } : {}), attachments: [{ type: 'image', payload: { url: imageUrl, thumbnail: imageUrl } }] }),
     userSendsFile: (userId, fileUrl, name) => userMessage(userId, 'user_send_file', { attachments: [{ type: 'file', payload: { url: fileUrl, name } }] }),

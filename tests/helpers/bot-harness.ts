@@ -15,6 +15,8 @@ import { startZaloDouble, type SentMessage, type WebhookDelivery, type ZaloDoubl
 import { zaloSenders } from '../../bot/zalo-channels.js';
 import { DeliveryNotifier, type ChannelSender } from '../../activities/delivery.js';
 import { emailSender, mailTransport } from '../../activities/email.js';
+import { WaitingDeliveries } from '../../activities/notifier.js';
+import { deliveryReported } from '../../workflows/messages.js';
 import type { Org } from '../../domain/org.js';
 import { DEFAULT_WINDOW_MARGIN_MS, DEFAULT_WINDOW_MS, type Channel } from '../../domain/reach.js';
 import { NO_TEMPLATES, type TemplatesConfig } from '../../domain/templates.js';
@@ -28,6 +30,8 @@ export interface BotHarness extends Harness {
   zalo: ZaloClient;
   /** The notifier behind the outbox: every channel, chosen per person. */
   delivery: DeliveryNotifier;
+  /** Sends what waited for a usable Zalo token (as the worker does every few seconds); `kick()` runs it now. */
+  waiting: WaitingDeliveries;
   inbox: InboxProcessor;
   /** Stops the inbox processor (as a crash would); events are still accepted and queued. */
   stopInbox(): Promise<void>;
@@ -75,7 +79,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
       secondsPerDay: opts.secondsPerDay ?? 30,
       org,
       notifier: (store) => {
-        zalo = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, ...APP, store, limiter: new RateLimiter({ perMinute: 3000 }), log });
+        zalo = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, ...APP, store, limiter: new RateLimiter({ perMinute: 3000 }), log });
         const first = double.issueTokens();
         zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
         const senders: Partial<Record<Channel, ChannelSender>> = zaloSenders(zalo, store, templates);
@@ -122,12 +126,20 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
   double.webhookUrl = webhookUrl;
 
   const sentTo = (personId: string) => double.sentTo(zaloId(personId));
+  const waiting = new WaitingDeliveries({
+    store,
+    notifier: delivery!,
+    ready: () => client.tokens.usable(),
+    report: (workflowId, lines) => h.client.workflow.getHandle(workflowId).signal(deliveryReported, { lines }),
+    log,
+  });
   const stop = h.stop;
   return {
     ...h,
     double,
     zalo: client,
     delivery: delivery!,
+    waiting,
     get inbox() {
       return inbox;
     },
@@ -154,6 +166,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     received: (personId, match, ms = 30_000) =>
       eventually(() => sentTo(personId).find((m) => match.test(m.text)), ms, `a message to ${personId} matching ${match}`, () => sentTo(personId).map((m) => m.text)),
     async stop() {
+      await waiting.stop();
       await inbox.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await stop();
