@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { dashboardBench } from './dashboard.js';
 import { planStartBench } from './plan-start.js';
+import { remindersBench } from './reminders.js';
 import { webhookBench } from './webhook.js';
 
 const program = new Command('bench');
@@ -29,6 +30,15 @@ program
   .option('--requests <n>', 'measured requests per page (after 3 warm-up ones)', '30')
   .action(async (o: { tasks: string; requests: string }) => {
     const result = await dashboardBench({ tasks: Number(o.tasks), requests: Number(o.requests) });
+    console.log(JSON.stringify(result, null, 2));
+    process.exit(0);
+  });
+program
+  .command('reminders')
+  .option('--people <n>', 'staff reminded at one office opening', '1000')
+  .option('--concurrency <n>', 'notifications in flight (the worker runs up to 100 activities at once)', '100')
+  .action(async (o: { people: string; concurrency: string }) => {
+    const result = await remindersBench({ people: Number(o.people), concurrency: Number(o.concurrency) });
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

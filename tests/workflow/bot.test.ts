@@ -177,8 +177,9 @@ describe('Zalo bot: escalation and unreachable people', () => {
       const v = await unitView(h, id);
       return v.timeline.some((e) => e.kind === 'delivery') && v;
     }, 20_000, 'the timeline note');
+    // Every channel tried is in the timeline (issue 9): the consultation message refused, no template configured, then the head.
     expect(view.timeline.find((e) => e.kind === 'delivery')!.text).toBe(
-      'Không gửi được tin nhắn cho Võ Thị Hà (chưa quan tâm Zalo OA); đã gửi thay cho Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang.',
+      'Gửi Võ Thị Hà: tin nhắn Zalo không gửi được (chưa quan tâm Zalo OA) — chuyển thay cho Hoàng Văn Giang: đã gửi bằng tin nhắn Zalo.',
     );
     expect(h.sentTo('hcth.pho')).toEqual([]);
   });
@@ -239,7 +240,7 @@ describe('Zalo bot: faults', () => {
       const v = await unitView(h, id);
       return v.timeline.some((e) => e.kind === 'delivery') && v;
     }, 20_000, 'the timeline note');
-    expect(view.timeline.find((e) => e.kind === 'delivery')!.text).toBe('Không gửi được tin nhắn cho Hoàng Văn Giang (Zalo từ chối tin nhắn (mã lỗi -201)).');
+    expect(view.timeline.find((e) => e.kind === 'delivery')!.text).toBe('Gửi Hoàng Văn Giang: tin nhắn Zalo không gửi được (Zalo từ chối tin nhắn (mã lỗi -201)) — không ai nhận được.');
     expect(h.outbox({ workflowId: id, kind: 'approval_request' })[0]!.status).toBe('sent');
   });
 
