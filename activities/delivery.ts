@@ -3,7 +3,7 @@
 // channel and that message and is remembered for the person; a fault (network, Zalo down)
 // throws so the activity retries, and what was already delivered is not sent again.
 import type { Logger } from 'pino';
-import { texts, type Delivery, type Notification } from '../domain/notification.js';
+import { texts, WAITING_FOR_ZALO, type Delivery, type Notification } from '../domain/notification.js';
 import type { Org, PersonRef } from '../domain/org.js';
 import { chooseChannels, closedBy, type Attempt, type Channel, type ChannelRules, type Reach } from '../domain/reach.js';
 import { templateFor, type TemplatesConfig } from '../domain/templates.js';
@@ -43,8 +43,6 @@ export interface DeliveryOptions {
 }
 
 const ZALO_CHANNELS: readonly Channel[] = ['zalo_cs', 'zalo_template_uid', 'zalo_template_phone'];
-
-export const WAITING_FOR_ZALO = 'Zalo OA có mã truy cập mới';
 
 export class DeliveryNotifier implements Notifier {
   private readonly now: () => number;

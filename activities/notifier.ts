@@ -1,7 +1,6 @@
 // Where notifications go. The engine only knows this interface; Zalo plugs in later.
 import type { Logger } from 'pino';
-import { deliveryLines, type Delivery, type Notification } from '../domain/notification.js';
-import { WAITING_FOR_ZALO } from './delivery.js';
+import { deliveryLines, WAITING_FOR_ZALO, type Delivery, type Notification } from '../domain/notification.js';
 import type { Store } from '../store/store.js';
 
 export interface Notifier {

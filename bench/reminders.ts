@@ -18,12 +18,12 @@ import { sendText } from '../bot/outbound.js';
 import { RateLimiter } from '../bot/rate-limiter.js';
 import { createZaloClient, ZaloApiError, type ZaloClient } from '../bot/zalo-client.js';
 import { zaloSenders } from '../bot/zalo-channels.js';
-import { startZaloDouble } from '../bot/zalo-double.js';
+import { registeredTemplates, startZaloDouble } from '../bot/zalo-double.js';
+import { loadTemplates } from '../client/files.js';
 import { toInstant } from '../domain/calendar.js';
 import type { Notification } from '../domain/notification.js';
 import { orgSchema, type Org } from '../domain/org.js';
 import { DEFAULT_WINDOW_MARGIN_MS, DEFAULT_WINDOW_MS, type Channel } from '../domain/reach.js';
-import { parseTemplates } from '../domain/templates.js';
 import { mapLimit } from '../runtime/concurrency.js';
 import { SqliteStore } from '../store/sqlite.js';
 
@@ -32,18 +32,8 @@ const DAY = 24 * 3600_000;
 /** The limiter's budget, as configured in production (ZALO_RATE_PER_MINUTE), under Zalo's ~4,000. */
 const PER_MINUTE = 3000;
 
-const TEMPLATES = parseTemplates(
-  `templates:
-  reminder:
-    templateId: "401001"
-    params:
-      ten_can_bo: { from: recipient_name, max: 30 }
-      ma_nhiem_vu: { from: task_ref, max: 30 }
-      noi_dung: { from: task_title, max: 100 }
-      han_hoan_thanh: { from: due_date, max: 20 }
-`,
-  'bench-templates.yaml',
-);
+/** The shipped example (reminder: template 401001). */
+const TEMPLATES = loadTemplates('config/zalo-templates.example.yaml');
 
 /** How each staff member can be reached: the mix of a real agency where most do not write to the OA every week. */
 type Kind = 'window' | 'silent' | 'inactive' | 'no_account_phone' | 'email_only' | 'nothing' | 'blocked';
@@ -133,7 +123,7 @@ export async function remindersBench(o: { people: number; concurrency: number })
   const double = await startZaloDouble({
     ...APP,
     now: clock,
-    templates: { '401001': { params: { ten_can_bo: 30, ma_nhiem_vu: 30, noi_dung: 100, han_hoan_thanh: 20 } } },
+    templates: registeredTemplates(TEMPLATES),
   });
   const smtp = await startSmtpSink();
   const log = pino({ level: 'silent' });

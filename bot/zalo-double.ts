@@ -12,6 +12,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import type { TemplatesConfig } from '../domain/templates.js';
 import { expectedSignature } from './webhook-auth.js';
 
 /** A template as registered with Zalo: its parameters with their maximum lengths. */
@@ -48,6 +49,13 @@ export interface SentMessage {
   templateId?: string;
   data?: Record<string, string>;
   phone?: string;
+}
+
+/** The templates a configuration uses, as Zalo would have approved them: each parameter with its length. */
+export function registeredTemplates(t: TemplatesConfig): Record<string, RegisteredTemplate> {
+  return Object.fromEntries(
+    Object.values(t.templates).map((x) => [x.templateId, { params: Object.fromEntries(Object.entries(x.params).map(([k, p]) => [k, p.max])), byUserId: x.byUserId }]),
+  );
 }
 
 /** Zalo's consultation window. */

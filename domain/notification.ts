@@ -71,6 +71,9 @@ export interface NotificationFacts {
   code?: string;
 }
 
+/** What a message waiting in the outbox waits for (a refresh token only a person can renew). */
+export const WAITING_FOR_ZALO = 'Zalo OA có mã truy cập mới';
+
 /** What became of a notification, when the channel can tell. */
 export interface Delivery {
   delivered: boolean;

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   const org = loadOrg(config.ORG_FILE);
   const calendar = loadCalendar(config.CALENDAR_FILE);
+  // Checked before anything starts: a bad templates file is refused like a bad org chart.
+  const templates = templatesOf(config, !config.zalo && role === 'all');
   const store = new SqliteStore(join(config.dataDir, 'state.sqlite'));
 
   let devServer: DevServer | undefined;
@@ -57,7 +59,6 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   // The local Zalo double lives in one process: without credentials the bot runs only with `--role all`.
   let zalo: ZaloConnection | undefined;
-  const templates = templatesOf(config, !config.zalo && role === 'all');
   if (config.zalo || role === 'all') {
     zalo = await connectZalo(config, store, log, { org, templates });
     const linked = syncOrgLinks(org, store, Date.now());

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { WebhookAuthConfig } from '../bot/webhook-auth.js';
 import { RateLimiter } from '../bot/rate-limiter.js';
 import { createZaloClient, type ZaloClient } from '../bot/zalo-client.js';
-import { startZaloDouble, type ZaloDouble } from '../bot/zalo-double.js';
+import { registeredTemplates, startZaloDouble, type ZaloDouble } from '../bot/zalo-double.js';
 import type { Config } from '../runtime/config.js';
 import type { Org } from '../domain/org.js';
 import type { TemplatesConfig } from '../domain/templates.js';
@@ -33,10 +33,7 @@ export async function connectZalo(config: Config, store: Store, log: Logger, o: 
   }
   const secrets = { appId: `dev${randomBytes(6).readUIntBE(0, 6)}`, appSecret: randomBytes(16).toString('hex'), oaSecretKey: randomBytes(16).toString('hex') };
   // The double knows the example templates and the org chart's phones, as the agency's real OA would.
-  const templates = Object.fromEntries(
-    Object.values(o.templates?.templates ?? {}).map((t) => [t.templateId, { params: Object.fromEntries(Object.entries(t.params).map(([k, p]) => [k, p.max])), byUserId: t.byUserId }]),
-  );
-  const double = await startZaloDouble({ ...secrets, templates });
+  const double = await startZaloDouble({ ...secrets, templates: o.templates ? registeredTemplates(o.templates) : {} });
   for (const p of o.org?.people ?? []) if (p.phone) double.setPhone(devZaloId(p.id), p.phone);
   const client = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, appId: secrets.appId, appSecret: secrets.appSecret, store, limiter, log });
   // The double forgets its tokens when it stops: start from its fresh pair every time.

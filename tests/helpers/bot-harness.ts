@@ -11,7 +11,7 @@ import { InboxProcessor } from '../../bot/inbox.js';
 import { RateLimiter } from '../../bot/rate-limiter.js';
 import { webhookRouter, WEBHOOK_PATH } from '../../bot/webhook.js';
 import { createZaloClient, type ZaloClient } from '../../bot/zalo-client.js';
-import { startZaloDouble, type SentMessage, type WebhookDelivery, type ZaloDouble } from '../../bot/zalo-double.js';
+import { registeredTemplates, startZaloDouble, type SentMessage, type WebhookDelivery, type ZaloDouble } from '../../bot/zalo-double.js';
 import { zaloSenders } from '../../bot/zalo-channels.js';
 import { DeliveryNotifier, type ChannelSender } from '../../activities/delivery.js';
 import { emailSender, mailTransport } from '../../activities/email.js';
@@ -56,13 +56,6 @@ export interface BotHarnessOptions {
   templates?: TemplatesConfig;
   /** An SMTP server for the e-mail channel. */
   mail?: { url: string; from: string };
-}
-
-/** The double registers the configured templates, as Zalo would have approved them. */
-export function registeredTemplates(t: TemplatesConfig) {
-  return Object.fromEntries(
-    Object.values(t.templates).map((x) => [x.templateId, { params: Object.fromEntries(Object.entries(x.params).map(([k, p]) => [k, p.max])), byUserId: x.byUserId }]),
-  );
 }
 
 export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<BotHarness> {

@@ -12,14 +12,14 @@ import { OutboxNotifier, WaitingDeliveries } from '../../activities/notifier.js'
 import { RateLimiter } from '../../bot/rate-limiter.js';
 import { createZaloClient, type ZaloClient } from '../../bot/zalo-client.js';
 import { zaloSenders } from '../../bot/zalo-channels.js';
-import { startZaloDouble, type ZaloDouble } from '../../bot/zalo-double.js';
+import { registeredTemplates, startZaloDouble, type ZaloDouble } from '../../bot/zalo-double.js';
 import { installTokens } from '../../bot/zalo-tokens.js';
-import { loadOrg } from '../../client/files.js';
+import { loadOrg, loadTemplates } from '../../client/files.js';
 import { toInstant } from '../../domain/calendar.js';
 import type { Notification } from '../../domain/notification.js';
 import type { Org } from '../../domain/org.js';
 import { DEFAULT_WINDOW_MARGIN_MS, DEFAULT_WINDOW_MS, type Channel } from '../../domain/reach.js';
-import { parseTemplates, type TemplatesConfig } from '../../domain/templates.js';
+import type { TemplatesConfig } from '../../domain/templates.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { startSmtp, type SmtpSink } from '../helpers/smtp.js';
 
@@ -28,16 +28,8 @@ const DAY = 24 * 3600_000;
 /** Tuesday 4 March 2025, 10:00 in Hà Nội: a time Zalo accepts templates. */
 const TEN_AM = toInstant('2025-03-04', '10:00');
 
-const TEMPLATES = `
-templates:
-  reminder:
-    templateId: "401001"
-    params:
-      ten_can_bo: { from: recipient_name, max: 30 }
-      ma_nhiem_vu: { from: task_ref, max: 30 }
-      noi_dung: { from: task_title, max: 100 }
-      han_hoan_thanh: { from: due_date, max: 20 }
-`;
+/** The shipped example: the reminder template 401001 with its five parameters. */
+const EXAMPLE_TEMPLATES = 'config/zalo-templates.example.yaml';
 
 /** The example org with phones and addresses: cv2 has everything, pho only a phone, tccb.cv1 only e-mail, tccb.cv2 nothing. */
 function testOrg(): Org {
@@ -111,8 +103,8 @@ function linked(id: string, ago = 3600_000): string {
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'delivery-'));
   clock = TEN_AM;
-  templates = parseTemplates(TEMPLATES, 'templates.yaml');
-  double = await startZaloDouble({ ...APP, now: () => clock, templates: { '401001': { params: { ten_can_bo: 30, ma_nhiem_vu: 30, noi_dung: 100, han_hoan_thanh: 20 } } } });
+  templates = loadTemplates(EXAMPLE_TEMPLATES);
+  double = await startZaloDouble({ ...APP, now: () => clock, templates: registeredTemplates(templates) });
   smtp = await startSmtp();
   store = new SqliteStore(join(dir, 'state.sqlite'));
   zalo = createZaloClient({ ...APP, apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, store, limiter: new RateLimiter({ perMinute: 600_000 }), now: () => clock });
@@ -168,7 +160,7 @@ describe('delivery over the channels that reach each person', () => {
   });
 
   it('-249 (a template Zalo sends only by phone): the phone at once, and never by user id again', async () => {
-    double.registerTemplate('401001', { params: { ten_can_bo: 30, ma_nhiem_vu: 30, noi_dung: 100, han_hoan_thanh: 20 }, byUserId: false });
+    double.registerTemplate('401001', { ...registeredTemplates(templates)['401001']!, byUserId: false });
     linked('hcth.cv2', 9 * DAY);
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d.attempts?.map((a) => [a.channel, a.code ?? 0])).toEqual([

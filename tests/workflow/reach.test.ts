@@ -6,10 +6,11 @@ import { showTask } from '../../client/tasks.js';
 import { reachReport } from '../../client/reach.js';
 import { installTokens } from '../../bot/zalo-tokens.js';
 import { issueLinkCode } from '../../bot/accounts.js';
+import { registeredTemplates } from '../../bot/zalo-double.js';
+import { loadTemplates } from '../../client/files.js';
 import { NOT_LINKED_ASK_PHONE } from '../../bot/handlers.js';
 import { businessDateOf, WorkingCalendar } from '../../domain/calendar.js';
 import type { Org } from '../../domain/org.js';
-import { parseTemplates } from '../../domain/templates.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { CALENDAR, eventually, ORG, testPlan } from '../helpers/harness-core.js';
@@ -18,20 +19,9 @@ import { startSmtp, type SmtpSink } from '../helpers/smtp.js';
 const DAY = 24 * 3600_000;
 const cal = new WorkingCalendar(CALENDAR);
 
-// Templates in force all day here: the night rule is tested without a server (tests/unit/reach.test.ts, zalo-double.test.ts).
-const TEMPLATES = parseTemplates(
-  `hours: { start: "00:00", end: "24:00" }
-templates:
-  reminder:
-    templateId: "401001"
-    params:
-      ten_can_bo: { from: recipient_name, max: 30 }
-      ma_nhiem_vu: { from: task_ref, max: 30 }
-      noi_dung: { from: task_title, max: 100 }
-      han_hoan_thanh: { from: due_date, max: 20 }
-`,
-  'templates.yaml',
-);
+// The shipped example templates, in force all day here: the night rule is tested without a server
+// (tests/unit/reach.test.ts, zalo-double.test.ts).
+const TEMPLATES = { ...loadTemplates('config/zalo-templates.example.yaml'), hours: { start: '00:00', end: '24:00' } };
 
 /** The example org with phones and addresses, and two people who share a phone. */
 const TEST_ORG: Org = {
@@ -157,7 +147,8 @@ describe('reminders that reach every person', () => {
   });
 
   it('a template Zalo sends only by phone: -249 once, then by phone', async () => {
-    h.double.registerTemplate('401001', { params: { ten_can_bo: 30, ma_nhiem_vu: 30, noi_dung: 100, han_hoan_thanh: 20 }, byUserId: false });
+    const registered = registeredTemplates(TEMPLATES)['401001']!;
+    h.double.registerTemplate('401001', { ...registered, byUserId: false });
     try {
       const z = linkQuiet(h, 'ccvc.cv2', 9 * DAY);
       h.double.setPhone(z, '84912000021');
@@ -169,7 +160,7 @@ describe('reminders that reach every person', () => {
       );
       expect(h.store.refusalsOf('ccvc.cv2', 0)).toMatchObject([{ channel: 'zalo_template_uid', code: -249 }]);
     } finally {
-      h.double.registerTemplate('401001', { params: { ten_can_bo: 30, ma_nhiem_vu: 30, noi_dung: 100, han_hoan_thanh: 20 } });
+      h.double.registerTemplate('401001', registered);
     }
   });
 

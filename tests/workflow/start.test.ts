@@ -2,7 +2,7 @@
 // the example plan started once; Ctrl-C stops cleanly and a restart carries on.
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -103,5 +103,18 @@ describe('npm start', () => {
     expect(app.output()).toContain(`${orgFile} is invalid`);
     expect(app.output()).toContain('units[0].head: no person with id "khong-co" in people');
     expect(app.output()).toContain('không có người mã "khong-co"');
+  });
+
+  it('refuses to start with an invalid Zalo templates file, naming the file, the path and the problem', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-bad-'));
+    const file = join(dataDir, 'zalo-templates.yaml');
+    writeFileSync(file, 'templates:\n  reminder:\n    templateId: "401001"\n    params: { co_quan: { value: "Sở Nội vụ tỉnh Hậu Giang", max: 10 } }\n');
+    const app = start({ ...process.env, DATA_DIR: dataDir, ZALO_TEMPLATES_FILE: file, PORT: String(await freePort()) });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain(`${file} is invalid`);
+    expect(app.output()).toContain('templates.reminder.params.co_quan.value: value is 24 characters, over the limit of 10');
+    expect(app.output()).toContain('vượt giới hạn 10');
+    // Nothing started: no dev server database, no store.
+    expect(existsSync(join(dataDir, 'temporal.sqlite'))).toBe(false);
   });
 });
