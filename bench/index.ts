@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [options]`: benchmarks print JSON and write bench/results/<name>.json.
 import { Command } from 'commander';
 import { dashboardBench } from './dashboard.js';
+import { importBench } from './import.js';
 import { planStartBench } from './plan-start.js';
 import { remindersBench } from './reminders.js';
 import { webhookBench } from './webhook.js';
@@ -40,6 +41,19 @@ program
   .action(async (o: { people: string; concurrency: string }) => {
     const result = await remindersBench({ people: Number(o.people), concurrency: Number(o.concurrency) });
     console.log(JSON.stringify(result, null, 2));
+    process.exit(0);
+  });
+program
+  .command('import')
+  .option('--only <name>', 'only the corpus documents whose name contains this')
+  .action(async (o: { only?: string }) => {
+    const r = await importBench(o);
+    const pct = (x: number) => `${Math.round(x * 100)} %`.padStart(6);
+    console.log('document'.padEnd(52), 'tasks'.padStart(9), 'found'.padStart(6), 'lead'.padStart(6), 'support'.padStart(8), 'deadline'.padStart(9), 'seconds'.padStart(8));
+    for (const d of r.documents)
+      console.log(d.name.padEnd(52), `${d.matched}/${d.expected}`.padStart(9), pct(d.tasksFound), pct(d.leads), pct(d.supports).padStart(8), pct(d.deadlines).padStart(9), d.seconds.toFixed(2).padStart(8), d.error ? ` ${d.error}` : '');
+    const t = r.totals;
+    console.log('TOTAL'.padEnd(52), `${t.matched}/${t.expected}`.padStart(9), pct(t.tasksFound), pct(t.leads), pct(t.supports).padStart(8), pct(t.deadlines).padStart(9), t.seconds.toFixed(2).padStart(8));
     process.exit(0);
   });
 program.parseAsync(process.argv).catch((err: unknown) => {

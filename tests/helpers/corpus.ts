@@ -1,0 +1,158 @@
+// (No vitest imports here: the import bench uses it too.)
+// The corpus of real plans (tests/fixtures/corpus) and how the importer's reading of each is
+// scored against the hand-checked expectations: tasks found, and for each found task whether its
+// lead units, supporting units and deadline phrase are the document's.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { readPlanDocument } from '../../client/documents.js';
+import { loadOrg } from '../../client/files.js';
+import { orgSchema, type Org } from '../../domain/org.js';
+import { importPlanText, type ImportedPlan, type ImportedTask } from '../../domain/plan-import.js';
+import { fold } from '../../domain/text.js';
+
+export const CORPUS_DIR = 'tests/fixtures/corpus';
+
+export interface ExpectedTask {
+  title: string;
+  lead: string[];
+  support: string[];
+  deadline: string;
+}
+
+export interface CorpusDocument {
+  name: string;
+  file: string;
+  /** Units are codes of this org chart; otherwise names as the document writes them. */
+  org?: string;
+  form?: string;
+  format?: string;
+  tasks: ExpectedTask[];
+}
+
+/** Every document with its expectations: the corpus's own, then the two samples from ../shared. */
+export function loadCorpus(): CorpusDocument[] {
+  const docs: CorpusDocument[] = [];
+  const expectedDir = join(CORPUS_DIR, 'expected');
+  for (const f of readdirSync(expectedDir).filter((x) => x.endsWith('.yaml')).sort()) {
+    const y = parse(readFileSync(join(expectedDir, f), 'utf8')) as Omit<CorpusDocument, 'name' | 'file'>;
+    const base = basename(f, '.yaml');
+    const file = readdirSync(join(CORPUS_DIR, 'docs')).find((d) => basename(d, extname(d)) === base);
+    if (!file) throw new Error(`corpus: no document for ${f}`);
+    docs.push({ ...y, name: base, file: join(CORPUS_DIR, 'docs', file), tasks: y.tasks ?? [] });
+  }
+  const sharedDir = join(CORPUS_DIR, 'shared');
+  for (const f of readdirSync(sharedDir).filter((x) => x.endsWith('.yaml')).sort()) {
+    const y = parse(readFileSync(join(sharedDir, f), 'utf8')) as Omit<CorpusDocument, 'name' | 'file'> & { document: string };
+    docs.push({ ...y, name: basename(f, '.yaml'), file: resolve(dirname(join(sharedDir, f)), y.document), tasks: y.tasks ?? [] });
+  }
+  return docs;
+}
+
+/** An org chart none of the corpus documents names: every unit stays a name, as written. */
+export const NEUTRAL_ORG: Org = orgSchema.parse({
+  agency: { name: 'Cơ quan thử' },
+  people: [{ id: 'a', name: 'Người thử', title: 'Giám đốc' }],
+  units: [{ code: 'ZZ', name: 'Đơn vị không có trong văn bản nào', kind: 'Phòng', head: 'a' }],
+  leadership: { director: 'a' },
+});
+
+const norm = (s: string) =>
+  fold(s)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+function sameName(a: string, b: string): boolean {
+  const x = norm(a);
+  const y = norm(b);
+  if (!x || !y) return false;
+  return x === y || (y.length >= 6 && x.includes(y)) || (x.length >= 6 && y.includes(x));
+}
+
+/** The same set of units, each expected one found and nothing found beyond them. */
+function sameUnits(expected: string[], found: string[]): boolean {
+  if (expected.length === 0) return found.length === 0;
+  return expected.every((e) => found.some((f) => sameName(e, f))) && found.every((f) => expected.some((e) => sameName(e, f)));
+}
+
+function sameDeadline(expected: string, found: string): boolean {
+  const x = norm(expected);
+  const y = norm(found);
+  if (!x || !y) return x === y;
+  return x === y || x.includes(y) || y.includes(x);
+}
+
+/** Does a found task start with the expected title (its first words, folded)? */
+function sameTask(e: ExpectedTask, t: ImportedTask): boolean {
+  const want = norm(e.title).split(' ').slice(0, 6).join(' ');
+  const text = norm(`${t.content || t.title}`);
+  return text.startsWith(want) || text.slice(0, 400).includes(want);
+}
+
+export interface DocumentScore {
+  name: string;
+  expected: number;
+  found: number;
+  matched: number;
+  leadRight: number;
+  supportRight: number;
+  deadlineRight: number;
+  seconds: number;
+  error?: string;
+  /** Expected titles no found task matched (for reading, not for counting). */
+  missing: string[];
+}
+
+export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefined, seconds: number, error?: string): DocumentScore {
+  const found = imported?.tasks ?? [];
+  const used = new Set<number>();
+  let next = 0;
+  let leadRight = 0;
+  let supportRight = 0;
+  let deadlineRight = 0;
+  const missing: string[] = [];
+  for (const e of doc.tasks) {
+    let j = found.findIndex((t, k) => k >= next && !used.has(k) && sameTask(e, t));
+    if (j < 0) j = found.findIndex((t, k) => !used.has(k) && sameTask(e, t));
+    if (j < 0) {
+      missing.push(e.title);
+      continue;
+    }
+    used.add(j);
+    next = j + 1;
+    const t = found[j]!;
+    if (sameUnits(e.lead, t.lead)) leadRight++;
+    if (sameUnits(e.support, t.support)) supportRight++;
+    if (sameDeadline(e.deadline, t.deadline.text)) deadlineRight++;
+  }
+  return {
+    name: doc.name,
+    expected: doc.tasks.length,
+    found: found.length,
+    matched: used.size,
+    leadRight,
+    supportRight,
+    deadlineRight,
+    seconds,
+    ...(error ? { error } : {}),
+    missing,
+  };
+}
+
+/** Reads a corpus document and imports it (with its own org chart, or one that names none of its units). */
+export async function importCorpusDocument(doc: CorpusDocument): Promise<DocumentScore> {
+  const started = performance.now();
+  try {
+    const text = await readPlanDocument(doc.file);
+    const org = doc.org ? loadOrg(doc.org) : NEUTRAL_ORG;
+    const imported = importPlanText(text, org);
+    // "lead: all" in an expectation: every unit of the org chart ("các Phòng, Ban, Trung tâm").
+    const all = org.units.map((u) => u.code);
+    const tasks = doc.tasks.map((t) => ({ ...t, lead: (t.lead as string[] | 'all') === 'all' ? all : t.lead, support: t.support ?? [] }));
+    return scoreImport({ ...doc, tasks }, imported, (performance.now() - started) / 1000);
+  } catch (err) {
+    return scoreImport(doc, undefined, (performance.now() - started) / 1000, (err as Error).message.slice(0, 200));
+  }
+}
+
+export const ratio = (n: number, d: number): number => (d === 0 ? 1 : Math.round((n / d) * 1000) / 1000);
