@@ -3,6 +3,8 @@
 // "Thời gian hoàn thành: …" lines, and tables "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối
 // hợp | Thời gian thực hiện". This stage only cuts the text into raw tasks; units and deadline
 // phrases are understood later.
+import { textDocument } from './document.js';
+import { outlineTasks } from './plan-outline.js';
 import { fold, tidy } from './text.js';
 
 export interface RawTask {
@@ -98,7 +100,10 @@ export function parseHeader(lines: string[]): PlanHeader {
 
 /** The table form: rows with cells separated by "|". */
 function parseTable(lines: string[]): RawTask[] | undefined {
-  const headIdx = lines.findIndex((l) => l.includes('|') && /^(tt|stt)\b/.test(fold(l)) && /chu tri|thuc hien|thoi gian/.test(fold(l)));
+  // A task table names the work and who leads it; a schedule ("STT | Đơn vị được kiểm tra | Thời gian") does not.
+  const headIdx = lines.findIndex(
+    (l) => l.includes('|') && /^(tt|stt)\b/.test(fold(l)) && /nhiem vu|noi dung|hoat dong|cong viec|giai phap/.test(fold(l)) && /chu tri|thuc hien|phu trach/.test(fold(l)),
+  );
   if (headIdx < 0) return undefined;
   const head = lines[headIdx]!.split('|').map((c) => fold(c));
   const col = (re: RegExp) => head.findIndex((c) => re.test(c));
@@ -221,6 +226,15 @@ export function extractPlan(text: string): RawPlan {
   const header = parseHeader(lines);
   const table = parseTable(lines);
   const reportingText = reportingSentence(lines);
-  if (table && table.length) return { form: 'table', header, tasks: table, ...(reportingText ? { reportingText } : {}) };
-  return { form: 'prose', header, tasks: parseProse(lines), ...(reportingText ? { reportingText } : {}) };
+  // The "section II, (n) items, Đơn vị thực hiện:" layout counts only when its labels are there.
+  const labelled = parseProse(lines);
+  const prose = labelled.some((t) => t.unitsText || t.deadlineText) ? labelled : [];
+  // Not the "section II, (n) items, Đơn vị thực hiện:" layout: read the document's outline instead.
+  const body = prose.length ? prose : outlineTasks(textDocument(lines.join('\n')));
+  if (table && table.length) {
+    // A plan may assign some work in its body and the rest in a table (often an appendix after the signature).
+    const tasks = prose.length ? table : [...body.filter((t) => t.unitsText), ...table];
+    return { form: 'table', header, tasks, ...(reportingText ? { reportingText } : {}) };
+  }
+  return { form: 'prose', header, tasks: body, ...(reportingText ? { reportingText } : {}) };
 }

@@ -1,0 +1,243 @@
+// Tasks in a prose plan of any layout: the document's outline (Roman sections, numbered,
+// lettered, dashed items; Word numbering labels or labels typed in the text), which sections
+// assign work ("NHIỆM VỤ", "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG" …) and which only explain it
+// ("MỤC ĐÍCH, YÊU CẦU" …), unit headings whose items inherit the unit ("1. Sở Nội vụ" then a), b)),
+// and fields given by labels ("- Đơn vị chủ trì: …") or inline ("Sở Tư pháp chủ trì, phối hợp với …").
+// Pure: the document structure in, raw tasks out; units and deadline phrases are understood later.
+import type { Paragraph, PlanDocument } from './document.js';
+import type { RawTask } from './plan-text.js';
+import { fold, tidy } from './text.js';
+
+type LabelKind = 'roman' | 'number' | 'number2' | 'paren' | 'letter' | 'dash';
+
+/** Nesting rank of each kind of label: a smaller rank contains the larger ones. */
+const RANK: Record<LabelKind, number> = { roman: 0, number: 1, number2: 2, letter: 3, paren: 4, dash: 5 };
+
+interface Item {
+  kind: LabelKind;
+  label: string;
+  text: string;
+  /** Unlabelled paragraphs that follow, until the next label. */
+  more: string[];
+  children: Item[];
+  parent?: Item;
+  source: Paragraph['source'];
+}
+
+const LETTERS = 'a|b|c|d|đ|e|g|h|i|k|l|m|n|o|p|q|r|s|t|u|v|x|y';
+const LABEL_RES: [LabelKind, RegExp][] = [
+  ['roman', /^((?:X{0,3})(?:IX|IV|V?I{0,3}))\s*[./]\s+(?=\S)/u],
+  ['number2', /^(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?\s+(?=\S)/u],
+  ['number', /^(\d{1,2})\s*[./)]\s+(?=\S)/u],
+  ['paren', /^\((\d{1,2})\)\s*(?=\S)/u],
+  ['letter', new RegExp(`^(${LETTERS})\\s*\\)\\s*(?=\\S)`, 'u')],
+  ['dash', /^([-–—+•*])\s*(?=\S)/u],
+];
+
+/** A paragraph's label (Word numbering, or typed at the start of its text) and the text after it. */
+export function labelOf(p: Pick<Paragraph, 'text' | 'label'>): { kind: LabelKind; label: string; text: string } | undefined {
+  const typed = p.label ? `${p.label} ${p.text}` : p.text;
+  for (const [kind, re] of LABEL_RES) {
+    const m = re.exec(typed);
+    if (m && m[1] !== '') return { kind, label: m[1]!, text: typed.slice(m[0].length).trim() };
+  }
+  return undefined;
+}
+
+// ── Sections ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** Section titles that assign work, and those that only explain it (matched on folded text). */
+const TASK_SECTION = /nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem/;
+const NOT_TASK_SECTION = /^(muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|thuc trang|ket qua|thoi gian\s*(,|va)?\s*(dia diem|hinh thuc|thanh phan)|thanh phan|doi tuong|pham vi|kinh phi|che do bao cao|chi tieu|tieu chuan|hinh thuc|ho so|khen thuong)/;
+
+// ── Units named in the text ──────────────────────────────────────────────────────────────────────────
+// Matched with diacritics ("Phòng" is a unit, "phong trào" is not); text typed without diacritics is
+// matched on the folded words instead.
+
+const AGENCY_WORDS = [
+  'sở', 'phòng', 'ban', 'văn phòng', 'trung tâm', 'ubnd', 'ủy ban nhân dân', 'uỷ ban nhân dân', 'ủy ban mặt trận', 'uỷ ban mặt trận',
+  'công an', 'bộ', 'cục', 'tổng cục', 'vụ', 'trường', 'bảo hiểm xã hội', 'đài', 'báo', 'hội', 'đoàn', 'liên đoàn', 'mặt trận',
+  'tỉnh đoàn', 'chi cục', 'ngân hàng', 'kho bạc', 'thanh tra', 'hội đồng', 'viện', 'bệnh viện', 'cơ quan', 'đơn vị', 'địa phương',
+  'ngành', 'tổ công tác', 'ban chỉ đạo', 'ban tổ chức', 'tổ chuyên môn', 'tổ', 'nhà trường', 'chủ tịch', 'giám đốc', 'thủ trưởng',
+  'lãnh đạo', 'bộ chỉ huy', 'bưu điện', 'giáo viên', 'người đứng đầu',
+];
+/** Words that start like an agency but are not one ("phong trào", "hội nghị", "ban hành", "báo cáo" …). */
+const NOT_AGENCY = ['hội nghị', 'hội thảo', 'hội thi', 'ban hành', 'báo cáo', 'đoàn kết', 'trường hợp', 'bộ máy', 'tổ chức', 'đơn vị tính', 'ngành nghề', 'cơ quan hóa'];
+/** Verbs that end a unit phrase at the start of a sentence ("Sở Tư pháp chủ trì …"). */
+const ASSIGN_WORDS = [
+  'chủ trì', 'thực hiện', 'hỗ trợ', 'phối hợp', 'tham mưu', 'có trách nhiệm', 'xây dựng', 'tổ chức', 'cho ý kiến', 'báo cáo',
+  'hướng dẫn', 'theo dõi', 'kiểm tra', 'triển khai', 'đánh giá', 'chủ động', 'căn cứ', 'rà soát', 'tăng cường', 'đề xuất',
+  'ban hành', 'tuyên truyền', 'quán triệt', 'chỉ đạo', 'nghiên cứu', 'bố trí', 'đảm bảo', 'bảo đảm', 'phổ biến', 'tổng hợp',
+  'gửi', 'tiếp tục', 'nâng cao', 'đẩy mạnh', 'duy trì', 'cập nhật', 'chuẩn bị', 'tập trung', 'phân công', 'cử', 'lập', 'đôn đốc',
+  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có',
+];
+
+const alt = (words: string[], f: (w: string) => string) =>
+  [...new Set(words.map(f))]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
+const lower = (w: string) => w.toLowerCase();
+
+function wordRes(f: (w: string) => string) {
+  return {
+    start: new RegExp(`^(?:đối với |doi voi |giao |đề nghị |de nghi )?(?:các |cac |mọi |moi )?(?!(?:${alt(NOT_AGENCY, f)})(?![\\p{L}]))(?:${alt(AGENCY_WORDS, f)})(?![\\p{L}])`, 'u'),
+    assign: new RegExp(`\\s(?:${alt(ASSIGN_WORDS, f)})(?![\\p{L}])`, 'u'),
+  };
+}
+const WITH_MARKS = wordRes(lower);
+const FOLDED = wordRes(fold);
+
+/** The text to match (lower case, diacritics kept) and the patterns for it. */
+function matchable(text: string): { t: string; re: typeof WITH_MARKS } {
+  const t = text.toLowerCase();
+  return fold(text) === t ? { t, re: FOLDED } : { t, re: WITH_MARKS };
+}
+
+const startsWithAgency = (text: string) => {
+  const m = matchable(text);
+  return m.re.start.test(m.t);
+};
+
+/** "1. Sở Nội vụ", "2. Các cơ quan, đơn vị được kiểm tra", "4. Đối với Uỷ ban nhân dân cấp xã": a heading that is only a unit. */
+function unitHeading(text: string): string | undefined {
+  // "Giao Sở Nội vụ (Cơ quan Thường trực …):", "Các cơ quan, đơn vị được kiểm tra".
+  const t = tidy(text.replace(/\([^)]*\)/gu, ' ')).replace(/\s*[:.]$/u, '');
+  const m = matchable(t);
+  const active = ` ${m.t}`.replace(/\s(?:được|duoc)\s+\S+(?:\s\S+)?/gu, ' ');
+  if (!m.re.start.test(m.t) || t.split(' ').length > 16 || m.re.assign.test(active) || /[;]/.test(t)) return undefined;
+  return t.replace(/^(Đối với|Giao|Đề nghị)\s+/iu, '');
+}
+
+/** A clause that may come before the unit: "Căn cứ Kế hoạch này, …", "Quý I/2027, …", "Sau khi …, …". */
+const LEADING_CLAUSE = /^(?:căn cứ|can cu|trên cơ sở|tren co so|sau khi|trước|truoc|trong|quý|quy|năm|nam|tháng|thang|hằng|hang|định kỳ|dinh ky|ngay|ngày)[^,;:]{0,140}[,:]\s*/u;
+
+/** A unit phrase at the start of a sentence, before the verb that assigns the work. */
+function leadingUnits(text: string): string | undefined {
+  const { t, re } = matchable(text);
+  const giao = /^(?:[^,;]{0,60}\s(?:giao|giao cho)\s+|(?:đề nghị|de nghi)\s+)/u.exec(t) ?? (re.start.test(t) ? null : LEADING_CLAUSE.exec(t));
+  const from = giao ? giao[0].length : 0;
+  const rest = t.slice(from);
+  if (!re.start.test(rest)) return undefined;
+  const verb = re.assign.exec(rest);
+  if (!verb || verb.index > 200) return undefined;
+  const unit = tidy(text.slice(from, from + verb.index)).replace(/[,:]$/u, '');
+  return unit.split(' ').length >= 2 || /^[A-ZĐ]/u.test(unit) ? unit : undefined;
+}
+
+/** "… – Trường THPT Thống Linh hỗ trợ thực hiện." : the unit named after a dash at the end. */
+function trailingUnits(text: string): string | undefined {
+  const m = /\s[-–—]\s+([^–—-]{3,120}?)\s*(?:hỗ trợ thực hiện|thực hiện|chủ trì|cho ý kiến[^.]*)\.?$/iu.exec(text);
+  if (!m) return undefined;
+  return startsWithAgency(m[1]!) ? tidy(m[1]!) : undefined;
+}
+
+/** "phối hợp với Y" after the lead: the supporting units, up to the verb or the end of the clause. */
+function supportAfter(text: string): string | undefined {
+  const { t, re } = matchable(text);
+  const m = /(?:phối hợp|phoi hop)(?:\s+(?:với|voi|cùng|cung))?\s+/u.exec(t);
+  if (!m) return undefined;
+  const from = m.index + m[0].length;
+  const rest = t.slice(from);
+  if (!re.start.test(rest)) return undefined;
+  let end = rest.search(/[.;:(]|\s(?:để|de|nhằm|nham)\s/u);
+  if (end < 0) end = rest.length;
+  const verb = re.assign.exec(rest);
+  if (verb && verb.index < end) end = verb.index;
+  const unit = tidy(text.slice(from, from + end)).replace(/[,]$/u, '');
+  return unit || undefined;
+}
+
+const FIELD_LABELS: [keyof Pick<RawTask, 'unitsText' | 'supportText' | 'deadlineText'>, RegExp][] = [
+  ['unitsText', /^(?:[-–+•]\s*)?(?:đơn vị|cơ quan)(?:\s*\/\s*(?:người|đơn vị|cơ quan))?\s*(?:chủ trì|thực hiện|chịu trách nhiệm)(?:\s*\/\s*chủ trì)?\s*:\s*/iu],
+  ['supportText', /^(?:[-–+•]\s*)?(?:đơn vị|cơ quan)\s*phối hợp\s*:\s*/iu],
+  ['deadlineText', /^(?:[-–+•]\s*)?(?:thời gian hoàn thành|thời gian thực hiện|thời hạn hoàn thành|thời hạn|thời gian)\s*:\s*/iu],
+];
+
+function fieldOf(text: string): [keyof Pick<RawTask, 'unitsText' | 'supportText' | 'deadlineText'>, string] | undefined {
+  for (const [k, re] of FIELD_LABELS) {
+    const m = re.exec(text);
+    if (m) return [k, tidy(text.slice(m[0].length)).replace(/\.$/u, '')];
+  }
+  return undefined;
+}
+
+// ── The outline ──────────────────────────────────────────────────────────────────────────────────────
+
+function outline(doc: PlanDocument): Item[] {
+  const roots: Item[] = [];
+  const stack: Item[] = [];
+  for (const b of doc.blocks) {
+    if (b.kind !== 'paragraph') continue;
+    const l = labelOf(b);
+    if (!l) {
+      stack.at(-1)?.more.push(tidy(b.text));
+      continue;
+    }
+    const item: Item = { kind: l.kind, label: l.label, text: tidy(l.text), more: [], children: [], source: b.source };
+    // A label of a kind seen above it nests under it; the same or a higher kind closes what is open.
+    while (stack.length && RANK[stack.at(-1)!.kind] >= RANK[item.kind]) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) {
+      item.parent = parent;
+      parent.children.push(item);
+    } else roots.push(item);
+    stack.push(item);
+  }
+  return roots;
+}
+
+function sectionOf(item: Item): Item | undefined {
+  let s: Item | undefined = item;
+  while (s && s.kind !== 'roman') s = s.parent;
+  return s;
+}
+
+function isTaskSection(s: Item | undefined): boolean {
+  if (!s) return true;
+  const f = fold(s.text);
+  return TASK_SECTION.test(f) && !NOT_TASK_SECTION.test(f);
+}
+
+function refOf(item: Item): string {
+  const parts: string[] = [];
+  for (let i: Item | undefined = item; i; i = i.parent) parts.unshift(i.kind === 'paren' ? `(${i.label})` : i.kind === 'dash' ? String(i.parent ? i.parent.children.filter((c) => c.kind === 'dash').indexOf(i) + 1 : 1) : i.label);
+  return parts.join('.');
+}
+
+/** Raw tasks of a prose plan read from its outline; empty when the document has none. */
+export function outlineTasks(doc: PlanDocument): RawTask[] {
+  const tasks: RawTask[] = [];
+  const visit = (item: Item, inherited: string | undefined) => {
+    const heading = item.children.length > 0 ? unitHeading(item.text) : undefined;
+    const unit = heading ?? inherited;
+    const labelled = item.more.map(fieldOf).filter((x): x is NonNullable<typeof x> => !!x);
+    const own = fieldOf(item.text);
+    const leaf = item.children.every((c) => c.kind === 'dash' && fieldOf(c.text)) || item.children.length === 0;
+    if (item.kind !== 'roman' && !heading && leaf) {
+      const inTaskSection = isTaskSection(sectionOf(item));
+      const fields: Partial<RawTask> = {};
+      for (const [k, v] of [...labelled, ...item.children.map((c) => fieldOf(c.text)).filter((x): x is NonNullable<typeof x> => !!x)]) fields[k] = v;
+      const body = [item.text, ...item.more.filter((m) => !fieldOf(m))].join(' ');
+      const lead = fields.unitsText ?? leadingUnits(body) ?? trailingUnits(body);
+      if (own) return; // a stray label line is a field of the task above, not a task
+      const explanatory = NOT_TASK_SECTION.test(fold(sectionOf(item)?.text ?? ''));
+      if (!explanatory && (inTaskSection || fields.unitsText || lead)) {
+        const support = fields.supportText ?? (lead || unit ? supportAfter(body) : undefined);
+        const unitsText = fields.unitsText ?? lead ?? unit;
+        tasks.push({
+          ref: refOf(item),
+          ...(item.parent && !unitHeading(item.parent.text) ? { group: item.parent.text } : {}),
+          content: tidy(body),
+          ...(unitsText ? { unitsText } : {}),
+          ...(support && support !== unitsText ? { supportText: support } : {}),
+          ...(fields.deadlineText ? { deadlineText: fields.deadlineText } : {}),
+        });
+      }
+      return;
+    }
+    for (const c of item.children) visit(c, unit);
+  };
+  for (const r of outline(doc)) visit(r, undefined);
+  return tasks;
+}
