@@ -5,11 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { importCorpusDocument, loadCorpus, ratio, type DocumentScore } from '../tests/helpers/corpus.js';
 
 export interface ImportBenchResult {
-  documents: (Omit<DocumentScore, 'missing'> & { tasksFound: number; leads: number; supports: number; deadlines: number; missing: string[] })[];
+  documents: (DocumentScore & { tasksFound: number; leads: number; supports: number; deadlines: number })[];
   totals: { expected: number; matched: number; tasksFound: number; leads: number; supports: number; deadlines: number; seconds: number };
 }
 
-export async function importBench(o: { only?: string }): Promise<ImportBenchResult> {
+export async function importBench(o: { only?: string; details?: boolean }): Promise<ImportBenchResult> {
   const docs = loadCorpus().filter((d) => !o.only || d.name.includes(o.only));
   const documents: ImportBenchResult['documents'] = [];
   for (const d of docs) {
@@ -20,7 +20,8 @@ export async function importBench(o: { only?: string }): Promise<ImportBenchResu
       leads: ratio(s.leadRight, s.expected),
       supports: ratio(s.supportRight, s.expected),
       deadlines: ratio(s.deadlineRight, s.expected),
-      missing: s.missing.slice(0, 5),
+      missing: o.details ? s.missing : s.missing.slice(0, 5),
+      wrong: o.details ? s.wrong : s.wrong.slice(0, 5),
     });
   }
   const sum = (f: (d: DocumentScore) => number) => documents.reduce((a, d) => a + f(d), 0);

@@ -46,8 +46,10 @@ program
 program
   .command('import')
   .option('--only <name>', 'only the corpus documents whose name contains this')
-  .action(async (o: { only?: string }) => {
+  .option('--details', 'list every task missed or read wrong')
+  .action(async (o: { only?: string; details?: boolean }) => {
     const r = await importBench(o);
+    if (o.details) for (const d of r.documents) for (const line of [...d.missing.map((m) => `MISSING «${m}»`), ...d.wrong]) console.log(`${d.name}: ${line}`);
     const pct = (x: number) => `${Math.round(x * 100)} %`.padStart(6);
     console.log('document'.padEnd(52), 'tasks'.padStart(9), 'found'.padStart(6), 'lead'.padStart(6), 'support'.padStart(8), 'deadline'.padStart(9), 'seconds'.padStart(8));
     for (const d of r.documents)

@@ -494,6 +494,12 @@ function parseWhenWithReference(m: string, fallback: number | undefined): When {
     if (head.ok || head.matched) return head;
   }
   if (CONDITION.test(m)) return { ok: false, matched: false, reason: R.condition };
+  // "Trong năm 2023, 2024", "Năm 2025 và 2026": work through those years, due at the end of the last.
+  const years = /^(?:(?:trong|ca|thuc hien)\s+)?(?:cac\s+)?nam\s+(20\d\d(?:\s*(?:,|;|va|-)\s*(?:nam\s+)?20\d\d)+)$/.exec(m);
+  if (years) {
+    const all = [...years[1]!.matchAll(/20\d\d/g)].map((y) => Number(y[0]));
+    if (all.every(yearOk)) return { ok: true, due: isoOf(Math.max(...all), 12, 31) };
+  }
   if (countDateTokens(m) >= 2) return { ok: false, matched: false, reason: R.severalDates };
   if (/\bdinh ky\b/.test(m)) return { ok: false, matched: false, reason: R.noCycle };
   return w;

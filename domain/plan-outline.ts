@@ -59,7 +59,8 @@ const AGENCY_WORDS = [
   'công an', 'bộ', 'cục', 'tổng cục', 'vụ', 'trường', 'bảo hiểm xã hội', 'đài', 'báo', 'hội', 'đoàn', 'liên đoàn', 'mặt trận',
   'tỉnh đoàn', 'chi cục', 'ngân hàng', 'kho bạc', 'thanh tra', 'hội đồng', 'viện', 'bệnh viện', 'cơ quan', 'đơn vị', 'địa phương',
   'ngành', 'tổ công tác', 'ban chỉ đạo', 'ban tổ chức', 'tổ chuyên môn', 'tổ', 'nhà trường', 'chủ tịch', 'giám đốc', 'thủ trưởng',
-  'lãnh đạo', 'bộ chỉ huy', 'bưu điện', 'giáo viên', 'người đứng đầu',
+  'lãnh đạo', 'bộ chỉ huy', 'bưu điện', 'giáo viên', 'người đứng đầu', 'lực lượng', 'chính quyền', 'cấp ủy', 'cấp uỷ', 'tỉnh ủy',
+  'tỉnh uỷ', 'hải quan', 'bộ đội biên phòng', 'cảnh sát', 'tòa án', 'toà án', 'viện kiểm sát', 'ủy ban', 'uỷ ban',
 ];
 /** Words that start like an agency but are not one ("phong trào", "hội nghị", "ban hành", "báo cáo" …). */
 const NOT_AGENCY = ['hội nghị', 'hội thảo', 'hội thi', 'ban hành', 'báo cáo', 'đoàn kết', 'trường hợp', 'bộ máy', 'tổ chức', 'đơn vị tính', 'ngành nghề', 'cơ quan hóa'];
@@ -135,7 +136,7 @@ function trailingUnits(text: string): string | undefined {
 /** "phối hợp với Y" after the lead: the supporting units, up to the verb or the end of the clause. */
 function supportAfter(text: string): string | undefined {
   const { t, re } = matchable(text);
-  const m = /(?:phối hợp|phoi hop)(?:\s+(?:với|voi|cùng|cung))?\s+/u.exec(t);
+  const m = /(?:phối hợp|phoi hop)(?:\s+(?:chặt chẽ|chat che|tốt|tot))?(?:\s+(?:với|voi|cùng|cung))?\s+/u.exec(t);
   if (!m) return undefined;
   const from = m.index + m[0].length;
   const rest = t.slice(from);
@@ -146,6 +147,23 @@ function supportAfter(text: string): string | undefined {
   if (verb && verb.index < end) end = verb.index;
   const unit = tidy(text.slice(from, from + end)).replace(/[,]$/u, '');
   return unit || undefined;
+}
+
+/** A deadline written inside the task's sentence: "… trong Quý I/2026", "(… trước ngày 15/3/2026)". */
+const INLINE_DEADLINES = [
+  /trước ngày \d{1,2}\/\d{1,2}(?:\/\d{4})?/iu,
+  /(?:trong |trước |hoàn thành )?quý (?:I{1,3}|IV|[1-4])(?:\/| năm )\d{4}/iu,
+  /(?:trong |trước )tháng \d{1,2}(?:\/| năm )\d{4}/iu,
+  /(?:trong|hoàn thành trong|hoàn thành trước) năm \d{4}/iu,
+];
+
+export function inlineDeadline(text: string): string | undefined {
+  let best: RegExpExecArray | undefined;
+  for (const re of INLINE_DEADLINES) {
+    const m = re.exec(text);
+    if (m && (!best || m.index < best.index)) best = m;
+  }
+  return best ? tidy(best[0]) : undefined;
 }
 
 const FIELD_LABELS: [keyof Pick<RawTask, 'unitsText' | 'supportText' | 'deadlineText'>, RegExp][] = [
@@ -209,7 +227,14 @@ function refOf(item: Item): string {
 export function outlineTasks(doc: PlanDocument): RawTask[] {
   const tasks: RawTask[] = [];
   const visit = (item: Item, inherited: string | undefined) => {
-    const heading = item.children.length > 0 ? unitHeading(item.text) : undefined;
+    const paragraphs = item.more.filter((m) => !fieldOf(m));
+    const heading = item.kind !== 'roman' && (item.children.length > 0 || paragraphs.length > 0) ? unitHeading(item.text) : undefined;
+    if (heading && paragraphs.length) {
+      // "1. Phòng Giáo dục Phổ thông" then plain paragraphs: each paragraph is one of the unit's tasks.
+      const parts: Item[] = paragraphs.map((text) => ({ kind: 'dash', label: '-', text, more: [], children: [], parent: item, source: item.source }));
+      item.children = [...parts, ...item.children];
+      item.more = [];
+    }
     const unit = heading ?? inherited;
     const labelled = item.more.map(fieldOf).filter((x): x is NonNullable<typeof x> => !!x);
     const own = fieldOf(item.text);
@@ -231,7 +256,7 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
           content: tidy(body),
           ...(unitsText ? { unitsText } : {}),
           ...(support && support !== unitsText ? { supportText: support } : {}),
-          ...(fields.deadlineText ? { deadlineText: fields.deadlineText } : {}),
+          ...((fields.deadlineText ?? inlineDeadline(body)) ? { deadlineText: fields.deadlineText ?? inlineDeadline(body)! } : {}),
         });
       }
       return;

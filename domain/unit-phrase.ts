@@ -13,7 +13,7 @@
 // 4. Group phrases become one item: "các Phòng, Ban, Trung tâm" (every unit of a Sở), "các sở, ban, ngành
 //    (tỉnh)" (every provincial unit of a province), "UBND các huyện, thị xã, thành phố" / "UBND cấp huyện" /
 //    "địa phương" (every UBND cấp huyện unit), both together (every unit), "các cơ quan, đơn vị có liên quan"
-//    (vague: kept by name, with a warning). A group the org has no units for (a Sở reading "các Sở, ban,
+//    (vague: kept by name, with a warning), as is a list of such words ("các cơ quan, đơn vị, địa phương"). A group the org has no units for (a Sở reading "các Sở, ban,
 //    ngành tỉnh") is an outside group, kept by name.
 // 5. Lists split on ",", ";", "/", " và " and line breaks; a piece that does not start a new name ("Truyền
 //    thông" in "Sở Thông tin và Truyền thông", "viên chức" in "Phòng Công chức, viên chức") is joined back
@@ -268,8 +268,10 @@ const DEPT_GROUP = new RegExp(
   String.raw`(?<!van )\b(?:tat ca\s+)?(?:(?:cac\s+|moi\s+)?phong(?:${SEP}|\s+)ban(?:(?:${SEP}|\s+)(?:trung tam|don vi|chi cuc))*|cac\s+don vi)(?:\s+(?:cua\s+|thuoc\s+)?so)?${END}`,
   'g',
 );
-const VAGUE_GROUP = new RegExp(
-  String.raw`\b(?:cac\s+)?(?:co quan|don vi|to chuc|ca nhan|dia phuong)(?:${SEP}(?:co quan|don vi|to chuc|ca nhan|dia phuong))*\s+(?:co\s+)?lien\s+quan${END}`,
+const GENERIC = String.raw`(?:co quan|don vi|to chuc|ca nhan|dia phuong)`;
+const VAGUE_GROUP = new RegExp(String.raw`\b(?:cac\s+)?${GENERIC}(?:${SEP}${GENERIC})*\s+(?:co\s+)?lien\s+quan${END}`, 'g');
+const GENERIC_LIST = new RegExp(
+  String.raw`\b(?:cac\s+)?${GENERIC}(?:${SEP}${GENERIC})+(?:\s+tren\s+dia\s+ban(?:\s+tinh)?)?(?:\s+(?:co\s+)?lien\s+quan)?${END}`,
   'g',
 );
 
@@ -357,6 +359,8 @@ class Reader {
       return ` ${PH_OPEN}${groups.length - 1}${PH_CLOSE} `;
     };
     // Each pass runs on the text the previous one left, so `t` is reassigned before the next `hold`.
+    // A list of generic words first: "các cơ quan, đơn vị, địa phương" is one vague group, not three.
+    t = t.replace(GENERIC_LIST, (m) => hold('vague', m));
     t = t.replace(PROVINCE_GROUP, (m) => {
       const g = m.groups ?? {};
       const prov = g.p !== undefined || g.p2 !== undefined;

@@ -82,11 +82,13 @@ function sameDeadline(expected: string, found: string): boolean {
   return x === y || x.includes(y) || y.includes(x);
 }
 
-/** Does a found task start with the expected title (its first words, folded)? */
-function sameTask(e: ExpectedTask, t: ImportedTask): boolean {
+/** Does a found task start with the expected title (its first words, folded), or nearly (after a label or a lead-in)? */
+function sameTask(e: ExpectedTask, t: ImportedTask, strict: boolean): boolean {
   const want = norm(e.title).split(' ').slice(0, 6).join(' ');
   const text = norm(`${t.content || t.title}`);
-  return text.startsWith(want) || text.slice(0, 400).includes(want);
+  if (text.startsWith(want)) return true;
+  const at = text.indexOf(want);
+  return !strict && at >= 0 && at <= 80;
 }
 
 export interface DocumentScore {
@@ -101,6 +103,8 @@ export interface DocumentScore {
   error?: string;
   /** Expected titles no found task matched (for reading, not for counting). */
   missing: string[];
+  /** What was read wrong in matched tasks (for reading). */
+  wrong: string[];
 }
 
 export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefined, seconds: number, error?: string): DocumentScore {
@@ -111,9 +115,14 @@ export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefi
   let supportRight = 0;
   let deadlineRight = 0;
   const missing: string[] = [];
+  const wrong: string[] = [];
   for (const e of doc.tasks) {
-    let j = found.findIndex((t, k) => k >= next && !used.has(k) && sameTask(e, t));
-    if (j < 0) j = found.findIndex((t, k) => !used.has(k) && sameTask(e, t));
+    // In order where possible; a title that starts a task beats one found inside another.
+    let j = -1;
+    for (const strict of [true, false]) {
+      if (j < 0) j = found.findIndex((t, k) => k >= next && !used.has(k) && sameTask(e, t, strict));
+      if (j < 0) j = found.findIndex((t, k) => !used.has(k) && sameTask(e, t, strict));
+    }
     if (j < 0) {
       missing.push(e.title);
       continue;
@@ -121,9 +130,14 @@ export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefi
     used.add(j);
     next = j + 1;
     const t = found[j]!;
+    const problems: string[] = [];
     if (sameUnits(e.lead, t.lead)) leadRight++;
+    else problems.push(`lead ${JSON.stringify(e.lead)} ≠ ${JSON.stringify(t.lead)}`);
     if (sameUnits(e.support, t.support)) supportRight++;
+    else problems.push(`support ${JSON.stringify(e.support)} ≠ ${JSON.stringify(t.support)}`);
     if (sameDeadline(e.deadline, t.deadline.text)) deadlineRight++;
+    else problems.push(`deadline "${e.deadline}" ≠ "${t.deadline.text}"`);
+    if (problems.length) wrong.push(`${t.ref} «${e.title.slice(0, 40)}»: ${problems.join('; ')}`);
   }
   return {
     name: doc.name,
@@ -136,6 +150,7 @@ export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefi
     seconds,
     ...(error ? { error } : {}),
     missing,
+    wrong,
   };
 }
 

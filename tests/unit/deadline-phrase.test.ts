@@ -24,6 +24,15 @@ const MULTI_CYCLE =
   'Định kỳ hằng tháng (trước ngày 15), hằng quý (trước ngày 15 tháng cuối cùng của quý), 6 tháng (trước ngày 15/6), 01 năm (trước ngày 15/12)';
 
 const ROWS: Row[] = [
+  // A list of years: through the last of them (issue 10: "Trong năm 2023, 2024")
+  ['Trong năm 2023, 2024', date('2024-12-31')],
+  ['Trong nam 2023, 2024', date('2024-12-31')],
+  ['Năm 2025 và 2026', date('2026-12-31')],
+  ['Năm 2025 - 2026', date('2026-12-31')],
+  ['Trong các năm 2024, 2025, 2026', date('2026-12-31')],
+  ['Quý III/2027', date('2027-09-30')],
+  ['quy III/2027', date('2027-09-30')],
+  ['Hằng năm và từng giai đoạn', every('yearly')],
   // Month → last day of the month
   ['Tháng 3/2022', date('2022-03-31')],
   ['Thang 3/2022', date('2022-03-31')],
