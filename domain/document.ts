@@ -36,7 +36,10 @@ export interface TableCell {
 
 export interface Table {
   kind: 'table';
-  /** The grid, row by row; every row has the same number of columns. */
+  /**
+   * The grid, row by row; every row has the same number of columns, except in tables read from plain
+   * text, where a row broken over two lines is shorter (its cells continue the row above).
+   */
   rows: TableCell[][];
   source: SourceRef;
 }
@@ -88,10 +91,5 @@ export function textDocument(text: string, format: PlanDocument['format'] = 'txt
     table = undefined;
     blocks.push({ kind: 'paragraph', text: line, source: { line: i + 1 } });
   });
-  // Rows of one table may differ in length (a section row "II | Nhóm …"): pad to the widest.
-  for (const b of blocks) if (b.kind === 'table') {
-    const width = Math.max(...b.rows.map((r) => r.length));
-    for (const r of b.rows) while (r.length < width) r.push({ text: '' });
-  }
   return { format, blocks, ...(format === 'txt' ? { text } : {}) };
 }

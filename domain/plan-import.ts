@@ -4,7 +4,8 @@
 import { parseDeadlinePhrase, type ParsedDeadline } from './deadline-phrase.js';
 import type { Org } from './org.js';
 import type { Cycle, PlanInput } from './plan.js';
-import { extractPlan, type RawTask } from './plan-text.js';
+import type { PlanDocument } from './document.js';
+import { extractPlan, extractPlanDocument, type RawPlan, type RawTask } from './plan-text.js';
 import { fold, tidy } from './text.js';
 import { resolveUnits } from './unit-phrase.js';
 
@@ -116,7 +117,15 @@ function importTask(raw: RawTask, org: Org, year: number | undefined): ImportedT
 }
 
 export function importPlanText(text: string, org: Org, edits: ImportEdits = {}): ImportedPlan {
-  const raw = extractPlan(text);
+  return importRawPlan(extractPlan(text), org, edits);
+}
+
+/** A document read with its structure (tables with merged cells, Word numbering) rather than as text. */
+export function importPlanDocument(doc: PlanDocument, org: Org, edits: ImportEdits = {}): ImportedPlan {
+  return importRawPlan(extractPlanDocument(doc), org, edits);
+}
+
+function importRawPlan(raw: RawPlan, org: Org, edits: ImportEdits): ImportedPlan {
   // Edited phrases are read exactly as the document's own would be.
   raw.tasks = raw.tasks.map((t) => {
     const e = edits[t.ref];

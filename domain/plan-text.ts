@@ -3,8 +3,9 @@
 // "Thời gian hoàn thành: …" lines, and tables "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối
 // hợp | Thời gian thực hiện". This stage only cuts the text into raw tasks; units and deadline
 // phrases are understood later.
-import { textDocument } from './document.js';
+import { documentText, textDocument, type PlanDocument, type Table } from './document.js';
 import { outlineTasks } from './plan-outline.js';
+import { tableTasks } from './plan-table.js';
 import { fold, tidy } from './text.js';
 
 export interface RawTask {
@@ -35,8 +36,6 @@ export interface RawPlan {
   reportingText?: string;
 }
 
-const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
-
 /** Lines, tidied, with page numbers dropped and words hyphenated over a line break joined. */
 export function cleanLines(text: string): string[] {
   const lines = text
@@ -66,9 +65,6 @@ function label(line: string, re: RegExp): string | undefined {
   return m ? line.slice(m[0].length).trim() : undefined;
 }
 
-function romanIndex(s: string): number {
-  return ROMAN.indexOf(s.toUpperCase());
-}
 
 export function parseHeader(lines: string[]): PlanHeader {
   const header: PlanHeader = {};
@@ -96,61 +92,6 @@ export function parseHeader(lines: string[]): PlanHeader {
     if (title.length) header.title = tidy(title.join(' '));
   }
   return header;
-}
-
-/** The table form: rows with cells separated by "|". */
-function parseTable(lines: string[]): RawTask[] | undefined {
-  // A task table names the work and who leads it; a schedule ("STT | Đơn vị được kiểm tra | Thời gian") does not.
-  const headIdx = lines.findIndex(
-    (l) => l.includes('|') && /^(tt|stt)\b/.test(fold(l)) && /nhiem vu|noi dung|hoat dong|cong viec|giai phap/.test(fold(l)) && /chu tri|thuc hien|phu trach/.test(fold(l)),
-  );
-  if (headIdx < 0) return undefined;
-  const head = lines[headIdx]!.split('|').map((c) => fold(c));
-  const col = (re: RegExp) => head.findIndex((c) => re.test(c));
-  const cTask = col(/nhiem vu|noi dung/);
-  const cLead = col(/chu tri|thuc hien/);
-  const cSupport = col(/phoi hop/);
-  const cTime = col(/thoi gian|thoi han/);
-  const tasks: RawTask[] = [];
-  let section = '';
-  let group: string | undefined;
-  for (const line of lines.slice(headIdx + 1)) {
-    if (!line.includes('|')) continue;
-    const cells = line.split('|').map((c) => tidy(c));
-    const first = cells[0] ?? '';
-    if (romanIndex(first) >= 0) {
-      section = first.toUpperCase();
-      group = cells[1] || undefined;
-      continue;
-    }
-    const cell = (i: number) => (i >= 0 ? cells[i] || undefined : undefined);
-    if (/^\d+$/.test(first)) {
-      tasks.push({
-        ref: section ? `${section}.${first}` : first,
-        ...(group ? { group } : {}),
-        content: cell(cTask) ?? '',
-        ...(cell(cLead) ? { unitsText: cell(cLead)! } : {}),
-        ...(cell(cSupport) ? { supportText: cell(cSupport)! } : {}),
-        ...(cell(cTime) ? { deadlineText: cell(cTime)! } : {}),
-      });
-      continue;
-    }
-    // A row split over two lines: its cells fill what the task still lacks.
-    const prev = tasks[tasks.length - 1];
-    if (!prev) continue;
-    for (const text of cells.filter(Boolean)) continuation(prev, text);
-  }
-  return tasks;
-}
-
-/** Where the text of a continuation row goes: a deadline-looking phrase to the deadline, else to the units. */
-function continuation(task: RawTask, text: string): void {
-  const looksLikeDeadline = /(thang|quy|nam|ngay|thuong xuyen|hang|dinh ky|khi co|theo lo trinh|\d{1,2}\/\d{4})/.test(fold(text));
-  if (!task.deadlineText && looksLikeDeadline) task.deadlineText = text;
-  else if (!task.unitsText) task.unitsText = text;
-  else if (!task.supportText) task.supportText = text;
-  else if (!task.deadlineText) task.deadlineText = text;
-  else task.content = tidy(`${task.content} ${text}`);
 }
 
 /** The prose form: section II's numbered items. */
@@ -222,16 +163,21 @@ function reportingSentence(lines: string[]): string | undefined {
 }
 
 export function extractPlan(text: string): RawPlan {
-  const lines = cleanLines(text);
+  return extractPlanDocument(textDocument(cleanLines(text).join('\n')));
+}
+
+/** The plan in a document: its header, the work its body assigns, and its task tables. */
+export function extractPlanDocument(doc: PlanDocument): RawPlan {
+  const lines = cleanLines(documentText(doc));
   const header = parseHeader(lines);
-  const table = parseTable(lines);
   const reportingText = reportingSentence(lines);
+  const table = tableTasks(doc.blocks.filter((b): b is Table => b.kind === 'table'));
   // The "section II, (n) items, Đơn vị thực hiện:" layout counts only when its labels are there.
   const labelled = parseProse(lines);
   const prose = labelled.some((t) => t.unitsText || t.deadlineText) ? labelled : [];
-  // Not the "section II, (n) items, Đơn vị thực hiện:" layout: read the document's outline instead.
-  const body = prose.length ? prose : outlineTasks(textDocument(lines.join('\n')));
-  if (table && table.length) {
+  // Otherwise the document's outline: any section, any labels.
+  const body = prose.length ? prose : outlineTasks(doc);
+  if (table.length) {
     // A plan may assign some work in its body and the rest in a table (often an appendix after the signature).
     const tasks = prose.length ? table : [...body.filter((t) => t.unitsText), ...table];
     return { form: 'table', header, tasks, ...(reportingText ? { reportingText } : {}) };

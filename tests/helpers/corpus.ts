@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { readPlanDocument } from '../../client/documents.js';
+import { readPlanStructure } from '../../client/documents.js';
 import { loadOrg } from '../../client/files.js';
 import { orgSchema, type Org } from '../../domain/org.js';
-import { importPlanText, type ImportedPlan, type ImportedTask } from '../../domain/plan-import.js';
+import { importPlanDocument, type ImportedPlan, type ImportedTask } from '../../domain/plan-import.js';
 import { fold } from '../../domain/text.js';
 
 export const CORPUS_DIR = 'tests/fixtures/corpus';
@@ -158,9 +158,9 @@ export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefi
 export async function importCorpusDocument(doc: CorpusDocument): Promise<DocumentScore> {
   const started = performance.now();
   try {
-    const text = await readPlanDocument(doc.file);
+    const document = await readPlanStructure(doc.file);
     const org = doc.org ? loadOrg(doc.org) : NEUTRAL_ORG;
-    const imported = importPlanText(text, org);
+    const imported = importPlanDocument(document, org);
     // "lead: all" in an expectation: every unit of the org chart ("các Phòng, Ban, Trung tâm").
     const all = org.units.map((u) => u.code);
     const tasks = doc.tasks.map((t) => ({ ...t, lead: (t.lead as string[] | 'all') === 'all' ? all : t.lead, support: t.support ?? [] }));
