@@ -47,7 +47,7 @@ export function labelOf(p: Pick<Paragraph, 'text' | 'label'>): { kind: LabelKind
 // ── Sections ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** Section titles that assign work, and those that only explain it (matched on folded text). */
-const TASK_SECTION = /nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem/;
+const TASK_SECTION = /nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem|^phu luc/;
 const NOT_TASK_SECTION = /^(muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|thuc trang|ket qua|thoi gian\s*(,|va)?\s*(dia diem|hinh thuc|thanh phan)|thanh phan|doi tuong|pham vi|kinh phi|che do bao cao|chi tieu|tieu chuan|hinh thuc|ho so|khen thuong)/;
 
 // ── Units named in the text ──────────────────────────────────────────────────────────────────────────
@@ -70,7 +70,7 @@ const ASSIGN_WORDS = [
   'hướng dẫn', 'theo dõi', 'kiểm tra', 'triển khai', 'đánh giá', 'chủ động', 'căn cứ', 'rà soát', 'tăng cường', 'đề xuất',
   'ban hành', 'tuyên truyền', 'quán triệt', 'chỉ đạo', 'nghiên cứu', 'bố trí', 'đảm bảo', 'bảo đảm', 'phổ biến', 'tổng hợp',
   'gửi', 'tiếp tục', 'nâng cao', 'đẩy mạnh', 'duy trì', 'cập nhật', 'chuẩn bị', 'tập trung', 'phân công', 'cử', 'lập', 'đôn đốc',
-  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có',
+  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có kế hoạch', 'có ý kiến',
 ];
 
 const alt = (words: string[], f: (w: string) => string) =>
@@ -180,6 +180,10 @@ function fieldOf(text: string): [keyof Pick<RawTask, 'unitsText' | 'supportText'
   return undefined;
 }
 
+/** Where the body ends: the closing sentence, the recipients, the signature block. */
+const CLOSING = /^(tren day la|noi nhan|kt\.|tm\.|q\. |k\/t|chu tich$|giam doc$|pho chu tich$|pho giam doc$)/;
+const APPENDIX = /^phu luc\b/;
+
 // ── The outline ──────────────────────────────────────────────────────────────────────────────────────
 
 function outline(doc: PlanDocument): Item[] {
@@ -189,7 +193,15 @@ function outline(doc: PlanDocument): Item[] {
     if (b.kind !== 'paragraph') continue;
     const l = labelOf(b);
     if (!l) {
-      stack.at(-1)?.more.push(tidy(b.text));
+      const f = fold(b.text);
+      if (APPENDIX.test(f)) {
+        // An appendix after the signature: a section of its own (it assigns work).
+        const section: Item = { kind: 'roman', label: 'PL', text: tidy(b.text), more: [], children: [], source: b.source };
+        roots.push(section);
+        stack.length = 0;
+        stack.push(section);
+      } else if (CLOSING.test(f)) stack.length = 0; // the signature block and what follows belong to no item
+      else stack.at(-1)?.more.push(tidy(b.text));
       continue;
     }
     const item: Item = { kind: l.kind, label: l.label, text: tidy(l.text), more: [], children: [], source: b.source };

@@ -59,18 +59,28 @@ export function tableTasks(tables: Table[]): RawTask[] {
     let current: RawTask | undefined;
     let currentRow = -1;
     let width = 0;
+    let lastHeader = -2;
+    const seen = new Map<string, Columns>();
     table.rows.forEach((row, r) => {
       const cells = texts(row);
       const cols2 = headerColumns(cells);
       if (cols2) {
-        // A new header (another table in the same grid, or the same header repeated on a new page).
-        if (cells.join('|') !== headerKey) {
+        const key = cells.join('|');
+        if (seen.has(key)) cols = seen.get(key)!; // the same header repeated on a new page
+        else if (lastHeader === r - 1 && cols) {
+          // The second line of a two-line header refines the first ("Chủ trì | Phối hợp" under "Cơ quan thực hiện").
+          cols = { ...cols, ...cols2 };
+          seen.set(headerKey, cols);
+        } else {
+          // A new table in the same grid.
           cols = cols2;
           width = cells.length;
-          headerKey = cells.join('|');
           section = '';
           group = undefined;
         }
+        seen.set(key, cols);
+        headerKey = key;
+        lastHeader = r;
         current = undefined;
         return;
       }

@@ -1,0 +1,250 @@
+// The importer's failure classes seen on real plans (issue 10), each with a small document of its
+// own, written from the class and not cut from any one file.
+import { describe, expect, it } from 'vitest';
+import type { Block, PlanDocument, TableCell } from '../../domain/document.js';
+import { textDocument } from '../../domain/document.js';
+import { parseDeadlinePhrase } from '../../domain/deadline-phrase.js';
+import { columnMeaning } from '../../domain/plan-table.js';
+import { extractPlan, extractPlanDocument } from '../../domain/plan-text.js';
+
+const prose = (text: string) => extractPlan(text).tasks.map((t) => ({ ref: t.ref, content: t.content, units: t.unitsText, support: t.supportText, deadline: t.deadlineText }));
+const grid = (rows: (string | { text: string; from: [number, number] })[][]): Block => ({
+  kind: 'table',
+  rows: rows.map((r) => r.map((c): TableCell => (typeof c === 'string' ? { text: c } : c))),
+  source: { table: 0 },
+});
+const doc = (...blocks: Block[]): PlanDocument => ({ format: 'docx', blocks });
+const para = (text: string, label?: string): Block => ({ kind: 'paragraph', text, ...(label ? { label } : {}), source: {} });
+
+describe('tables', () => {
+  it('reads a header by meaning whatever its wording, and an extra column shifts nothing', () => {
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['Số TT', 'Nội dung công việc', 'Cấp độ', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Sản phẩm', 'Tiến độ hoàn thành'],
+          ['1', 'Cập nhật dữ liệu dân cư', '3', 'Công an tỉnh', 'Sở Tư pháp', 'Báo cáo', 'Quý III/2027'],
+        ]),
+      ),
+    ).tasks;
+    expect(t).toEqual([{ ref: '1', content: 'Cập nhật dữ liệu dân cư', unitsText: 'Công an tỉnh', supportText: 'Sở Tư pháp', deadlineText: 'Quý III/2027' }]);
+  });
+
+  it('a second table in the same document has its own columns; header rows are never tasks', () => {
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['TT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Thời gian'],
+          ['1', 'Nhiệm vụ một', 'Sở A', 'Năm 2026'],
+        ]),
+        para('Phụ lục II'),
+        grid([
+          ['STT', 'Thời hạn', 'Nội dung', 'Kết quả', 'Chủ trì', 'Phối hợp'],
+          ['1', 'Quý I/2026', 'Nhiệm vụ hai', 'Kế hoạch', 'Sở B', 'Sở C'],
+        ]),
+      ),
+    ).tasks;
+    expect(t.map((x) => [x.content, x.unitsText, x.supportText, x.deadlineText])).toEqual([
+      ['Nhiệm vụ một', 'Sở A', undefined, 'Năm 2026'],
+      ['Nhiệm vụ hai', 'Sở B', 'Sở C', 'Quý I/2026'],
+    ]);
+  });
+
+  it('a header split over two lines ("Cơ quan thực hiện" over "Chủ trì | Phối hợp") and repeated on the next page', () => {
+    const header: [string, string][] = [];
+    void header;
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['TT', 'Nhiệm vụ', 'Cơ quan thực hiện', { text: 'Cơ quan thực hiện', from: [0, 2] }, 'Thời gian'],
+          [{ text: 'TT', from: [0, 0] }, { text: 'Nhiệm vụ', from: [0, 1] }, 'Chủ trì', 'Phối hợp', { text: 'Thời gian', from: [0, 4] }],
+          ['1', 'Nhiệm vụ một', 'Sở A', 'Sở B', 'Tháng 6/2026'],
+          ['TT', 'Nhiệm vụ', 'Cơ quan thực hiện', { text: 'Cơ quan thực hiện', from: [3, 2] }, 'Thời gian'],
+          ['2', 'Nhiệm vụ hai', 'Sở C', 'Sở D', 'Tháng 9/2026'],
+        ]),
+      ),
+    ).tasks;
+    expect(t.map((x) => [x.ref, x.unitsText, x.supportText])).toEqual([
+      ['1', 'Sở A', 'Sở B'],
+      ['2', 'Sở C', 'Sở D'],
+    ]);
+  });
+
+  it('a row title is its own text, not its section heading; section rows open groups', () => {
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['TT', 'Nhiệm vụ', 'Chủ trì', 'Thời gian'],
+          ['II', 'Nhóm nhiệm vụ về dịch vụ công', { text: 'Nhóm nhiệm vụ về dịch vụ công', from: [1, 1] }, { text: 'Nhóm nhiệm vụ về dịch vụ công', from: [1, 1] }],
+          ['1', 'Số hóa hồ sơ', 'Sở A', 'Năm 2026'],
+        ]),
+      ),
+    ).tasks;
+    expect(t).toEqual([{ ref: 'II.1', group: 'Nhóm nhiệm vụ về dịch vụ công', content: 'Số hóa hồ sơ', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
+  });
+
+  it('a unit named once for a block of rows (a merged cell) leads every row of the block', () => {
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['TT', 'Nhiệm vụ', 'Đơn vị thực hiện', 'Thời gian'],
+          ['1', 'Việc một', 'Sở Tư pháp', 'Quý I/2026'],
+          ['2', 'Việc hai', { text: 'Sở Tư pháp', from: [1, 2] }, 'Quý II/2026'],
+          ['3', 'Việc ba', { text: 'Sở Tư pháp', from: [1, 2] }, 'Quý III/2026'],
+        ]),
+      ),
+    ).tasks;
+    expect(t.map((x) => x.unitsText)).toEqual(['Sở Tư pháp', 'Sở Tư pháp', 'Sở Tư pháp']);
+  });
+
+  it('a row continued on the next page (no number) adds to the task above', () => {
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['TT', 'Nhiệm vụ', 'Chủ trì', 'Phối hợp', 'Thời gian'],
+          ['1', 'Kết nối hệ thống một cửa', 'Sở A', 'Sở B;', 'Quý II/2026'],
+          ['', 'với Cổng Dịch vụ công quốc gia', '', 'Sở C', ''],
+        ]),
+      ),
+    ).tasks;
+    expect(t).toEqual([{ ref: '1', content: 'Kết nối hệ thống một cửa với Cổng Dịch vụ công quốc gia', unitsText: 'Sở A', supportText: 'Sở B; Sở C', deadlineText: 'Quý II/2026' }]);
+  });
+
+  it('a table with no task column and no lead (an inspection schedule, a list of schools) gives no tasks', () => {
+    expect(
+      extractPlanDocument(
+        doc(
+          grid([
+            ['STT', 'Đơn vị được kiểm tra', 'Thời gian kiểm tra'],
+            ['1', 'Sở Y tế', 'Tháng 3/2026'],
+          ]),
+        ),
+      ).tasks,
+    ).toEqual([]);
+  });
+
+  it('classifies header cells by meaning', () => {
+    expect(['STT', 'Nhiệm vụ, giải pháp', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian thực hiện', 'Sản phẩm', 'Cấp độ', 'Ghi chú', 'Trách nhiệm thực hiện'].map(columnMeaning)).toEqual([
+      'ordinal',
+      'task',
+      'lead',
+      'support',
+      'deadline',
+      'result',
+      'level',
+      'note',
+      'lead',
+    ]);
+  });
+});
+
+describe('prose', () => {
+  it('lettered items a) … đ) are task boundaries, and "- Đơn vị chủ trì:" labels are read', () => {
+    const t = prose(
+      [
+        'III. NHIỆM VỤ VÀ GIẢI PHÁP',
+        'a) Rà soát thủ tục hành chính.',
+        '- Đơn vị chủ trì: Sở Tư pháp.',
+        '- Đơn vị phối hợp: Công an tỉnh.',
+        '- Thời gian hoàn thành: Quý II/2026.',
+        'đ) Cập nhật dữ liệu.',
+        'Đơn vị chủ trì: Công an tỉnh',
+        'Thời gian: Thường xuyên',
+      ].join('\n'),
+    );
+    expect(t).toEqual([
+      { ref: 'III.a', content: 'Rà soát thủ tục hành chính.', units: 'Sở Tư pháp', support: 'Công an tỉnh', deadline: 'Quý II/2026' },
+      { ref: 'III.đ', content: 'Cập nhật dữ liệu.', units: 'Công an tỉnh', support: undefined, deadline: 'Thường xuyên' },
+    ]);
+  });
+
+  it('tasks in any section, not only II; explanatory sections (mục đích, yêu cầu) give none', () => {
+    const t = prose(
+      [
+        'I. MỤC ĐÍCH, YÊU CẦU',
+        '1. Sở Nội vụ chủ trì bảo đảm tiến độ chung.',
+        'IV. TỔ CHỨC THỰC HIỆN',
+        '1. Sở Tư pháp chủ trì, phối hợp với Sở Tài chính rà soát văn bản; hoàn thành trong Quý I/2026.',
+        '2. Tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units, x.support, x.deadline])).toEqual([
+      ['IV.1', 'Sở Tư pháp', 'Sở Tài chính', 'trong Quý I/2026'],
+      ['IV.2', undefined, undefined, undefined],
+    ]);
+  });
+
+  it('a unit heading passes its unit to the items under it, lettered or plain paragraphs', () => {
+    const t = prose(
+      ['V. TỔ CHỨC THỰC HIỆN', '1. Sở Nội vụ', 'a) Hướng dẫn các đơn vị.', 'b) Tổng hợp báo cáo.', '2. Các cơ quan, đơn vị được kiểm tra', 'Chuẩn bị báo cáo theo đề cương.', 'Bố trí thành phần làm việc.'].join('\n'),
+    );
+    expect(t.map((x) => [x.content, x.units])).toEqual([
+      ['Hướng dẫn các đơn vị.', 'Sở Nội vụ'],
+      ['Tổng hợp báo cáo.', 'Sở Nội vụ'],
+      ['Chuẩn bị báo cáo theo đề cương.', 'Các cơ quan, đơn vị được kiểm tra'],
+      ['Bố trí thành phần làm việc.', 'Các cơ quan, đơn vị được kiểm tra'],
+    ]);
+  });
+
+  it('units named inline: before the verb, after "giao", after a lead-in clause, after a dash at the end', () => {
+    const t = prose(
+      [
+        'II. NỘI DUNG',
+        '1. Phân tích đề thi năm 2025 – Trường THPT Cao Lãnh 2 thực hiện.',
+        '2. Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì phối hợp với các ngành có liên quan tổ chức kiểm tra.',
+        '3. Căn cứ Kế hoạch này, các cơ quan, đơn vị, địa phương xây dựng kế hoạch trước ngày 15/3/2026.',
+        '4. Phong trào thi đua phải được tổ chức thường xuyên.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units, x.support, x.deadline])).toEqual([
+      ['II.1', 'Trường THPT Cao Lãnh 2', undefined, undefined],
+      ['II.2', 'Sở Nội vụ', 'các ngành có liên quan', undefined],
+      ['II.3', 'các cơ quan, đơn vị, địa phương', undefined, 'trước ngày 15/3/2026'],
+    ]);
+  });
+
+  it('Word numbering labels count like typed ones', () => {
+    const t = extractPlanDocument(doc(para('TỔ CHỨC THỰC HIỆN', 'III.'), para('Sở Y tế chủ trì triển khai tiêm chủng.', 'a)'), para('Sở Giáo dục phối hợp tuyên truyền.', 'b)'))).tasks;
+    expect(t.map((x) => [x.ref, x.unitsText])).toEqual([
+      ['III.a', 'Sở Y tế'],
+      ['III.b', 'Sở Giáo dục'],
+    ]);
+  });
+
+  it('body tasks and an appendix task table after the signature are both read', () => {
+    const t = extractPlanDocument(
+      doc(
+        para('TỔ CHỨC THỰC HIỆN', 'IV.'),
+        para('Sở Nội vụ chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.', '1.'),
+        para('KT. CHỦ TỊCH'),
+        para('PHỤ LỤC: PHÂN CÔNG THỰC HIỆN NHIỆM VỤ'),
+        grid([
+          ['STT', 'Nhiệm vụ', 'Chủ trì', 'Thời gian'],
+          ['1', 'Số hóa hồ sơ', 'Sở A', 'Năm 2026'],
+        ]),
+      ),
+    ).tasks;
+    expect(t.map((x) => [x.content, x.unitsText])).toEqual([
+      ['Sở Nội vụ chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.', 'Sở Nội vụ'],
+      ['Số hóa hồ sơ', 'Sở A'],
+    ]);
+  });
+
+  it('a plain-text table reads like a Word one', () => {
+    const t = extractPlanDocument(textDocument('TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian |\n1 | Việc một | Sở A | Năm 2026 |')).tasks;
+    expect(t).toEqual([{ ref: '1', content: 'Việc một', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
+  });
+});
+
+describe('deadline phrases seen in real plans', () => {
+  it.each([
+    ['Quý III/2027', '2027-09-30'],
+    ['Trong năm 2023, 2024', '2024-12-31'],
+    ['Từ tháng 3/2026\nđến tháng 9/2026', '2026-09-30'],
+  ])('%s', (phrase, due) => {
+    expect(parseDeadlinePhrase(phrase, { year: 2026 })).toMatchObject({ kind: 'date', due });
+  });
+
+  it('"Hằng năm và từng giai đoạn" is yearly', () => {
+    expect(parseDeadlinePhrase('Hằng năm và từng giai đoạn')).toMatchObject({ kind: 'recurring', cycle: 'yearly' });
+  });
+});
