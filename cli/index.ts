@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { DocumentError, readPlanDocument } from '../client/documents.js';
+import { DocumentError, readPlanStructure } from '../client/documents.js';
 import { loadOrg, loadPlan } from '../client/files.js';
 import { planTasks, startPlan } from '../client/plans.js';
 import { buildReportNow } from '../client/reports.js';
@@ -13,7 +13,7 @@ import { actOnTask, showTask, TaskActionError, taskIdFrom } from '../client/task
 import { parseDateInput } from '../domain/date-input.js';
 import { findPerson, type Org } from '../domain/org.js';
 import { checkPlanAgainstOrg, planSchema } from '../domain/plan.js';
-import { importPlanText, toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
+import { importPlanDocument, toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
 import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -70,7 +70,7 @@ plan
   .option('--yaml', 'in tệp kế hoạch YAML để rà soát, sửa và khởi động')
   .action(async (file: string, o: { org?: string; json?: boolean; yaml?: boolean }) => {
     const chart = org(o.org);
-    const imported = importPlanText(await readPlanDocument(file), chart);
+    const imported = importPlanDocument(await readPlanStructure(file), chart);
     if (o.json) console.log(JSON.stringify(importJson(imported), null, 2));
     else if (o.yaml) console.log(planYaml(imported, chart));
     else console.log(fmt.importPreview(imported, chart.units.length));
@@ -78,7 +78,7 @@ plan
 
 /** The plan a document describes, checked; refuses while warnings stand unless allowed. */
 async function planFromDocument(file: string, chart: Org, o: { yes?: boolean; allowWarnings?: boolean }) {
-  const imported = importPlanText(await readPlanDocument(file), chart);
+  const imported = importPlanDocument(await readPlanStructure(file), chart);
   if (imported.tasks.length === 0) throw new UsageError(`Không khởi động: ${imported.warnings[0]?.vi ?? 'không có nhiệm vụ'}.`);
   if (imported.warnings.length && !o.allowWarnings)
     throw new UsageError(`${fmt.importPreview(imported, chart.units.length)}\n\nKhông khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa văn bản, hoặc dùng "plan parse --yaml" để rà soát rồi khởi động tệp YAML, hoặc thêm --allow-warnings (nhiệm vụ chưa đủ thông tin sẽ không được theo dõi).`);

@@ -1,6 +1,7 @@
 // State that belongs to no workflow. One small interface so that a PostgreSQL store can
 // replace the embedded SQLite one in production.
 import type { Notification } from '../domain/notification.js';
+import type { PlanDocument } from '../domain/document.js';
 import type { Plan } from '../domain/plan.js';
 import type { Channel, Refusal } from '../domain/reach.js';
 
@@ -76,6 +77,8 @@ export interface PlanDraft {
   personId: string;
   fileName: string;
   text: string;
+  /** The document's structure (tables, numbering) as read; older drafts have only `text`. */
+  document?: PlanDocument;
   edits: Record<string, { units?: string; deadline?: string }>;
   /** The admin's choice of plan id and title over what the importer read. */
   plan?: { id?: string; title?: string };

@@ -7,12 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { DocumentError, MAX_DOCUMENT_BYTES, readPlanDocument } from '../client/documents.js';
+import { DocumentError, MAX_DOCUMENT_BYTES, readPlanStructure } from '../client/documents.js';
+import { documentText, type PlanDocument } from '../domain/document.js';
 import { startPlan } from '../client/plans.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { planSchema } from '../domain/plan.js';
-import { importPlanText, toPlanInput, type ImportedPlan, type ImportEdits } from '../domain/plan-import.js';
+import { importPlanDocument, importPlanText, toPlanInput, type ImportedPlan, type ImportEdits } from '../domain/plan-import.js';
 import type { ParsedDeadline } from '../domain/deadline-phrase.js';
 import type { PlanDraft, Store } from '../store/store.js';
 import type { Authed } from './auth.js';
@@ -51,7 +52,8 @@ function deadlineText(d: ParsedDeadline): string {
 
 /** The draft read again, with the admin's edits of phrases, id and title. */
 function importDraft(org: Org, draft: PlanDraft): ImportedPlan {
-  const imported = importPlanText(draft.text, org, draft.edits);
+  // Drafts made before documents kept their structure have only the text.
+  const imported = draft.document ? importPlanDocument(draft.document, org, draft.edits) : importPlanText(draft.text, org, draft.edits);
   return { ...imported, plan: { ...imported.plan, ...(draft.plan?.id ? { id: draft.plan.id } : {}), ...(draft.plan?.title ? { title: draft.plan.title } : {}) } };
 }
 
@@ -140,17 +142,17 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
       // The document reader works on files (and checks size, type and content): a private temp copy.
       const dir = mkdtempSync(join(tmpdir(), 'upload-'));
       const name = `van-ban${extname(file.originalname).toLowerCase().replace(/[^.a-z]/g, '')}`;
-      let text: string;
+      let document: PlanDocument;
       try {
         writeFileSync(join(dir, name), file.buffer);
-        text = await readPlanDocument(join(dir, name));
+        document = await readPlanStructure(join(dir, name));
       } catch (err) {
         if (err instanceof DocumentError) return show(res, uploadForm(auth, err.message.replace(join(dir, name), `«${file.originalname}»`)), 400);
         throw err;
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-      const draft: PlanDraft = { id: randomBytes(12).toString('base64url'), personId: auth.viewer.person.id, fileName: file.originalname.slice(0, 200), text, edits: {}, createdAt: now() };
+      const draft: PlanDraft = { id: randomBytes(12).toString('base64url'), personId: auth.viewer.person.id, fileName: file.originalname.slice(0, 200), text: documentText(document), document, edits: {}, createdAt: now() };
       deps.store.draftSave(draft);
       show(res, preview(deps.org, deps.store, auth, draft, importDraft(deps.org, draft)));
     },
