@@ -139,6 +139,25 @@ export function tableTasks(tables: Table[]): RawTask[] {
         current.deadlineText = stray[0]!;
         return;
       }
+      // The same task (number and text merged down) given to another unit with its own product or deadline:
+      // one more task, with the task's text.
+      const leadCell = cols.lead !== undefined ? row[cols.lead] : undefined;
+      const taskCell = cols.task !== undefined ? row[cols.task] : undefined;
+      if (taskCell?.from && leadCell && !leadCell.from && tidy(leadCell.text)) {
+        const base = current.ref.replace(/-\d+$/, '');
+        const n = tasks.filter((t) => t.ref === base || t.ref.startsWith(`${base}-`)).length + 1;
+        current = {
+          ref: `${base}-${n}`,
+          ...(current.group ? { group: current.group } : {}),
+          content: current.content,
+          unitsText: tidy(leadCell.text),
+          ...(cell('support') ? { supportText: cell('support')! } : {}),
+          ...(cell('deadline') ? { deadlineText: cell('deadline')! } : {}),
+        };
+        tasks.push(current);
+        currentRow = r;
+        return;
+      }
       const prev = table.rows[currentRow];
       const append = (m: ColumnMeaning, key: 'content' | 'unitsText' | 'supportText' | 'deadlineText') => {
         const i = cols![m];

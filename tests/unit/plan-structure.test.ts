@@ -96,6 +96,22 @@ describe('tables', () => {
     expect(t.map((x) => x.unitsText)).toEqual(['Sở Tư pháp', 'Sở Tư pháp', 'Sở Tư pháp']);
   });
 
+  it('the same task merged down over rows that give it to other units is one task per unit', () => {
+    const t = extractPlanDocument(
+      doc(
+        grid([
+          ['TT', 'Nhiệm vụ', 'Sản phẩm', 'Chủ trì', 'Thời gian'],
+          ['2', 'Ban hành kế hoạch kiểm tra', 'Kế hoạch của tỉnh', 'Sở Nội vụ', 'Tháng 1/2026'],
+          [{ text: '2', from: [1, 0] }, { text: 'Ban hành kế hoạch kiểm tra', from: [1, 1] }, 'Kế hoạch tự kiểm tra', 'Các cơ quan, đơn vị', 'Tháng 2/2026'],
+        ]),
+      ),
+    ).tasks;
+    expect(t.map((x) => [x.ref, x.content, x.unitsText, x.deadlineText])).toEqual([
+      ['2', 'Ban hành kế hoạch kiểm tra', 'Sở Nội vụ', 'Tháng 1/2026'],
+      ['2-2', 'Ban hành kế hoạch kiểm tra', 'Các cơ quan, đơn vị', 'Tháng 2/2026'],
+    ]);
+  });
+
   it('a row continued on the next page (no number) adds to the task above', () => {
     const t = extractPlanDocument(
       doc(
