@@ -256,11 +256,13 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       const fields: Partial<RawTask> = {};
       for (const [k, v] of [...labelled, ...item.children.map((c) => fieldOf(c.text)).filter((x): x is NonNullable<typeof x> => !!x)]) fields[k] = v;
       const body = [item.text, ...item.more.filter((m) => !fieldOf(m))].join(' ');
-      const lead = fields.unitsText ?? leadingUnits(body) ?? trailingUnits(body);
+      // The unit may open the item or one of its paragraphs ("a) Tổ chức chương trình …:" then "Báo … chủ trì, …").
+      const sentences = [item.text, ...item.more.filter((m) => !fieldOf(m))];
+      const lead = fields.unitsText ?? sentences.map(leadingUnits).find(Boolean) ?? trailingUnits(body);
       if (own) return; // a stray label line is a field of the task above, not a task
       const explanatory = NOT_TASK_SECTION.test(fold(sectionOf(item)?.text ?? ''));
       if (!explanatory && (inTaskSection || fields.unitsText || lead)) {
-        const support = fields.supportText ?? (lead || unit ? supportAfter(body) : undefined);
+        const support = fields.supportText ?? (lead || unit ? sentences.map(supportAfter).find(Boolean) : undefined);
         const unitsText = fields.unitsText ?? lead ?? unit;
         tasks.push({
           ref: refOf(item),
