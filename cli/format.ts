@@ -1,4 +1,5 @@
 // Vietnamese text for admins reading the terminal.
+import { sourceText } from '../domain/document.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
@@ -95,9 +96,16 @@ export function importPreview(imported: ImportedPlan, unitCount: number): string
       : []),
     '',
     table(
-      ['Số hiệu', 'Đơn vị chủ trì', 'Thời hạn', 'Văn bản ghi'],
-      imported.tasks.map((t) => [t.ref, units(t.lead), deadline(t), t.deadline.text || '—']),
+      ['Số hiệu', 'Đơn vị chủ trì', 'Thời hạn', 'Văn bản ghi', 'Nguồn'],
+      imported.tasks.map((t) => {
+        // "?" marks what was read into the text rather than stated: the admin checks it.
+        const doubt = (f: 'lead' | 'deadline') => (t.uncertain.some((u) => u.field === f || u.field === 'task') ? ' ?' : '');
+        return [t.ref, `${units(t.lead)}${doubt('lead')}`, `${deadline(t)}${doubt('deadline')}`, t.deadline.text || '—', sourceText(t.source)];
+      }),
     ),
+    ...(imported.tasks.some((t) => t.uncertain.length)
+      ? ['"?": suy ra từ câu văn, tiêu đề nhóm hoặc bản scan, không phải văn bản ghi rõ; đề nghị đối chiếu trước khi khởi động.']
+      : []),
     '',
     imported.warnings.length ? `Cảnh báo (${imported.warnings.length}):` : 'Không có cảnh báo.',
     ...imported.warnings.map((w) => `  - ${w.ref ? `${w.ref}: ` : ''}${w.vi}`),

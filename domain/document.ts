@@ -57,6 +57,17 @@ export interface PlanDocument {
   text?: string;
 }
 
+/** "trang 3, dòng 12", "bảng 2, hàng 5": where a value was read, for the admin checking it. */
+export function sourceText(s: SourceRef | undefined): string {
+  if (!s) return 'không rõ';
+  const parts: string[] = [];
+  if (s.page !== undefined) parts.push(`trang ${s.page}`);
+  if (s.table !== undefined) parts.push(`bảng ${s.table + 1}`);
+  if (s.row !== undefined) parts.push(`hàng ${s.row + 1}`);
+  else if (s.line !== undefined) parts.push(`dòng ${s.line}`);
+  return parts.join(', ') || 'không rõ';
+}
+
 /** The grid's text of one row, merged positions included (what a reader of the printed table sees). */
 export const rowTexts = (row: TableCell[]): string[] => row.map((c) => c.text);
 

@@ -4,8 +4,8 @@
 import { parseDeadlinePhrase, type ParsedDeadline } from './deadline-phrase.js';
 import type { Org } from './org.js';
 import type { Cycle, PlanInput } from './plan.js';
-import type { PlanDocument } from './document.js';
-import { extractPlan, extractPlanDocument, type RawPlan, type RawTask } from './plan-text.js';
+import type { PlanDocument, SourceRef } from './document.js';
+import { extractPlan, extractPlanDocument, type FieldOrigin, type RawPlan, type RawTask } from './plan-text.js';
 import { fold, tidy } from './text.js';
 import { resolveUnits } from './unit-phrase.js';
 
@@ -26,6 +26,10 @@ export interface ImportedTask {
   /** The unit phrase as the document (or an admin's edit) writes it. */
   unitsText?: string;
   warnings: ImportWarning[];
+  /** Where the task was read (page and line, or table and row). */
+  source?: SourceRef;
+  /** Values the importer read into the text rather than found stated: an admin should check them. */
+  uncertain: { field: 'lead' | 'deadline' | 'task'; vi: string; en: string }[];
 }
 
 /** An admin's corrections of a task's unit phrase or deadline phrase, by ref. */
@@ -80,7 +84,25 @@ export function reportingOf(text: string, org: Org): ImportedPlan['plan']['repor
   return { owner, ...(recipient ? { recipient } : {}), cycles };
 }
 
-function importTask(raw: RawTask, org: Org, year: number | undefined): ImportedTask {
+const ORIGIN_DOUBT: Record<FieldOrigin, { vi: string; en: string } | undefined> = {
+  label: undefined,
+  column: undefined,
+  heading: { vi: 'suy ra từ tiêu đề nhóm', en: 'taken from the heading above' },
+  inline: { vi: 'suy ra từ câu văn', en: 'read from the sentence' },
+};
+
+/** What an admin should check: values read into the text, and everything OCR read. */
+function doubtsOf(raw: RawTask, ocr: boolean, edits: { units?: string; deadline?: string } | undefined): ImportedTask['uncertain'] {
+  const out: ImportedTask['uncertain'] = [];
+  if (ocr) out.push({ field: 'task', vi: 'đọc từ bản scan (OCR), cần đối chiếu văn bản', en: 'read by OCR from a scan' });
+  const lead = raw.how?.units && !edits?.units ? ORIGIN_DOUBT[raw.how.units] : undefined;
+  if (lead) out.push({ field: 'lead', vi: `đơn vị chủ trì ${lead.vi}`, en: `lead units ${lead.en}` });
+  const deadline = raw.how?.deadline && !edits?.deadline ? ORIGIN_DOUBT[raw.how.deadline] : undefined;
+  if (deadline) out.push({ field: 'deadline', vi: `thời hạn ${deadline.vi}`, en: `deadline ${deadline.en}` });
+  return out;
+}
+
+function importTask(raw: RawTask, org: Org, year: number | undefined, uncertain: ImportedTask['uncertain'] = []): ImportedTask {
   const warnings: ImportWarning[] = [];
   const warn = (vi: string, en: string) => warnings.push({ ref: raw.ref, vi, en });
   let lead: string[] = [];
@@ -113,6 +135,8 @@ function importTask(raw: RawTask, org: Org, year: number | undefined): ImportedT
     deadline,
     ...(raw.unitsText ? { unitsText: raw.unitsText } : {}),
     warnings,
+    ...(raw.source ? { source: raw.source } : {}),
+    uncertain,
   };
 }
 
@@ -122,10 +146,10 @@ export function importPlanText(text: string, org: Org, edits: ImportEdits = {}):
 
 /** A document read with its structure (tables with merged cells, Word numbering) rather than as text. */
 export function importPlanDocument(doc: PlanDocument, org: Org, edits: ImportEdits = {}): ImportedPlan {
-  return importRawPlan(extractPlanDocument(doc), org, edits);
+  return importRawPlan(extractPlanDocument(doc), org, edits, !!doc.ocr);
 }
 
-function importRawPlan(raw: RawPlan, org: Org, edits: ImportEdits): ImportedPlan {
+function importRawPlan(raw: RawPlan, org: Org, edits: ImportEdits, ocr = false): ImportedPlan {
   // Edited phrases are read exactly as the document's own would be.
   raw.tasks = raw.tasks.map((t) => {
     const e = edits[t.ref];
@@ -142,7 +166,7 @@ function importRawPlan(raw: RawPlan, org: Org, edits: ImportEdits): ImportedPlan
   const year = yearText ? Number(yearText) : undefined;
   const issuer = raw.header.agency ?? org.agency.name;
   const number = raw.header.number ?? 'chưa rõ số';
-  const tasks = raw.tasks.map((t) => importTask(t, org, year));
+  const tasks = raw.tasks.map((t) => importTask(t, org, year, doubtsOf(t, ocr, edits[t.ref])));
   const reporting = raw.reportingText ? reportingOf(raw.reportingText, org) : undefined;
   return {
     plan: {

@@ -264,13 +264,20 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       if (!explanatory && (inTaskSection || fields.unitsText || lead)) {
         const support = fields.supportText ?? (lead || unit ? sentences.map(supportAfter).find(Boolean) : undefined);
         const unitsText = fields.unitsText ?? lead ?? unit;
+        const deadlineText = fields.deadlineText ?? inlineDeadline(body);
+        const how = {
+          ...(unitsText ? { units: fields.unitsText ? ('label' as const) : lead ? ('inline' as const) : ('heading' as const) } : {}),
+          ...(deadlineText ? { deadline: fields.deadlineText ? ('label' as const) : ('inline' as const) } : {}),
+        };
         tasks.push({
           ref: refOf(item),
+          source: item.source,
+          how,
           ...(item.parent && !unitHeading(item.parent.text) ? { group: item.parent.text } : {}),
           content: tidy(body),
           ...(unitsText ? { unitsText } : {}),
           ...(support && support !== unitsText ? { supportText: support } : {}),
-          ...((fields.deadlineText ?? inlineDeadline(body)) ? { deadlineText: fields.deadlineText ?? inlineDeadline(body)! } : {}),
+          ...(deadlineText ? { deadlineText } : {}),
         });
       }
       return;

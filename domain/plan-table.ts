@@ -109,6 +109,8 @@ export function tableTasks(tables: Table[]): RawTask[] {
         current = {
           ref: section ? `${section}.${no}` : no,
           ...(group ? { group } : {}),
+          source: { ...table.source, row: r },
+          how: { units: 'column', deadline: 'column' },
           content: cell('task') ?? '',
           ...(cell('lead') ? { unitsText: cell('lead')! } : {}),
           ...(cell('support') ? { supportText: cell('support')! } : {}),
@@ -122,7 +124,7 @@ export function tableTasks(tables: Table[]): RawTask[] {
       if (!current) {
         // A table that does not number its rows: every row with a task text is a task.
         if (cols.ordinal === undefined && cell('task')) {
-          current = { ref: `${tasks.length + 1}`, content: cell('task')!, ...(cell('lead') ? { unitsText: cell('lead')! } : {}), ...(cell('support') ? { supportText: cell('support')! } : {}), ...(cell('deadline') ? { deadlineText: cell('deadline')! } : {}) };
+          current = { ref: `${tasks.length + 1}`, source: { ...table.source, row: r }, how: { units: 'column', deadline: 'column' }, content: cell('task')!, ...(cell('lead') ? { unitsText: cell('lead')! } : {}), ...(cell('support') ? { supportText: cell('support')! } : {}), ...(cell('deadline') ? { deadlineText: cell('deadline')! } : {}) };
           tasks.push(current);
           currentRow = r;
         }
@@ -149,6 +151,8 @@ export function tableTasks(tables: Table[]): RawTask[] {
         current = {
           ref: `${base}-${n}`,
           ...(current.group ? { group: current.group } : {}),
+          source: { ...table.source, row: r },
+          how: { units: 'column', deadline: 'column' },
           content: current.content,
           unitsText: tidy(leadCell.text),
           ...(cell('support') ? { supportText: cell('support')! } : {}),

@@ -3,7 +3,7 @@
 // "Thời gian hoàn thành: …" lines, and tables "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối
 // hợp | Thời gian thực hiện". This stage only cuts the text into raw tasks; units and deadline
 // phrases are understood later.
-import { documentText, textDocument, type PlanDocument, type Table } from './document.js';
+import { documentText, textDocument, type PlanDocument, type SourceRef, type Table } from './document.js';
 import { outlineTasks } from './plan-outline.js';
 import { tableTasks } from './plan-table.js';
 import { fold, tidy } from './text.js';
@@ -19,7 +19,13 @@ export interface RawTask {
   /** Tables: the coordinating column. */
   supportText?: string;
   deadlineText?: string;
+  /** Where the task starts in the document. */
+  source?: SourceRef;
+  /** How the unit and deadline were found: a label or a column is what the document says; a heading or a sentence is read into it. */
+  how?: { units?: FieldOrigin; deadline?: FieldOrigin };
 }
+
+export type FieldOrigin = 'label' | 'column' | 'heading' | 'inline';
 
 export interface PlanHeader {
   agency?: string;

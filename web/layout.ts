@@ -25,7 +25,7 @@ tr.overdue td{color:#b3261e}tr.overdue td:first-child{border-left:4px solid #d93
 .count.overdue b{color:#d93025}.count.done_on_time b{color:#188038}
 .bar{background:#e3e6ea;border-radius:4px;height:10px;min-width:80px}.bar span{display:block;height:10px;border-radius:4px;background:#188038}
 .filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;align-items:end}
-.scroll{overflow-x:auto}.muted{color:#5f6368;font-size:13px}.tag{display:inline-block;padding:1px 6px;border-radius:10px;background:#e8eaed;font-size:12px}
+.scroll{overflow-x:auto}.muted{color:#5f6368;font-size:13px}.uncertain{background:#fef7e0}.tag{display:inline-block;padding:1px 6px;border-radius:10px;background:#e8eaed;font-size:12px}
 .tag.overdue{background:#fce8e6;color:#b3261e}.tag.awaiting_approval{background:#fef7e0;color:#8a5a00}.tag.done_on_time,.tag.done_late{background:#e6f4ea;color:#137333}
 ol.timeline{padding-left:18px}ol.timeline li{margin:4px 0}
 #preview td input{min-width:170px}

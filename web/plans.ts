@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DocumentError, MAX_DOCUMENT_BYTES, readPlanStructure } from '../client/documents.js';
-import { documentText, type PlanDocument } from '../domain/document.js';
+import { documentText, sourceText, type PlanDocument } from '../domain/document.js';
 import { startPlan } from '../client/plans.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
@@ -36,6 +36,14 @@ const KINDS: Record<ParsedDeadline['kind'], string> = {
   phased: 'theo mốc',
   unknown: 'chưa rõ',
 };
+
+/** Why a field should be checked ("đơn vị chủ trì suy ra từ câu văn"), or ''. */
+function doubtOf(t: ImportedPlan['tasks'][number], field: 'lead' | 'deadline'): string {
+  return t.uncertain
+    .filter((u) => u.field === field || u.field === 'task')
+    .map((u) => u.vi)
+    .join('; ');
+}
 
 function deadlineText(d: ParsedDeadline): string {
   switch (d.kind) {
@@ -76,14 +84,16 @@ function preview(org: Org, store: Store, auth: Authed, draft: PlanDraft, importe
       <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="draft" value="${draft.id}">
       <div class="filters"><label>Mã kế hoạch <input name="planId" value="${imported.plan.id}" pattern="[a-z0-9][a-z0-9-]*"></label>
       <label>Tên kế hoạch <input name="planTitle" value="${imported.plan.title}"></label></div>
-      <div class="scroll"><table id="preview"><thead><tr><th>Số hiệu</th><th>Nội dung</th><th>Đơn vị chủ trì</th><th>Thời hạn</th><th>Cảnh báo</th></tr></thead><tbody>
+      ${imported.tasks.some((t) => t.uncertain.length) ? html`<p class="muted"><span class="uncertain">Ô nền vàng</span>: giá trị suy ra từ câu văn, tiêu đề nhóm hoặc bản scan, không phải văn bản ghi rõ; đề nghị đối chiếu với văn bản.</p>` : ''}
+      <div class="scroll"><table id="preview"><thead><tr><th>Số hiệu</th><th>Nội dung</th><th>Đơn vị chủ trì</th><th>Thời hạn</th><th>Nguồn</th><th>Cảnh báo</th></tr></thead><tbody>
       ${imported.tasks.map(
         (t, i) => html`<tr class="${t.warnings.length ? 'overdue' : ''}" data-ref="${t.ref}">
           <td>${t.ref}<input type="hidden" name="ref${i}" value="${t.ref}"></td>
           <td>${t.title}</td>
-          <td><input name="units${i}" value="${t.unitsText ?? ''}" aria-label="Đơn vị chủ trì ${t.ref}"><span class="muted">${t.lead.map(unitName).join(', ') || '—'}</span></td>
-          <td><input name="deadline${i}" value="${t.deadline.text}" aria-label="Thời hạn ${t.ref}"><span class="muted">${deadlineText(t.deadline)}</span></td>
-          <td>${t.warnings.map((w) => html`<div class="error">${w.vi}</div>`)}</td></tr>`,
+          <td class="${doubtOf(t, 'lead') ? 'uncertain' : ''}" title="${doubtOf(t, 'lead')}"><input name="units${i}" value="${t.unitsText ?? ''}" aria-label="Đơn vị chủ trì ${t.ref}"><span class="muted">${t.lead.map(unitName).join(', ') || '—'}</span></td>
+          <td class="${doubtOf(t, 'deadline') ? 'uncertain' : ''}" title="${doubtOf(t, 'deadline')}"><input name="deadline${i}" value="${t.deadline.text}" aria-label="Thời hạn ${t.ref}"><span class="muted">${deadlineText(t.deadline)}</span></td>
+          <td class="muted">${sourceText(t.source)}</td>
+          <td>${t.warnings.map((w) => html`<div class="error">${w.vi}</div>`)}${t.uncertain.map((u) => html`<div class="muted">${u.vi}</div>`)}</td></tr>`,
       )}
       </tbody></table></div>
       <input type="hidden" name="count" value="${imported.tasks.length}">

@@ -2,11 +2,19 @@
 // own, written from the class and not cut from any one file.
 import { describe, expect, it } from 'vitest';
 import type { Block, PlanDocument, TableCell } from '../../domain/document.js';
-import { textDocument } from '../../domain/document.js';
+import { sourceText, textDocument } from '../../domain/document.js';
+import { orgSchema } from '../../domain/org.js';
+import { importPlanDocument } from '../../domain/plan-import.js';
 import { parseDeadlinePhrase } from '../../domain/deadline-phrase.js';
 import { columnMeaning } from '../../domain/plan-table.js';
 import { extractPlan, extractPlanDocument } from '../../domain/plan-text.js';
 
+const NEUTRAL = orgSchema.parse({
+  agency: { name: 'Cơ quan thử' },
+  people: [{ id: 'a', name: 'A', title: 'Giám đốc' }],
+  units: [{ code: 'ZZ', name: 'Đơn vị không có trong văn bản', kind: 'Phòng', head: 'a' }],
+  leadership: { director: 'a' },
+});
 const prose = (text: string) => extractPlan(text).tasks.map((t) => ({ ref: t.ref, content: t.content, units: t.unitsText, support: t.supportText, deadline: t.deadlineText }));
 const grid = (rows: (string | { text: string; from: [number, number] })[][]): Block => ({
   kind: 'table',
@@ -26,7 +34,8 @@ describe('tables', () => {
         ]),
       ),
     ).tasks;
-    expect(t).toEqual([{ ref: '1', content: 'Cập nhật dữ liệu dân cư', unitsText: 'Công an tỉnh', supportText: 'Sở Tư pháp', deadlineText: 'Quý III/2027' }]);
+    expect(t).toMatchObject([{ ref: '1', content: 'Cập nhật dữ liệu dân cư', unitsText: 'Công an tỉnh', supportText: 'Sở Tư pháp', deadlineText: 'Quý III/2027' }]);
+    expect(t[0]).toMatchObject({ source: { table: 0, row: 1 }, how: { units: 'column', deadline: 'column' } });
   });
 
   it('a second table in the same document has its own columns; header rows are never tasks', () => {
@@ -79,7 +88,7 @@ describe('tables', () => {
         ]),
       ),
     ).tasks;
-    expect(t).toEqual([{ ref: 'II.1', group: 'Nhóm nhiệm vụ về dịch vụ công', content: 'Số hóa hồ sơ', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
+    expect(t).toMatchObject([{ ref: 'II.1', group: 'Nhóm nhiệm vụ về dịch vụ công', content: 'Số hóa hồ sơ', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
   });
 
   it('a unit named once for a block of rows (a merged cell) leads every row of the block', () => {
@@ -122,7 +131,7 @@ describe('tables', () => {
         ]),
       ),
     ).tasks;
-    expect(t).toEqual([{ ref: '1', content: 'Kết nối hệ thống một cửa với Cổng Dịch vụ công quốc gia', unitsText: 'Sở A', supportText: 'Sở B; Sở C', deadlineText: 'Quý II/2026' }]);
+    expect(t).toMatchObject([{ ref: '1', content: 'Kết nối hệ thống một cửa với Cổng Dịch vụ công quốc gia', unitsText: 'Sở A', supportText: 'Sở B; Sở C', deadlineText: 'Quý II/2026' }]);
   });
 
   it('a table with no task column and no lead (an inspection schedule, a list of schools) gives no tasks', () => {
@@ -247,7 +256,34 @@ describe('prose', () => {
 
   it('a plain-text table reads like a Word one', () => {
     const t = extractPlanDocument(textDocument('TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian |\n1 | Việc một | Sở A | Năm 2026 |')).tasks;
-    expect(t).toEqual([{ ref: '1', content: 'Việc một', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
+    expect(t).toMatchObject([{ ref: '1', content: 'Việc một', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
+  });
+});
+
+describe('where each value came from', () => {
+  it('a task keeps its source, and what was read into the text is marked for the admin to check', () => {
+    const d: PlanDocument = {
+      format: 'pdf',
+      blocks: [
+        { kind: 'paragraph', text: 'IV. TỔ CHỨC THỰC HIỆN', source: { page: 2, line: 1 } },
+        { kind: 'paragraph', text: '1. Sở Nội vụ', source: { page: 2, line: 2 } },
+        { kind: 'paragraph', text: 'a) Tổng hợp báo cáo trong Quý I/2026.', source: { page: 2, line: 3 } },
+        { kind: 'paragraph', text: 'b) Rà soát văn bản.', source: { page: 3, line: 1 } },
+        { kind: 'paragraph', text: '- Đơn vị chủ trì: Sở Tư pháp', source: { page: 3, line: 2 } },
+        { kind: 'paragraph', text: '- Thời gian: Năm 2026', source: { page: 3, line: 3 } },
+      ],
+    };
+    const imported = importPlanDocument(d, NEUTRAL);
+    expect(imported.tasks.map((t) => [t.ref, sourceText(t.source), t.uncertain.map((u) => u.vi)])).toEqual([
+      ['IV.1.a', 'trang 2, dòng 3', ['đơn vị chủ trì suy ra từ tiêu đề nhóm', 'thời hạn suy ra từ câu văn']],
+      ['IV.1.b', 'trang 3, dòng 1', []],
+    ]);
+    // An admin's correction is the admin's word: no longer marked.
+    const edited = importPlanDocument(d, NEUTRAL, { 'IV.1.a': { units: 'Sở Nội vụ', deadline: 'Quý I/2026' } });
+    expect(edited.tasks[0]!.uncertain).toEqual([]);
+    // Everything read from a scan is marked.
+    expect(importPlanDocument({ ...d, ocr: true }, NEUTRAL).tasks[1]!.uncertain.map((u) => u.field)).toEqual(['task']);
+    expect(sourceText({ table: 1, row: 4 })).toBe('bảng 2, hàng 5');
   });
 });
 
