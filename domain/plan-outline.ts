@@ -261,7 +261,26 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       const lead = fields.unitsText ?? sentences.map(leadingUnits).find(Boolean) ?? trailingUnits(body);
       if (own) return; // a stray label line is a field of the task above, not a task
       const explanatory = NOT_TASK_SECTION.test(fold(sectionOf(item)?.text ?? ''));
-      if (!explanatory && (inTaskSection || fields.unitsText || lead)) {
+      if (explanatory) {
+        // Even there, a paragraph that gives a unit work with a deadline is a task
+        // ("Các cơ quan … lập hồ sơ … gửi về Sở Nội vụ trước ngày 15/02/2027").
+        item.more.forEach((p, k) => {
+          const unitsText = leadingUnits(p);
+          const deadlineText = inlineDeadline(p);
+          if (!unitsText || !deadlineText) return;
+          tasks.push({
+            ref: `${refOf(item)}.${k + 1}`,
+            source: item.source,
+            how: { units: 'inline', deadline: 'inline' },
+            content: tidy(p),
+            unitsText,
+            ...(supportAfter(p) ? { supportText: supportAfter(p)! } : {}),
+            deadlineText,
+          });
+        });
+        return;
+      }
+      if (inTaskSection || fields.unitsText || lead) {
         const support = fields.supportText ?? (lead || unit ? sentences.map(supportAfter).find(Boolean) : undefined);
         const unitsText = fields.unitsText ?? lead ?? unit;
         const deadlineText = fields.deadlineText ?? inlineDeadline(body);

@@ -87,8 +87,12 @@ function sameTask(e: ExpectedTask, t: ImportedTask, strict: boolean): boolean {
   const want = norm(e.title).split(' ').slice(0, 6).join(' ');
   const text = norm(`${t.content || t.title}`);
   if (text.startsWith(want)) return true;
+  if (strict) return false;
+  // After a short lead-in, or after "<unit>:" ("Bộ Chỉ huy quân sự tỉnh …: Phối hợp với …").
+  const raw = fold(t.content || t.title);
+  const colon = raw.indexOf(':');
   const at = text.indexOf(want);
-  return !strict && at >= 0 && at <= 80;
+  return at >= 0 && (at <= 30 || (colon >= 0 && colon <= 200 && norm(raw.slice(colon + 1)).startsWith(want)));
 }
 
 export interface DocumentScore {
