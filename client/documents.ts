@@ -38,8 +38,9 @@ export async function readPlanStructure(file: string): Promise<PlanDocument> {
   const bytes = await readFile(file);
   let doc: PlanDocument;
   if (ext === '.txt' || ext === '.text') doc = textDocument(decodeText(bytes, file));
-  else if (ext === '.docx') doc = await readDocx(bytes, file);
-  else if (ext === '.pdf') doc = await readPdf(bytes, file);
+  // Loaded when used (the reader imports DocumentError from here).
+  else if (ext === '.docx') doc = await (await import('./docx-reader.js')).readDocx(bytes, file);
+  else if (ext === '.pdf') doc = await (await import('./pdf-reader.js')).readPdf(bytes, file);
   else throw new DocumentError(`Không đọc được định dạng "${ext || '(không có)'}": hãy dùng .docx, .pdf hoặc .txt.`, `unsupported format "${ext}"`);
   if (!doc.blocks.some((b) => (b.kind === 'paragraph' ? b.text.trim() : b.rows.some((r) => r.some((c) => c.text.trim())))))
     throw new DocumentError(`Tệp ${file} không có chữ nào đọc được.`, `${file} has no readable text`);
@@ -53,75 +54,5 @@ function decodeText(bytes: Buffer, file: string): string {
     return text;
   } catch {
     throw new DocumentError(`Tệp ${file} không phải văn bản UTF-8.`, `${file} is not UTF-8 text`);
-  }
-}
-
-/** Until the structural reader: mammoth's HTML as text. */
-async function readDocx(bytes: Buffer, file: string): Promise<PlanDocument> {
-  return textDocument(await docxText(bytes, file), 'docx');
-}
-
-async function readPdf(bytes: Buffer, file: string): Promise<PlanDocument> {
-  return textDocument(await pdfText(bytes, file), 'pdf');
-}
-
-async function docxText(bytes: Buffer, file: string): Promise<string> {
-  const mammoth = (await import('mammoth')).default;
-  try {
-    const { value } = await mammoth.convertToHtml({ buffer: bytes });
-    return htmlToText(value);
-  } catch (err) {
-    throw new DocumentError(`Tệp ${file} bị hỏng hoặc không phải .docx.`, `cannot read ${file} as .docx: ${(err as Error).message}`);
-  }
-}
-
-/** mammoth's HTML is plain and well formed: paragraphs become lines, table rows "a | b |" lines. */
-export function htmlToText(html: string): string {
-  const strip = (s: string) => decodeEntities(s.replace(/<br\s*\/?>/g, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-  const withRows = html.replace(/<tr>([\s\S]*?)<\/tr>/g, (_, row: string) => {
-    const cells = [...row.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => strip(m[1]!));
-    return `\n${cells.join(' | ')} |\n`;
-  });
-  return withRows
-    .replace(/<\/(p|h\d|li)>/g, '\n')
-    .split('\n')
-    .map((l) => (l.includes(' | ') || l.endsWith(' |') ? l : strip(l)))
-    .filter((l) => l.trim())
-    .join('\n');
-}
-
-function decodeEntities(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-async function pdfText(bytes: Buffer, file: string): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  try {
-    const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-    const pages: string[] = [];
-    for (let i = 1; i <= doc.numPages; i++) {
-      const content = await (await doc.getPage(i)).getTextContent();
-      let line = '';
-      const lines: string[] = [];
-      for (const item of content.items) {
-        if (!('str' in item)) continue;
-        line += item.str;
-        if (item.hasEOL) {
-          lines.push(line);
-          line = '';
-        }
-      }
-      if (line) lines.push(line);
-      pages.push(lines.join('\n'));
-    }
-    await doc.destroy();
-    return pages.join('\n');
-  } catch (err) {
-    throw new DocumentError(`Tệp ${file} bị hỏng hoặc không phải .pdf.`, `cannot read ${file} as .pdf: ${(err as Error).message}`);
   }
 }

@@ -1,9 +1,11 @@
 // One real Temporal dev server for the whole run, and the workflow code bundled once.
 // If the server cannot start, the run fails here, loudly.
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
@@ -40,11 +42,41 @@ export async function freePort(): Promise<number> {
 
 let server: DevServer | undefined;
 
+const run = promisify(execFile);
+
+/**
+ * Tesseract with its Vietnamese model and poppler's pdftoppm, for the scanned-PDF tests:
+ * installed from Debian's packages by scripts/install-ocr.sh when missing. Fails loudly when it
+ * cannot be installed.
+ */
+async function ensureOcr(log: (m: string) => void = console.log): Promise<void> {
+  const langs = await run('tesseract', ['--list-langs'], { timeout: 20_000 }).then(
+    (r) => r.stdout + r.stderr,
+    () => '',
+  );
+  const raster = await run('pdftoppm', ['-v'], { timeout: 20_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (raster && langs.split(/\s+/).includes('vie')) return;
+  log('OCR for scanned PDFs not found: installing Debian\'s tesseract-ocr, tesseract-ocr-vie and poppler-utils (scripts/install-ocr.sh)…');
+  try {
+    await run('sh', [resolve('scripts/install-ocr.sh')], { timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    throw new Error(`cannot install OCR for the scanned-PDF tests (scripts/install-ocr.sh, as root): ${(err as Error).message}`);
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  // The browser is installed while the server starts.
+  // The browser and OCR are installed while the server starts (one after the other: both use apt).
   const chromium = ensureChromium();
   chromium.catch(() => undefined);
+  const ocr = chromium.then(
+    () => ensureOcr(),
+    () => ensureOcr(),
+  );
+  ocr.catch(() => undefined);
   const cli = await ensureTemporalCli((m) => console.log(m));
   const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
   rmSync(dbFile, { force: true });
@@ -57,6 +89,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('workflowBundlePath', bundlePath);
   try {
     project.provide('chromiumPath', await chromium);
+    await ocr;
   } catch (err) {
     await server.stop();
     throw err;
