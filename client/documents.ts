@@ -5,19 +5,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { documentText, textDocument, type PlanDocument } from '../domain/document.js';
+import { DocumentError } from './document-error.js';
+import { readDocx } from './docx-reader.js';
+import { readPdf } from './pdf-reader.js';
 
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
-/** A document that cannot be read: `message` for the admin (Vietnamese), `en` for the log. */
-export class DocumentError extends Error {
-  constructor(
-    message: string,
-    readonly en: string,
-  ) {
-    super(message);
-    this.name = 'DocumentError';
-  }
-}
+export { DocumentError };
 
 const MB = (n: number) => (n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
 
@@ -38,9 +32,8 @@ export async function readPlanStructure(file: string): Promise<PlanDocument> {
   const bytes = await readFile(file);
   let doc: PlanDocument;
   if (ext === '.txt' || ext === '.text') doc = textDocument(decodeText(bytes, file));
-  // Loaded when used (the reader imports DocumentError from here).
-  else if (ext === '.docx') doc = await (await import('./docx-reader.js')).readDocx(bytes, file);
-  else if (ext === '.pdf') doc = await (await import('./pdf-reader.js')).readPdf(bytes, file);
+  else if (ext === '.docx') doc = await readDocx(bytes, file);
+  else if (ext === '.pdf') doc = await readPdf(bytes, file);
   else throw new DocumentError(`Không đọc được định dạng "${ext || '(không có)'}": hãy dùng .docx, .pdf hoặc .txt.`, `unsupported format "${ext}"`);
   if (!doc.blocks.some((b) => (b.kind === 'paragraph' ? b.text.trim() : b.rows.some((r) => r.some((c) => c.text.trim())))))
     throw new DocumentError(`Tệp ${file} không có chữ nào đọc được.`, `${file} has no readable text`);

@@ -10,7 +10,7 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 // yauzl: reads the central directory without inflating anything and fails a stream that inflates past its declared size.
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { Block, PlanDocument, TableCell } from '../domain/document.js';
-import { DocumentError } from './documents.js';
+import { DocumentError } from './document-error.js';
 
 const MiB = 1024 * 1024;
 

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Block, Paragraph, PlanDocument, Table, TableCell } from '../domain/document.js';
-import { DocumentError } from './documents.js';
+import { DocumentError } from './document-error.js';
 import { ocrPages, OcrTimeout, ocrUnavailable, type OcrWord } from './ocr.js';
 
 export interface PdfLimits {

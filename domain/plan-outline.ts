@@ -5,7 +5,7 @@
 // and fields given by labels ("- Đơn vị chủ trì: …") or inline ("Sở Tư pháp chủ trì, phối hợp với …").
 // Pure: the document structure in, raw tasks out; units and deadline phrases are understood later.
 import type { Paragraph, PlanDocument } from './document.js';
-import type { RawTask } from './plan-text.js';
+import type { RawTask } from './raw-plan.js';
 import { fold, tidy } from './text.js';
 
 type LabelKind = 'roman' | 'number' | 'number2' | 'paren' | 'letter' | 'dash';

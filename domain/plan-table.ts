@@ -6,7 +6,7 @@
 // named once for a block of rows) count for every row they cover. A table whose header names no
 // task and no lead (a schedule, a list of schools) gives no tasks.
 import type { Table, TableCell } from './document.js';
-import type { RawTask } from './plan-text.js';
+import type { RawTask } from './raw-plan.js';
 import { fold, tidy } from './text.js';
 
 export type ColumnMeaning = 'ordinal' | 'task' | 'lead' | 'support' | 'deadline' | 'result' | 'level' | 'note';

@@ -1,46 +1,14 @@
-// Finding the tasks in a plan's text, as extracted from a signed document (layout noise
-// included). Two forms: prose with numbered items followed by "Đơn vị thực hiện: …" and
-// "Thời gian hoàn thành: …" lines, and tables "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối
-// hợp | Thời gian thực hiện". This stage only cuts the text into raw tasks; units and deadline
-// phrases are understood later.
-import { documentText, textDocument, type PlanDocument, type SourceRef, type Table } from './document.js';
+// Finding the tasks in a plan document (layout noise included): its header, the seed's own
+// layout (section II, "(n)" items, "Đơn vị thực hiện: …"), otherwise the outline
+// (plan-outline.ts) and the task tables (plan-table.ts). This stage only cuts the document into
+// raw tasks; units and deadline phrases are understood later.
+import { documentText, textDocument, type PlanDocument, type Table } from './document.js';
+import type { PlanHeader, RawPlan, RawTask } from './raw-plan.js';
 import { outlineTasks } from './plan-outline.js';
 import { tableTasks } from './plan-table.js';
 import { fold, tidy } from './text.js';
 
-export interface RawTask {
-  /** "II.2.(5)" for prose, "II.1" for a table row. */
-  ref: string;
-  /** The heading of the group the task belongs to ("Phục vụ giải quyết thủ tục hành chính…"). */
-  group?: string;
-  content: string;
-  /** Prose: the whole "Đơn vị thực hiện" phrase; tables: the lead column. */
-  unitsText?: string;
-  /** Tables: the coordinating column. */
-  supportText?: string;
-  deadlineText?: string;
-  /** Where the task starts in the document. */
-  source?: SourceRef;
-  /** How the unit and deadline were found: a label or a column is what the document says; a heading or a sentence is read into it. */
-  how?: { units?: FieldOrigin; deadline?: FieldOrigin };
-}
-
-export type FieldOrigin = 'label' | 'column' | 'heading' | 'inline';
-
-export interface PlanHeader {
-  agency?: string;
-  number?: string;
-  date?: string;
-  title?: string;
-}
-
-export interface RawPlan {
-  form: 'prose' | 'table';
-  header: PlanHeader;
-  tasks: RawTask[];
-  /** The sentence that sets the reporting regime ("Định kỳ hằng tháng (trước ngày 15) …"). */
-  reportingText?: string;
-}
+export type { FieldOrigin, PlanHeader, RawPlan, RawTask } from './raw-plan.js';
 
 /** Lines, tidied, with page numbers dropped and words hyphenated over a line break joined. */
 export function cleanLines(text: string): string[] {
