@@ -70,7 +70,7 @@ const ASSIGN_WORDS = [
   'hướng dẫn', 'theo dõi', 'kiểm tra', 'triển khai', 'đánh giá', 'chủ động', 'căn cứ', 'rà soát', 'tăng cường', 'đề xuất',
   'ban hành', 'tuyên truyền', 'quán triệt', 'chỉ đạo', 'nghiên cứu', 'bố trí', 'đảm bảo', 'bảo đảm', 'phổ biến', 'tổng hợp',
   'gửi', 'tiếp tục', 'nâng cao', 'đẩy mạnh', 'duy trì', 'cập nhật', 'chuẩn bị', 'tập trung', 'phân công', 'cử', 'lập', 'đôn đốc',
-  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có kế hoạch', 'có ý kiến',
+  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có kế hoạch', 'có ý kiến', 'giúp', 'trình', 'thẩm định',
 ];
 
 const alt = (words: string[], f: (w: string) => string) =>
@@ -82,7 +82,8 @@ const lower = (w: string) => w.toLowerCase();
 
 function wordRes(f: (w: string) => string) {
   return {
-    start: new RegExp(`^(?:đối với |doi voi |giao |đề nghị |de nghi )?(?:các |cac |mọi |moi )?(?!(?:${alt(NOT_AGENCY, f)})(?![\\p{L}]))(?:${alt(AGENCY_WORDS, f)})(?![\\p{L}])`, 'u'),
+    // Units are also named by their code in ministry plans ("C04", "V01", "H01").
+    start: new RegExp(`^(?:đối với |doi voi |giao |đề nghị |de nghi )?(?:(?:các |cac |mọi |moi )?(?!(?:${alt(NOT_AGENCY, f)})(?![\\p{L}]))(?:${alt(AGENCY_WORDS, f)})(?![\\p{L}])|[a-zđ]\\d{2}(?![\\p{L}\\d]))`, 'u'),
     assign: new RegExp(`\\s(?:${alt(ASSIGN_WORDS, f)})(?![\\p{L}])`, 'u'),
   };
 }
@@ -122,7 +123,9 @@ function leadingUnits(text: string): string | undefined {
   if (!re.start.test(rest)) return undefined;
   const verb = re.assign.exec(rest);
   if (!verb || verb.index > 200) return undefined;
-  const unit = tidy(text.slice(from, from + verb.index)).replace(/[,:]$/u, '');
+  const unit = tidy(text.slice(from, from + verb.index))
+    .replace(/[,:]$/u, '')
+    .replace(/^(?:giao(?: cho)?|đề nghị|de nghi|đối với|doi voi)\s+/iu, '');
   return unit.split(' ').length >= 2 || /^[A-ZĐ]/u.test(unit) ? unit : undefined;
 }
 

@@ -218,12 +218,17 @@ describe('prose', () => {
         '2. Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì phối hợp với các ngành có liên quan tổ chức kiểm tra.',
         '3. Căn cứ Kế hoạch này, các cơ quan, đơn vị, địa phương xây dựng kế hoạch trước ngày 15/3/2026.',
         '4. Phong trào thi đua phải được tổ chức thường xuyên.',
+        '5. Giao C04 phối hợp với V01 giúp lãnh đạo Bộ theo dõi, đôn đốc.',
+        '6. Căn cứ Kế hoạch này, đề nghị các đơn vị, địa phương triển khai thực hiện.',
       ].join('\n'),
     );
     expect(t.map((x) => [x.ref, x.units, x.support, x.deadline])).toEqual([
       ['II.1', 'Trường THPT Cao Lãnh 2', undefined, undefined],
       ['II.2', 'Sở Nội vụ', 'các ngành có liên quan', undefined],
       ['II.3', 'các cơ quan, đơn vị, địa phương', undefined, 'trước ngày 15/3/2026'],
+      // Units named by their code in ministry plans; "giao", "đề nghị" are not part of the unit.
+      ['II.5', 'C04', 'V01', undefined],
+      ['II.6', 'các đơn vị, địa phương', undefined, undefined],
     ]);
   });
 
