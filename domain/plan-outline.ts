@@ -106,8 +106,10 @@ function unitHeading(text: string): string | undefined {
   // "Giao Sở Nội vụ (Cơ quan Thường trực …):", "Các cơ quan, đơn vị được kiểm tra".
   const t = tidy(text.replace(/\([^)]*\)/gu, ' ')).replace(/\s*[:.]$/u, '');
   const m = matchable(t);
-  const active = ` ${m.t}`.replace(/\s(?:được|duoc)\s+\S+(?:\s\S+)?/gu, ' ');
-  if (!m.re.start.test(m.t) || t.split(' ').length > 16 || m.re.assign.test(active) || /[;]/.test(t)) return undefined;
+  const start = m.re.start.exec(m.t);
+  // The agency's own words ("Ban Chỉ đạo", "Tổ công tác") are not a verb; "được kiểm tra" is passive.
+  const active = ` ${m.t.slice(start?.[0].length ?? 0)}`.replace(/\s(?:được|duoc)\s+\S+(?:\s\S+)?/gu, ' ');
+  if (!start || t.split(' ').length > 16 || m.re.assign.test(active) || /[;]/.test(t)) return undefined;
   return t.replace(/^(Đối với|Giao|Đề nghị)\s+/iu, '');
 }
 
@@ -120,10 +122,13 @@ function leadingUnits(text: string): string | undefined {
   const giao = /^(?:[^,;]{0,60}\s(?:giao|giao cho)\s+|(?:đề nghị|de nghi)\s+)/u.exec(t) ?? (re.start.test(t) ? null : LEADING_CLAUSE.exec(t));
   const from = giao ? giao[0].length : 0;
   const rest = t.slice(from);
-  if (!re.start.test(rest)) return undefined;
-  const verb = re.assign.exec(rest);
-  if (!verb || verb.index > 200) return undefined;
-  const unit = tidy(text.slice(from, from + verb.index))
+  const start = re.start.exec(rest);
+  if (!start) return undefined;
+  // The verb comes after the agency's own words ("Ban Chỉ đạo … chủ trì").
+  const after = start[0].length;
+  const verb = re.assign.exec(rest.slice(after));
+  if (!verb || verb.index + after > 200) return undefined;
+  const unit = tidy(text.slice(from, from + after + verb.index))
     .replace(/[,:]$/u, '')
     .replace(/^(?:giao(?: cho)?|đề nghị|de nghi|đối với|doi voi)\s+/iu, '');
   return unit.split(' ').length >= 2 || /^[A-ZĐ]/u.test(unit) ? unit : undefined;

@@ -220,6 +220,7 @@ describe('prose', () => {
         '4. Phong trào thi đua phải được tổ chức thường xuyên.',
         '5. Giao C04 phối hợp với V01 giúp lãnh đạo Bộ theo dõi, đôn đốc.',
         '6. Căn cứ Kế hoạch này, đề nghị các đơn vị, địa phương triển khai thực hiện.',
+        '7. Ban Chỉ đạo Chuyển đổi số thành phố chủ trì tổ chức điểm cầu.',
       ].join('\n'),
     );
     expect(t.map((x) => [x.ref, x.units, x.support, x.deadline])).toEqual([
@@ -229,6 +230,8 @@ describe('prose', () => {
       // Units named by their code in ministry plans; "giao", "đề nghị" are not part of the unit.
       ['II.5', 'C04', 'V01', undefined],
       ['II.6', 'các đơn vị, địa phương', undefined, undefined],
+      // An agency whose name holds a verb ("Ban Chỉ đạo") is not cut at it.
+      ['II.7', 'Ban Chỉ đạo Chuyển đổi số thành phố', undefined, undefined],
     ]);
   });
 
