@@ -44,7 +44,8 @@ export function parseHeader(lines: string[]): PlanHeader {
   const header: PlanHeader = {};
   for (const line of lines.slice(0, 25)) {
     const num = /Số\s*:\s*([^|,]*?\/[^\s|,]+)/iu.exec(line);
-    if (num && !header.number) header.number = tidy(num[1]!);
+    // "362 /KH-SGDĐT": a number stamped into the blank by the e-signing system.
+    if (num && !header.number) header.number = tidy(num[1]!).replace(/\s+\//gu, '/');
     // "Hậu Giang, ngày 10 tháng 02 năm 2023": the place and date line, not a cited document's date.
     const date = /\p{L},\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/iu.exec(line);
     if (date && !header.date) header.date = `${date[3]}-${date[2]!.padStart(2, '0')}-${date[1]!.padStart(2, '0')}`;
@@ -66,6 +67,39 @@ export function parseHeader(lines: string[]): PlanHeader {
     if (title.length) header.title = tidy(title.join(' '));
   }
   return header;
+}
+
+const MOTTO = /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc/iu;
+const DOCUMENT_KIND = /^(KẾ HOẠCH|CHƯƠNG TRÌNH|QUYẾT ĐỊNH|PHÂN CÔNG NHIỆM VỤ)\b/u;
+
+/**
+ * The issuer from the document's header block, read as laid out: the agency block on the left
+ * (a table's first column, or the lines before the motto), its last line being the issuer under
+ * its parent ("UBND TỈNH ĐỒNG THÁP" / "SỞ GIÁO DỤC VÀ ĐÀO TẠO"). Undefined when there is no such block.
+ */
+export function issuerOf(doc: PlanDocument): string | undefined {
+  const lines: string[] = [];
+  for (const b of doc.blocks) {
+    if (b.kind === 'paragraph') {
+      if (DOCUMENT_KIND.test(b.text.trim())) break;
+      lines.push(b.text.split(MOTTO)[0]!);
+    } else {
+      for (const row of b.rows) lines.push(...(row[0]?.text ?? '').split('\n').map((l) => l.split(MOTTO)[0]!));
+      if (b.rows.some((r) => r.some((c) => MOTTO.test(c.text)))) break; // the header table ends the block
+    }
+    if (lines.length > 12) break;
+  }
+  const agency = lines
+    .map((l) => tidy(l.replace(/Số\s*:.*$/iu, '')))
+    .filter((l) => l && !/^[-_–—.\s*]+$/u.test(l) && /\p{Lu}/u.test(l) && l === l.toUpperCase() && l.split(' ').length <= 14);
+  // "ỦY BAN NHÂN DÂN" / "TỈNH LÂM ĐỒNG": a name wrapped over two lines is one agency.
+  const joined: string[] = [];
+  for (const l of agency) {
+    if (joined.length && /^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|ĐẶC KHU)\b/u.test(l) && !/\b(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ)\b/u.test(joined.at(-1)!))
+      joined[joined.length - 1] = `${joined.at(-1)} ${l}`;
+    else joined.push(l);
+  }
+  return joined.at(-1);
 }
 
 /** The prose form: section II's numbered items. */
@@ -144,6 +178,8 @@ export function extractPlan(text: string): RawPlan {
 export function extractPlanDocument(doc: PlanDocument): RawPlan {
   const lines = cleanLines(documentText(doc));
   const header = parseHeader(lines);
+  const issuer = issuerOf(doc);
+  if (issuer) header.agency = issuer;
   const reportingText = reportingSentence(lines);
   const table = tableTasks(doc.blocks.filter((b): b is Table => b.kind === 'table'));
   // The "section II, (n) items, Đơn vị thực hiện:" layout counts only when its labels are there.

@@ -268,6 +268,20 @@ describe('prose', () => {
   });
 });
 
+describe('the header', () => {
+  it('the issuer is the last line of the agency block, a wrapped name joined, the motto and the number left out', () => {
+    const header = (left: string) =>
+      extractPlanDocument(
+        doc(grid([[left, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc']]), para('KẾ HOẠCH'), para('Triển khai Đề án 06 năm 2026')),
+      ).header;
+    expect(header('UBND TỈNH ĐỒNG THÁP\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 362 /KH-SGDĐT')).toMatchObject({ agency: 'SỞ GIÁO DỤC VÀ ĐÀO TẠO', number: '362/KH-SGDĐT', title: 'Triển khai Đề án 06 năm 2026' });
+    expect(header('ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n-------\nSố: /KH-UBND').agency).toBe('ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG');
+    // Without a header table: the paragraphs before the document's kind.
+    const plain = extractPlanDocument(doc(para('BỘ CÔNG AN'), para('Số: 589/KH-BCA-C04'), para('KẾ HOẠCH'), para('Tổ chức Hội nghị'))).header;
+    expect(plain).toMatchObject({ agency: 'BỘ CÔNG AN', number: '589/KH-BCA-C04' });
+  });
+});
+
 describe('where each value came from', () => {
   it('a task keeps its source, and what was read into the text is marked for the admin to check', () => {
     const d: PlanDocument = {
