@@ -6,7 +6,7 @@ import { importCorpusDocument, loadCorpus, ratio, type DocumentScore } from '../
 
 export interface ImportBenchResult {
   documents: (DocumentScore & { tasksFound: number; leads: number; supports: number; deadlines: number })[];
-  totals: { expected: number; matched: number; tasksFound: number; leads: number; supports: number; deadlines: number; seconds: number };
+  totals: { expected: number; matched: number; tasksFound: number; leads: number; supports: number; deadlines: number; header: number; seconds: number };
 }
 
 export async function importBench(o: { only?: string; details?: boolean }): Promise<ImportBenchResult> {
@@ -35,6 +35,7 @@ export async function importBench(o: { only?: string; details?: boolean }): Prom
       leads: ratio(sum((d) => d.leadRight), expected),
       supports: ratio(sum((d) => d.supportRight), expected),
       deadlines: ratio(sum((d) => d.deadlineRight), expected),
+      header: ratio(sum((d) => d.header.right), sum((d) => d.header.of)),
       seconds: Math.round(sum((d) => d.seconds) * 100) / 100,
     },
   };

@@ -51,11 +51,11 @@ program
     const r = await importBench(o);
     if (o.details) for (const d of r.documents) for (const line of [...d.missing.map((m) => `MISSING «${m}»`), ...d.wrong]) console.log(`${d.name}: ${line}`);
     const pct = (x: number) => `${Math.round(x * 100)} %`.padStart(6);
-    console.log('document'.padEnd(52), 'tasks'.padStart(9), 'found'.padStart(6), 'lead'.padStart(6), 'support'.padStart(8), 'deadline'.padStart(9), 'seconds'.padStart(8));
+    console.log('document'.padEnd(52), 'tasks'.padStart(9), 'found'.padStart(6), 'lead'.padStart(6), 'support'.padStart(8), 'deadline'.padStart(9), 'header'.padStart(7), 'seconds'.padStart(8));
     for (const d of r.documents)
-      console.log(d.name.padEnd(52), `${d.matched}/${d.expected}`.padStart(9), pct(d.tasksFound), pct(d.leads), pct(d.supports).padStart(8), pct(d.deadlines).padStart(9), d.seconds.toFixed(2).padStart(8), d.error ? ` ${d.error}` : '');
+      console.log(d.name.padEnd(52), `${d.matched}/${d.expected}`.padStart(9), pct(d.tasksFound), pct(d.leads), pct(d.supports).padStart(8), pct(d.deadlines).padStart(9), `${d.header.right}/${d.header.of}`.padStart(7), d.seconds.toFixed(2).padStart(8), d.error ? ` ${d.error}` : '');
     const t = r.totals;
-    console.log('TOTAL'.padEnd(52), `${t.matched}/${t.expected}`.padStart(9), pct(t.tasksFound), pct(t.leads), pct(t.supports).padStart(8), pct(t.deadlines).padStart(9), t.seconds.toFixed(2).padStart(8));
+    console.log('TOTAL'.padEnd(52), `${t.matched}/${t.expected}`.padStart(9), pct(t.tasksFound), pct(t.leads), pct(t.supports).padStart(8), pct(t.deadlines).padStart(9), pct(t.header).padStart(7), t.seconds.toFixed(2).padStart(8));
     process.exit(0);
   });
 program.parseAsync(process.argv).catch((err: unknown) => {

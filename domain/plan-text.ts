@@ -71,6 +71,7 @@ export function parseHeader(lines: string[]): PlanHeader {
 
 const MOTTO = /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc/iu;
 const DOCUMENT_KIND = /^(KẾ HOẠCH|CHƯƠNG TRÌNH|QUYẾT ĐỊNH|PHÂN CÔNG NHIỆM VỤ)\b/u;
+const DOCUMENT_KIND_FOLDED = /^(ke ?hoach|chuong ?trinh|quyet ?dinh|phan cong nhiem vu)(\s|$)/;
 
 /**
  * The issuer from the document's header block, read as laid out: the agency block on the left
@@ -81,7 +82,9 @@ export function issuerOf(doc: PlanDocument): string | undefined {
   const lines: string[] = [];
   for (const b of doc.blocks) {
     if (b.kind === 'paragraph') {
-      if (DOCUMENT_KIND.test(b.text.trim())) break;
+      const t = b.text.trim();
+      // The document's kind ("KẾ HOẠCH", OCR's "KÉ HOẠCH" too), a section or "Căn cứ" ends the header.
+      if (DOCUMENT_KIND.test(t) || DOCUMENT_KIND_FOLDED.test(fold(t)) || /^[IVXL]{1,4}\s*[.\-–]\s/u.test(t) || /^căn cứ/iu.test(t)) break;
       lines.push(b.text.split(MOTTO)[0]!);
     } else {
       for (const row of b.rows) lines.push(...(row[0]?.text ?? '').split('\n').map((l) => l.split(MOTTO)[0]!));

@@ -23,6 +23,9 @@ export interface ExpectedTask {
 export interface CorpusDocument {
   name: string;
   file: string;
+  issuer?: string;
+  number?: string;
+  date?: string;
   /** Units are codes of this org chart; otherwise names as the document writes them. */
   org?: string;
   form?: string;
@@ -109,6 +112,8 @@ export interface DocumentScore {
   missing: string[];
   /** What was read wrong in matched tasks (for reading). */
   wrong: string[];
+  /** Of the header's issuer, number and date the expectations give, how many were read right. */
+  header: { right: number; of: number };
 }
 
 export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefined, seconds: number, error?: string): DocumentScore {
@@ -143,7 +148,20 @@ export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefi
     else problems.push(`deadline "${e.deadline}" ≠ "${t.deadline.text}"`);
     if (problems.length) wrong.push(`${t.ref} «${e.title.slice(0, 40)}»: ${problems.join('; ')}`);
   }
+  const header = { right: 0, of: 0 };
+  const d = imported?.plan.document;
+  const check = (want: string | null | undefined, got: string | undefined, same: (a: string, b: string) => boolean) => {
+    if (want === undefined || want === null) return;
+    header.of++;
+    if (same(want, got ?? '')) header.right++;
+    else wrong.push(`header: "${want}" ≠ "${got ?? ''}"`);
+  };
+  check(doc.issuer, d?.issuer, (a, b) => sameName(a, b) || sameName(a.replace(/^UBND\b/u, 'Ủy ban nhân dân'), b));
+  // A blank "Số: /KH-UBND" is no number.
+  check(doc.number, d?.number, (a, b) => norm(a) === norm(/^\s*\//.test(b) ? '' : b));
+  check(doc.date, d?.date, (a, b) => a === b);
   return {
+    header,
     name: doc.name,
     expected: doc.tasks.length,
     found: found.length,
