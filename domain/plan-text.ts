@@ -4,6 +4,7 @@
 // raw tasks; units and deadline phrases are understood later.
 import { documentText, textDocument, type PlanDocument, type Table } from './document.js';
 import type { PlanHeader, RawPlan, RawTask } from './raw-plan.js';
+import { tablesFromLines } from './line-tables.js';
 import { outlineTasks } from './plan-outline.js';
 import { tableTasks } from './plan-table.js';
 import { fold, tidy } from './text.js';
@@ -12,15 +13,14 @@ export type { FieldOrigin, PlanHeader, RawPlan, RawTask } from './raw-plan.js';
 
 /** Lines, tidied, with page numbers dropped and words hyphenated over a line break joined. */
 export function cleanLines(text: string): string[] {
-  const lines = text
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/\f/g, '\n')
-    .split('\n')
-    .map((l) => tidy(l));
+  const raw = text.normalize('NFC').replace(/\r\n?/g, '\n').split('\n');
+  // A number alone on its line is a page number next to a page break ("\f") or between dashes
+  // ("- 3 -"); elsewhere it may be a table row's number on a line of its own, and is kept.
+  const pageBreakNear = (i: number) => [raw[i - 1], raw[i], raw[i + 1]].some((l) => l?.includes('\f'));
+  const lines = raw.map((l, i) => ({ text: tidy(l.replace(/\f/g, ' ')), pageNumber: /^-\s*\d{1,3}\s*-$/.test(tidy(l)) || (/^\d{1,3}$/.test(tidy(l.replace(/\f/g, ''))) && pageBreakNear(i)) }));
   const out: string[] = [];
-  for (const line of lines) {
-    if (!line || /^(-\s*)?\d{1,3}(\s*-)?$/.test(line) || /^trang \d+/i.test(line)) continue;
+  for (const { text: line, pageNumber } of lines) {
+    if (!line || pageNumber || /^trang \d+/i.test(line)) continue;
     const prev = out[out.length - 1];
     // "thường xuy-" + "ên": a word broken by the PDF's hyphenation.
     if (prev && /\p{L}-$/u.test(prev) && /^\p{Ll}/u.test(line)) out[out.length - 1] = prev.slice(0, -1) + line;
@@ -178,7 +178,9 @@ export function extractPlan(text: string): RawPlan {
 }
 
 /** The plan in a document: its header, the work its body assigns, and its task tables. */
-export function extractPlanDocument(doc: PlanDocument): RawPlan {
+export function extractPlanDocument(read: PlanDocument): RawPlan {
+  // Text copied out of a PDF may hold tables one cell per line.
+  const doc = tablesFromLines(read);
   const lines = cleanLines(documentText(doc));
   const header = parseHeader(lines);
   const issuer = issuerOf(doc);

@@ -262,6 +262,35 @@ describe('prose', () => {
     ]);
   });
 
+  it('a table copied out of a PDF one cell per line, row numbers alone on their lines, a task wrapped over two lines', () => {
+    const text = [
+      'PHÂN CÔNG NHIỆM VỤ',
+      'TT',
+      'Nhiệm vụ',
+      'Cơ quan chủ trì',
+      'Cơ quan phối hợp',
+      'Thời gian hoàn thành',
+      'I',
+      'Nhóm nhiệm vụ về dữ liệu',
+      '1',
+      'Làm sạch dữ liệu dân cư',
+      'Công an tỉnh',
+      'Sở Tư pháp',
+      'Quý II/2026',
+      '2',
+      'Kết nối hệ thống một cửa điện tử',
+      'với Cổng Dịch vụ công quốc gia',
+      'Văn phòng UBND tỉnh',
+      'Sở Khoa học và Công nghệ',
+      'Năm 2026',
+      'Nơi nhận:',
+    ].join('\n');
+    expect(extractPlan(text).tasks.map((t) => [t.ref, t.group, t.content, t.unitsText, t.supportText, t.deadlineText])).toEqual([
+      ['I.1', 'Nhóm nhiệm vụ về dữ liệu', 'Làm sạch dữ liệu dân cư', 'Công an tỉnh', 'Sở Tư pháp', 'Quý II/2026'],
+      ['I.2', 'Nhóm nhiệm vụ về dữ liệu', 'Kết nối hệ thống một cửa điện tử với Cổng Dịch vụ công quốc gia', 'Văn phòng UBND tỉnh', 'Sở Khoa học và Công nghệ', 'Năm 2026'],
+    ]);
+  });
+
   it('a plain-text table reads like a Word one', () => {
     const t = extractPlanDocument(textDocument('TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian |\n1 | Việc một | Sở A | Năm 2026 |')).tasks;
     expect(t).toMatchObject([{ ref: '1', content: 'Việc một', unitsText: 'Sở A', deadlineText: 'Năm 2026' }]);
