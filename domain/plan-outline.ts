@@ -109,7 +109,10 @@ function unitHeading(text: string): string | undefined {
   const start = m.re.start.exec(m.t);
   // The agency's own words ("Ban Chỉ đạo", "Tổ công tác") are not a verb; "được kiểm tra" is passive.
   const active = ` ${m.t.slice(start?.[0].length ?? 0)}`.replace(/\s(?:được|duoc)\s+\S+(?:\s\S+)?/gu, ' ');
-  if (!start || t.split(' ').length > 16 || m.re.assign.test(active) || /[;]/.test(t)) return undefined;
+  // Several units are separated by ";" ("Các sở, ban, ngành; UBND các xã, phường"): each must be one.
+  const parts = t.split(';').map((x) => x.trim());
+  if (parts.length > 1 && !parts.every((x) => startsWithAgency(x))) return undefined;
+  if (!start || t.split(' ').length > 24 || m.re.assign.test(active)) return undefined;
   return t.replace(/^(Đối với|Giao|Đề nghị)\s+/iu, '');
 }
 
@@ -128,7 +131,7 @@ function leadingUnits(text: string): string | undefined {
   const after = start[0].length;
   const verb = re.assign.exec(rest.slice(after));
   if (!verb || verb.index + after > 200) return undefined;
-  const unit = tidy(text.slice(from, from + after + verb.index))
+  const unit = tidy(text.slice(from, from + after + verb.index).split(':')[0]!)
     .replace(/[,:]$/u, '')
     .replace(/^(?:giao(?: cho)?|đề nghị|de nghi|đối với|doi voi)\s+/iu, '');
   return unit.split(' ').length >= 2 || /^[A-ZĐ]/u.test(unit) ? unit : undefined;

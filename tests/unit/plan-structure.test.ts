@@ -200,13 +200,15 @@ describe('prose', () => {
 
   it('a unit heading passes its unit to the items under it, lettered or plain paragraphs', () => {
     const t = prose(
-      ['V. TỔ CHỨC THỰC HIỆN', '1. Sở Nội vụ', 'a) Hướng dẫn các đơn vị.', 'b) Tổng hợp báo cáo.', '2. Các cơ quan, đơn vị được kiểm tra', 'Chuẩn bị báo cáo theo đề cương.', 'Bố trí thành phần làm việc.'].join('\n'),
+      ['V. TỔ CHỨC THỰC HIỆN', '1. Sở Nội vụ', 'a) Hướng dẫn các đơn vị.', 'b) Tổng hợp báo cáo.', '2. Các cơ quan, đơn vị được kiểm tra', 'Chuẩn bị báo cáo theo đề cương.', 'Bố trí thành phần làm việc.', '3. Các sở, ban, ngành; UBND các xã, phường', 'a) Tổ chức tuyên truyền.', '4. Sở Tư pháp: Lồng ghép tuyên truyền với phổ biến pháp luật.'].join('\n'),
     );
     expect(t.map((x) => [x.content, x.units])).toEqual([
       ['Hướng dẫn các đơn vị.', 'Sở Nội vụ'],
       ['Tổng hợp báo cáo.', 'Sở Nội vụ'],
       ['Chuẩn bị báo cáo theo đề cương.', 'Các cơ quan, đơn vị được kiểm tra'],
       ['Bố trí thành phần làm việc.', 'Các cơ quan, đơn vị được kiểm tra'],
+      ['Tổ chức tuyên truyền.', 'Các sở, ban, ngành; UBND các xã, phường'],
+      ['Sở Tư pháp: Lồng ghép tuyên truyền với phổ biến pháp luật.', 'Sở Tư pháp'],
     ]);
   });
 
