@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { texts, WAITING_FOR_ZALO, type Delivery, type Notification } from '../domain/notification.js';
 import type { Org, PersonRef } from '../domain/org.js';
 import { chooseChannels, closedBy, type Attempt, type Channel, type ChannelRules, type Reach } from '../domain/reach.js';
-import { templateFor, type TemplatesConfig } from '../domain/templates.js';
+import { channelRules, type TemplatesConfig } from '../domain/templates.js';
 import { reachOf } from '../store/reach.js';
 import type { Store } from '../store/store.js';
 import type { Notifier } from './notifier.js';
@@ -52,15 +52,8 @@ export class DeliveryNotifier implements Notifier {
   }
 
   rulesFor(n: Pick<Notification, 'kind'>): ChannelRules {
-    const t = templateFor(this.o.templates, n.kind);
-    return {
-      windowMs: this.o.windowMs,
-      windowMarginMs: this.o.windowMarginMs,
-      zalo: this.o.zaloUsable(),
-      ...(t ? { template: { templateId: t.templateId, byUserId: t.byUserId } } : {}),
-      templateHours: this.o.templates.hours,
-      email: !!this.o.senders.email,
-    };
+    const { windowMs, windowMarginMs } = this.o;
+    return channelRules(this.o.templates, n.kind, { windowMs, windowMarginMs, zalo: this.o.zaloUsable(), email: !!this.o.senders.email });
   }
 
   async send(n: Notification): Promise<Delivery> {

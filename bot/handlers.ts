@@ -6,7 +6,7 @@ import { findPlanTasks, quote, type TaskRow } from '../client/plans.js';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
 import { formatDate, taskLabel, type QuickAction } from '../domain/notification.js';
-import type { Org, Person } from '../domain/org.js';
+import { unitsOf, type Org, type Person } from '../domain/org.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import type { UnitTaskView } from '../domain/task.js';
 import { fold } from '../domain/text.js';
@@ -17,7 +17,7 @@ import { answerSharedPhone, requestPhone } from './phone-link.js';
 import { HELP_TEXT, parseCommand, type BotCommand, type TaskRefArg } from './commands.js';
 import type { Attachment, BotEvent } from './events.js';
 import { sendText } from './outbound.js';
-import { formatList, personTasks, unitsInCharge, unitsOf, unitSummary } from './task-lists.js';
+import { formatList, personTasks, unitsInCharge, unitSummary } from './task-lists.js';
 import type { ZaloClient } from './zalo-client.js';
 
 export interface BotDeps {
@@ -37,7 +37,7 @@ interface Answer {
 
 export const NOT_LINKED =
   'Xin chào! Tài khoản Zalo này chưa được liên kết với cán bộ nào trong hệ thống nhắc việc Đề án 06. ' +
-  'Đề nghị đồng chí liên hệ quản trị viên để nhận mã liên kết, rồi gửi: dk <mã>, ví dụ «dk 123456».';
+  'Đề nghị đồng chí gõ «liên kết» để liên kết bằng số điện thoại đã khai báo với cơ quan, hoặc liên hệ quản trị viên để nhận mã liên kết rồi gửi «dk <mã>», ví dụ «dk 123456».';
 
 export const NOT_LINKED_ASK_PHONE =
   'Xin chào! Tài khoản Zalo này chưa được liên kết với cán bộ nào trong hệ thống nhắc việc Đề án 06. ' +

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { findPlanTasks, quote } from '../client/plans.js';
 import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
-import type { Org, Person } from '../domain/org.js';
+import { unitsOf, type Org, type Person } from '../domain/org.js';
 import { ATTENTION_ORDER, STATUS_LABELS, type TaskStatus } from '../domain/status.js';
 import type { Store } from '../store/store.js';
 
@@ -20,8 +20,6 @@ export function unitsInCharge(org: Org, p: Person): { role: 'staff' | 'head' | '
   return { role: 'staff', units: [] };
 }
 
-export const unitsOf = (org: Org, personId: string): string[] =>
-  org.units.filter((u) => u.head === personId || u.members.includes(personId)).map((u) => u.code);
 
 const inList = (values: string[]): string => `(${values.map(quote).join(', ')})`;
 

@@ -51,6 +51,12 @@ export function tokenProblem(store: Store): TokenProblem | undefined {
   return p.refreshToken === fingerprint(t.refreshToken) ? p : undefined;
 }
 
+/** Can Zalo be called at `now`: a pair is stored, and its access token is not known to be dead with no refresh possible. */
+export function tokensUsable(store: Store, now: number): boolean {
+  const t = store.zaloTokensGet();
+  return !!t && (!tokenProblem(store) || t.expiresAt > now);
+}
+
 /** Stores a pair a person obtained from the Zalo console: the stored pair is replaced and any token problem lifted. */
 export function installTokens(store: Store, pair: { accessToken: string; refreshToken: string; expiresInSec?: number }, now: number): void {
   store.zaloTokensPut({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: now + (pair.expiresInSec ?? DEFAULT_TTL_SEC) * 1000, updatedAt: now });
@@ -109,9 +115,7 @@ export class ZaloTokenManager {
 
   /** Can Zalo be called now: a pair is stored, and its access token is not known to be dead with no refresh possible. */
   usable(): boolean {
-    const t = this.store.zaloTokensGet();
-    if (!t) return false;
-    return !tokenProblem(this.store) || t.expiresAt > this.now();
+    return tokensUsable(this.store, this.now());
   }
 
   /** The problem that needs a person, if any. */

@@ -3,7 +3,7 @@
 // interaction, phone and e-mail, the channel a reminder would use right now, and the refusals
 // of the last 30 days; people no channel reaches come first.
 import { formatDateTime } from '../domain/notification.js';
-import type { Org, Person } from '../domain/org.js';
+import { unitsOf, type Org, type Person } from '../domain/org.js';
 import {
   chooseChannels,
   DEFAULT_TEMPLATE_HOURS,
@@ -34,10 +34,6 @@ export interface ReachRow {
   refusals: Refusal[];
 }
 
-export function unitsOfPerson(org: Org, personId: string): string[] {
-  return org.units.filter((u) => u.head === personId || u.members.includes(personId) || u.focal === personId).map((u) => u.code);
-}
-
 /** Every person (of one unit when `unit` is given), unreachable first, then by unit and name. */
 export function reachReport(org: Org, store: Store, rules: ChannelRules, now: number, o: { unit?: string } = {}): ReachRow[] {
   const rows = org.people
@@ -46,7 +42,7 @@ export function reachReport(org: Org, store: Store, rules: ChannelRules, now: nu
       const choice = chooseChannels(reach, now, rules);
       return {
         person: { id: p.id, name: p.name, title: p.title },
-        units: unitsOfPerson(org, p.id),
+        units: unitsOf(org, p.id),
         ...(reach.zaloUserId ? { zaloUserId: reach.zaloUserId } : {}),
         ...(reach.follower !== undefined ? { follower: reach.follower } : {}),
         ...(reach.lastInteractionAt !== undefined ? { lastInteractionAt: reach.lastInteractionAt } : {}),

@@ -130,6 +130,10 @@ export function chainFor(org: Org, unitCode: string): Chain {
   };
 }
 
+/** Codes of the units a person heads or belongs to. */
+export const unitsOf = (org: Org, personId: string): string[] =>
+  org.units.filter((u) => u.head === personId || u.members.includes(personId) || u.focal === personId).map((u) => u.code);
+
 export function findPerson(org: Org, id: string): Person | undefined {
   return org.people.find((p) => p.id === id);
 }

@@ -4,7 +4,7 @@
 // choice (its templates are its own): a YAML file, checked here before anything starts.
 import { z } from 'zod';
 import { NOTIFICATION_KINDS, formatDate, type Notification, type NotificationKind } from './notification.js';
-import { DEFAULT_TEMPLATE_HOURS, HOUR_RE } from './reach.js';
+import { DEFAULT_TEMPLATE_HOURS, HOUR_RE, type ChannelRules } from './reach.js';
 import { bilingual, parseWith, parseYamlFile } from './validation.js';
 
 /** The facts of a notification a template parameter can carry. */
@@ -79,6 +79,16 @@ export function templateFor(cfg: TemplatesConfig, kind: NotificationKind): Templ
   return cfg.templates[kind];
 }
 
+/** The rules channel choice goes by for one kind of notification, from the templates and what is usable now. */
+export function channelRules(
+  cfg: TemplatesConfig,
+  kind: NotificationKind,
+  o: { windowMs: number; windowMarginMs: number; zalo: boolean; email: boolean },
+): ChannelRules {
+  const t = templateFor(cfg, kind);
+  return { ...o, ...(t ? { template: { templateId: t.templateId, byUserId: t.byUserId } } : {}), templateHours: cfg.hours };
+}
+
 /** Cuts a value to `max` characters, on a word boundary where it can, marking the cut with "…". */
 export function fitTo(value: string, max: number): string {
   const v = value.replace(/\s+/g, ' ').trim();
@@ -97,7 +107,7 @@ export function sourceValue(n: Notification, recipientName: string, source: Temp
     case 'recipient_name':
       return recipientName;
     case 'task_ref':
-      return n.taskRef || f?.code || '—';
+      return n.taskRef || '—';
     case 'task_title':
       return f?.title || n.text;
     case 'unit_name':

@@ -8,9 +8,9 @@ import { LogNotifier, type Notifier } from '../activities/notifier.js';
 import { loadTemplates } from '../client/files.js';
 import type { Org } from '../domain/org.js';
 import { DEFAULT_WINDOW_MS, type Channel, type ChannelRules } from '../domain/reach.js';
-import { NO_TEMPLATES, templateFor, type TemplatesConfig } from '../domain/templates.js';
+import { channelRules, NO_TEMPLATES, type TemplatesConfig } from '../domain/templates.js';
 import { zaloSenders } from '../bot/zalo-channels.js';
-import { ZaloTokenManager } from '../bot/zalo-tokens.js';
+import { tokensUsable } from '../bot/zalo-tokens.js';
 import type { Config } from '../runtime/config.js';
 import type { Store } from '../store/store.js';
 import type { ZaloConnection } from './zalo.js';
@@ -30,17 +30,8 @@ export function templatesOf(config: Config, usingDouble: boolean): TemplatesConf
  */
 export function contactRules(config: Config, store: Store, now: number, o: { templates?: TemplatesConfig; zaloUsable?: boolean } = {}): ChannelRules {
   const templates = o.templates ?? templatesOf(config, false);
-  const t = templateFor(templates, 'reminder');
-  // usable() never refreshes: the refresh function is never called.
-  const zalo = o.zaloUsable ?? new ZaloTokenManager({ store, now: () => now, refresh: () => Promise.reject(new Error('no refresh from here')) }).usable();
-  return {
-    windowMs: DEFAULT_WINDOW_MS,
-    windowMarginMs: config.ZALO_WINDOW_MARGIN_HOURS * 3600_000,
-    zalo,
-    ...(t ? { template: { templateId: t.templateId, byUserId: t.byUserId } } : {}),
-    templateHours: templates.hours,
-    email: !!config.mail,
-  };
+  const zalo = o.zaloUsable ?? tokensUsable(store, now);
+  return channelRules(templates, 'reminder', { windowMs: DEFAULT_WINDOW_MS, windowMarginMs: config.ZALO_WINDOW_MARGIN_HOURS * 3600_000, zalo, email: !!config.mail });
 }
 
 export interface Notifiers {
