@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     maxWorkers: 2,
+    // OCR of the corpus scans must not starve the other fork's time-warped workflow tests.
+    env: { OCR_CONCURRENCY: '1' },
   },
 });

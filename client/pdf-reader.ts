@@ -35,7 +35,8 @@ export const PDF_LIMITS: PdfLimits = {
   ocrBudgetMs: 10 * 60_000,
   ocrPageTimeoutMs: 120_000,
   ocrDpi: 300,
-  ocrConcurrency: Math.max(1, Math.min(4, availableParallelism())),
+  // OCR_CONCURRENCY leaves cores to the worker on a shared machine (the test run sets 1).
+  ocrConcurrency: Math.max(1, Number(process.env.OCR_CONCURRENCY) || Math.min(4, availableParallelism())),
   tesseractPath: 'tesseract',
   pdftoppmPath: 'pdftoppm',
 };
