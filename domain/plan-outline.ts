@@ -22,6 +22,8 @@ interface Item {
   children: Item[];
   parent?: Item;
   source: Paragraph['source'];
+  /** An unlabelled paragraph made an item of its unit heading. */
+  fromParagraph?: boolean;
 }
 
 const LETTERS = 'a|b|c|d|đ|e|g|h|i|k|l|m|n|o|p|q|r|s|t|u|v|x|y';
@@ -70,7 +72,7 @@ const ASSIGN_WORDS = [
   'hướng dẫn', 'theo dõi', 'kiểm tra', 'triển khai', 'đánh giá', 'chủ động', 'căn cứ', 'rà soát', 'tăng cường', 'đề xuất',
   'ban hành', 'tuyên truyền', 'quán triệt', 'chỉ đạo', 'nghiên cứu', 'bố trí', 'đảm bảo', 'bảo đảm', 'phổ biến', 'tổng hợp',
   'gửi', 'tiếp tục', 'nâng cao', 'đẩy mạnh', 'duy trì', 'cập nhật', 'chuẩn bị', 'tập trung', 'phân công', 'cử', 'lập', 'đôn đốc',
-  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có kế hoạch', 'có ý kiến', 'giúp', 'trình', 'thẩm định',
+  'thành lập', 'phát động', 'rà soát', 'chịu trách nhiệm', 'nắm', 'thường xuyên', 'định kỳ', 'khẩn trương', 'phải', 'có văn bản', 'có kế hoạch', 'có ý kiến', 'giúp', 'trình', 'thẩm định', 'thông báo',
 ];
 
 const alt = (words: string[], f: (w: string) => string) =>
@@ -137,6 +139,25 @@ function leadingUnits(text: string): string | undefined {
   return unit.split(' ').length >= 2 || /^[A-ZĐ]/u.test(unit) ? unit : undefined;
 }
 
+/** "<unit>: <task>" ("Các trường THPT tại Phụ lục I: Chuẩn bị …"): the unit before the colon, or nothing. */
+function colonUnit(text: string): string | undefined {
+  const colon = text.indexOf(':');
+  if (colon < 3 || colon > 120) return undefined;
+  const head = text.slice(0, colon);
+  const m = matchable(head);
+  return m.re.start.test(m.t) && !m.re.assign.test(m.t) ? tidy(head) : undefined;
+}
+
+/**
+ * A lead-in that ends with ':' and whose last sentence has a unit as its subject ("Riêng Uỷ ban nhân
+ * dân phường X cử … và chỉ đạo …:"): the items it introduces are that unit's.
+ */
+function introUnit(text: string): string | undefined {
+  if (!/:\s*$/u.test(text)) return undefined;
+  const last = text.split(/(?<=[.;])\s+/u).at(-1)!;
+  return leadingUnits(last.replace(/^(?:riêng|rieng|đồng thời|dong thoi|ngoài ra|ngoai ra)\s+/iu, ''));
+}
+
 /** "… – Trường THPT Thống Linh hỗ trợ thực hiện." : the unit named after a dash at the end. */
 function trailingUnits(text: string): string | undefined {
   const m = /\s[-–—]\s+([^–—-]{3,120}?)\s*(?:hỗ trợ thực hiện|thực hiện|chủ trì|cho ý kiến[^.]*)\.?$/iu.exec(text);
@@ -162,7 +183,9 @@ function supportAfter(text: string): string | undefined {
 
 /** A deadline written inside the task's sentence: "… trong Quý I/2026", "(… trước ngày 15/3/2026)". */
 const INLINE_DEADLINES = [
-  /trước ngày \d{1,2}\/\d{1,2}(?:\/\d{4})?/iu,
+  /(?:trước|chậm nhất(?: là)?(?: vào)?) ngày \d{1,2}\/\d{1,2}(?:\/\d{4})?/iu,
+  // A leading "Trước khi …:" / "Sau khi …," clause: the event the work waits for or must precede.
+  /^(?:trước khi|sau khi) [^,:;.]{3,80}(?=[,:])/iu,
   /(?:trong |trước |hoàn thành )?quý (?:I{1,3}|IV|[1-4])(?:\/| năm )\d{4}/iu,
   /(?:trong |trước )tháng \d{1,2}(?:\/| năm )\d{4}/iu,
   /(?:trong|hoàn thành trong|hoàn thành trước) năm \d{4}/iu,
@@ -212,7 +235,14 @@ function outline(doc: PlanDocument): Item[] {
         stack.length = 0;
         stack.push(section);
       } else if (CLOSING.test(f)) stack.length = 0; // the signature block and what follows belong to no item
-      else stack.at(-1)?.more.push(tidy(b.text));
+      else if (stack.at(-1)?.kind === 'dash' && stack.at(-1)!.parent && colonUnit(b.text)) {
+        // "<unit>: <task>" after a dashed list is the next task, not more of the last dash.
+        stack.pop();
+        const parent = stack.at(-1)!;
+        const item: Item = { kind: 'dash', label: '-', text: tidy(b.text), more: [], children: [], parent, source: b.source };
+        parent.children.push(item);
+        stack.push(item);
+      } else stack.at(-1)?.more.push(tidy(b.text));
       continue;
     }
     const item: Item = { kind: l.kind, label: l.label, text: tidy(l.text), more: [], children: [], source: b.source };
@@ -228,16 +258,20 @@ function outline(doc: PlanDocument): Item[] {
   return roots;
 }
 
-function sectionOf(item: Item): Item | undefined {
-  let s: Item | undefined = item;
-  while (s && s.kind !== 'roman') s = s.parent;
-  return s;
-}
-
-function isTaskSection(s: Item | undefined): boolean {
-  if (!s) return true;
-  const f = fold(s.text);
-  return TASK_SECTION.test(f) && !NOT_TASK_SECTION.test(f);
+/**
+ * What the headings above an item make of it: the nearest one that says decides ("MỤC TIÊU, NHIỆM VỤ"
+ * assigns work; its "a) Mục tiêu" only explains it); a plan without sections is all work.
+ */
+function contextOf(item: Item): 'task' | 'explain' | undefined {
+  let sectioned = false;
+  for (let a = item.parent; a; a = a.parent) {
+    const f = fold(a.text);
+    if (TASK_SECTION.test(f)) return 'task';
+    if (NOT_TASK_SECTION.test(f)) return 'explain';
+    sectioned ||= a.kind === 'roman';
+  }
+  // A Roman section that does not say ("II. NỘI DUNG") assigns only work that names its unit.
+  return sectioned ? undefined : 'task';
 }
 
 function refOf(item: Item): string {
@@ -254,7 +288,7 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
     const heading = item.kind !== 'roman' && (item.children.length > 0 || paragraphs.length > 0) ? unitHeading(item.text) : undefined;
     if (heading && paragraphs.length) {
       // "1. Phòng Giáo dục Phổ thông" then plain paragraphs: each paragraph is one of the unit's tasks.
-      const parts: Item[] = paragraphs.map((text) => ({ kind: 'dash', label: '-', text, more: [], children: [], parent: item, source: item.source }));
+      const parts: Item[] = paragraphs.map((text) => ({ kind: 'dash', label: '-', text, more: [], children: [], parent: item, source: item.source, fromParagraph: true }));
       item.children = [...parts, ...item.children];
       item.more = [];
     }
@@ -263,7 +297,8 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
     const own = fieldOf(item.text);
     const leaf = item.children.every((c) => c.kind === 'dash' && fieldOf(c.text)) || item.children.length === 0;
     if (item.kind !== 'roman' && !heading && leaf) {
-      const inTaskSection = isTaskSection(sectionOf(item));
+      const context = contextOf(item);
+      const inTaskSection = context === 'task';
       const fields: Partial<RawTask> = {};
       for (const [k, v] of [...labelled, ...item.children.map((c) => fieldOf(c.text)).filter((x): x is NonNullable<typeof x> => !!x)]) fields[k] = v;
       const body = [item.text, ...item.more.filter((m) => !fieldOf(m))].join(' ');
@@ -271,7 +306,7 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       const sentences = [item.text, ...item.more.filter((m) => !fieldOf(m))];
       const lead = fields.unitsText ?? sentences.map(leadingUnits).find(Boolean) ?? trailingUnits(body);
       if (own) return; // a stray label line is a field of the task above, not a task
-      const explanatory = NOT_TASK_SECTION.test(fold(sectionOf(item)?.text ?? ''));
+      const explanatory = context === 'explain';
       if (explanatory) {
         // Even there, a paragraph that gives a unit work with a deadline is a task
         // ("Các cơ quan … lập hồ sơ … gửi về Sở Nội vụ trước ngày 15/02/2027").
@@ -292,7 +327,8 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
         return;
       }
       if (inTaskSection || fields.unitsText || lead) {
-        const support = fields.supportText ?? (lead || unit ? sentences.map(supportAfter).find(Boolean) : undefined);
+        // Without a lead, only a task that is itself "Phối hợp với Y …" names its supporting units.
+        const support = fields.supportText ?? (lead || unit || /^(?:phối hợp|phoi hop)\s/iu.test(item.text) ? sentences.map(supportAfter).find(Boolean) : undefined);
         const unitsText = fields.unitsText ?? lead ?? unit;
         const deadlineText = fields.deadlineText ?? inlineDeadline(body);
         const how = {
@@ -312,7 +348,14 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       }
       return;
     }
-    for (const c of item.children) visit(c, unit);
+    // Items after a lead-in with its own subject ("Riêng <unit> …:") are that unit's.
+    let intro = introUnit(item.text);
+    for (const c of item.children) {
+      if (c.fromParagraph) {
+        visit(c, unit);
+        intro = introUnit(c.text);
+      } else visit(c, intro ?? unit);
+    }
   };
   for (const r of outline(doc)) visit(r, undefined);
   return tasks;

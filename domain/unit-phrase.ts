@@ -263,7 +263,8 @@ const END = String.raw`(?=\s*(?:$|[,;.:)\-]|\bva\b|\bphoi\b|${NL}|${PH_OPEN}))`;
 const PROV = String.raw`(?:tat ca\s+)?(?:cac\s+)?(?:so|co quan chuyen mon)(?:${SEP}|\s+)(?:ban(?:${SEP}|\s+))?nganh(?:\s+(?:cap\s+)?tinh)?(?:\s+thuoc\s+ubnd\s+tinh)?(?:\s+(?:co\s+)?lien\s+quan)?`;
 const DISTRICT = String.raw`(?:huyen|thi xa|thanh pho)`;
 const DIST = String.raw`(?:(?:ubnd|uy ban nhan dan)\s+(?:cac\s+${DISTRICT}(?:${SEP}${DISTRICT})*|cap\s+huyen|${DISTRICT}(?:${SEP}${DISTRICT})+)|(?:cac\s+)?dia\s+phuong|cac\s+huyen(?:${SEP}(?:thi xa|thanh pho))+)(?:\s+tren\s+dia\s+ban(?:\s+tinh)?)?(?:\s+(?:co\s+)?lien\s+quan)?`;
-const PROVINCE_GROUP = new RegExp(String.raw`\b(?:(?<p>${PROV})(?:${SEP}(?<d>${DIST}))?|(?<d2>${DIST})(?:${SEP}(?<p2>${PROV}))?)${END}`, 'g');
+// "chính quyền địa phương" is one name, not "chính quyền" and the districts.
+const PROVINCE_GROUP = new RegExp(String.raw`(?<!\bchinh\s+quyen\s+)\b(?:(?<p>${PROV})(?:${SEP}(?<d>${DIST}))?|(?<d2>${DIST})(?:${SEP}(?<p2>${PROV}))?)${END}`, 'g');
 const DEPT_GROUP = new RegExp(
   String.raw`(?<!van )\b(?:tat ca\s+)?(?:(?:cac\s+|moi\s+)?phong(?:${SEP}|\s+)ban(?:(?:${SEP}|\s+)(?:trung tam|don vi|chi cuc))*|cac\s+don vi)(?:\s+(?:cua\s+|thuoc\s+)?so)?${END}`,
   'g',
@@ -275,7 +276,8 @@ const GENERIC_LIST = new RegExp(
   'g',
 );
 
-const LABEL = /(?:^|(?<=[\s.;:\-]))(?:don\s+vi|co\s+quan|nguoi)(?:\s*\/\s*(?:nguoi|don\s+vi|co\s+quan))?\s+(?:thuc\s+hien|chu\s+tri|duoc\s+giao)\b\s*:?/g;
+// "được giao" is a label only with its colon: "đơn vị được giao nhiệm vụ …" is a name.
+const LABEL = /(?:^|(?<=[\s.;:\-]))(?:don\s+vi|co\s+quan|nguoi)(?:\s*\/\s*(?:nguoi|don\s+vi|co\s+quan))?\s+(?:(?:thuc\s+hien|chu\s+tri)\b\s*:?|duoc\s+giao\s*:)/g;
 const OWN_LABEL = /(?:don\s+vi|co\s+quan)(?:\s*\/\s*nguoi)?\s+thuc\s+hien\s*:/g;
 const SUPPORT = /(?:\b(?:don\s+vi|co\s+quan)\s+)?\bphoi\s+hop(?:\s+chat\s+che)?(?:\s+voi)?\b\s*:?/;
 const FILLERS = [
@@ -289,6 +291,9 @@ const FILLERS = [
 /** Names that start a new list item, so a comma or "và" before them separates two items. */
 const STARTER =
   /^(?:cac|tat ca|p\.|van phong|phong|ban|trung tam|chi cuc|so|nganh|ubnd|hdnd|uy ban|bo|tong cuc|cuc|cong an|thanh tra|tinh uy|thanh uy|huyen uy|tinh doan|doan|hoi|lien doan|mat tran|buu dien|vnpt|viettel|mobifone|kho bac|bao hiem|ngan hang|toa an|vien kiem sat|dai|bao|cong ty|chinh phu|thu tuong|quoc hoi)\b/;
+
+/** A kind of agency written alone, without the name that would make it one. */
+const BARE_KIND = /^(?:bao|dai|so|bo|nganh|phong|ban|cuc|vien|hoi|truong|trung tam|van phong|cong an|uy ban)$/;
 
 type GroupKind = 'dept' | 'prov' | 'dist' | 'both' | 'vague';
 interface Group {
@@ -406,6 +411,11 @@ class Reader {
     const joined: Piece[] = [];
     for (const p of pieces) {
       const prev = joined[joined.length - 1];
+      // A bare kind word names nothing on its own: "Báo và Đài Phát thanh …", "các Bộ, ngành liên quan".
+      if (prev && prev.group === undefined && p.group === undefined && !p.hard && BARE_KIND.test(fold(cleanName(t.o.slice(prev.start, prev.end), true)))) {
+        prev.end = p.end;
+        continue;
+      }
       if (prev && prev.group === undefined && p.group === undefined && !p.hard && !this.startsItem(t.o.slice(p.start, p.end))) {
         const whole = t.o.slice(prev.start, p.end);
         if (this.resolves(whole) || !this.resolves(t.o.slice(prev.start, prev.end))) {
@@ -493,12 +503,22 @@ class Reader {
   }
 }
 
+const REFERRED = /^theo (?:phan cong|su phan cong|quy dinh|chuc nang)\b.*\b(?:quyet dinh|ke hoach|phuong an|chuong trinh|van ban|so)\b/;
+
 /**
  * Reads a "Đơn vị thực hiện" phrase against an org chart: the lead units (or 'all'), the supporting units
  * and agencies, the outside agencies that lead, and warnings for whatever was guessed or not understood.
  */
 export function resolveUnits(text: string, org: Org): UnitResolution {
   const reader = new Reader(org);
+  // "Theo phân công tại Quyết định số …": the units are in another document.
+  if (REFERRED.test(fold(tidy(text)))) {
+    reader.warn({
+      vi: `"${tidy(text)}": đơn vị được giao ở văn bản khác; hãy chọn đơn vị chủ trì`,
+      en: `"${tidy(text)}": the units are assigned in another document; choose the lead unit`,
+    });
+    return { lead: [], support: [], external: [], warnings: reader.warnings };
+  }
   let t = Aligned.of(tidy(joinLines(text)));
   t = t.replace(/\([^)]*\)?/g, () => ' ');
   // A task that quotes the province's assignment ("-Đơn vị chủ trì: …-Đơn vị phối hợp: …") and then gives

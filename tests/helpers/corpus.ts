@@ -86,8 +86,8 @@ function sameDeadline(expected: string, found: string): boolean {
 }
 
 /** Does a found task start with the expected title (its first words, folded), or nearly (after a label or a lead-in)? */
-function sameTask(e: ExpectedTask, t: ImportedTask, strict: boolean): boolean {
-  const want = norm(e.title).split(' ').slice(0, 6).join(' ');
+function sameTask(e: ExpectedTask, t: ImportedTask, strict: boolean, words: number): boolean {
+  const want = norm(e.title).split(' ').slice(0, words).join(' ');
   const text = norm(`${t.content || t.title}`);
   if (text.startsWith(want)) return true;
   if (strict) return false;
@@ -128,9 +128,10 @@ export function scoreImport(doc: CorpusDocument, imported: ImportedPlan | undefi
   for (const e of doc.tasks) {
     // In order where possible; a title that starts a task beats one found inside another.
     let j = -1;
-    for (const strict of [true, false]) {
-      if (j < 0) j = found.findIndex((t, k) => k >= next && !used.has(k) && sameTask(e, t, strict));
-      if (j < 0) j = found.findIndex((t, k) => !used.has(k) && sameTask(e, t, strict));
+    // The whole expected start first (several titles may share their first words), then its first six words.
+    for (const [strict, words] of [[true, Infinity], [true, 6], [false, Infinity], [false, 6]] as const) {
+      if (j < 0) j = found.findIndex((t, k) => k >= next && !used.has(k) && sameTask(e, t, strict, words));
+      if (j < 0) j = found.findIndex((t, k) => !used.has(k) && sameTask(e, t, strict, words));
     }
     if (j < 0) {
       missing.push(e.title);

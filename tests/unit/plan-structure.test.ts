@@ -237,6 +237,59 @@ describe('prose', () => {
     ]);
   });
 
+  it('a lead-in whose last sentence has its own subject ("Riêng <unit> …:") gives the dashes after it that unit; "<unit>: <task>" after them is a task of its own', () => {
+    const t = prose(
+      [
+        'III. PHÂN CÔNG THỰC HIỆN',
+        '1. Đối với Ủy ban nhân dân cấp xã',
+        'Đề nghị Ủy ban nhân dân cấp xã chỉ đạo các trường chuẩn bị báo cáo. Riêng Ủy ban nhân dân phường An Bình cử đại diện lãnh đạo dự họp và chỉ đạo:',
+        '- Bố trí phòng họp.',
+        '- Chuẩn bị xe đưa đón.',
+        'Các trường trung học phổ thông: Chuẩn bị báo cáo theo đề cương.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.content, x.units])).toEqual([
+      ['Đề nghị Ủy ban nhân dân cấp xã chỉ đạo các trường chuẩn bị báo cáo. Riêng Ủy ban nhân dân phường An Bình cử đại diện lãnh đạo dự họp và chỉ đạo:', 'Ủy ban nhân dân cấp xã'],
+      ['Bố trí phòng họp.', 'Ủy ban nhân dân phường An Bình'],
+      ['Chuẩn bị xe đưa đón.', 'Ủy ban nhân dân phường An Bình'],
+      ['Các trường trung học phổ thông: Chuẩn bị báo cáo theo đề cương.', 'Các trường trung học phổ thông'],
+    ]);
+  });
+
+  it('a section of targets and tasks: its "Mục tiêu" items explain, its other items assign', () => {
+    const t = prose(
+      [
+        'I. MỤC TIÊU, NHIỆM VỤ',
+        '1. Cải cách thể chế',
+        'a) Mục tiêu',
+        '- 100% văn bản được kiểm tra theo quy định.',
+        'b) Nhiệm vụ',
+        '- Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.',
+        '- Các cơ quan Trung ương đóng trên địa bàn tỉnh phối hợp giải quyết thủ tục hành chính.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => x.units)).toEqual(['Sở Tư pháp', 'Các cơ quan Trung ương đóng trên địa bàn tỉnh']);
+  });
+
+  it('deadlines inside the sentence: "chậm nhất là ngày …", a leading "Trước khi …:" clause', () => {
+    const t = prose(
+      [
+        'II. TỔ CHỨC THỰC HIỆN',
+        '1. Các sở, ban, ngành xây dựng kế hoạch, gửi Sở Nội vụ chậm nhất là ngày 15/4/2026.',
+        '2. Trước khi tiến hành kiểm tra: Sở Nội vụ thông báo lịch kiểm tra đến các đơn vị.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.units, x.deadline])).toEqual([
+      ['Các sở, ban, ngành', 'chậm nhất là ngày 15/4/2026'],
+      ['Sở Nội vụ', 'Trước khi tiến hành kiểm tra'],
+    ]);
+  });
+
+  it('a task that is itself "Phối hợp với <unit> …" names its supporting unit even without a lead', () => {
+    const t = prose(['IV. TỔ CHỨC THỰC HIỆN', '- Phối hợp với giáo viên các trường THPT thực hiện báo cáo tham luận.'].join('\n'));
+    expect(t.map((x) => [x.units, x.support])).toEqual([[undefined, 'giáo viên các trường THPT']]);
+  });
+
   it('Word numbering labels count like typed ones', () => {
     const t = extractPlanDocument(doc(para('TỔ CHỨC THỰC HIỆN', 'III.'), para('Sở Y tế chủ trì triển khai tiêm chủng.', 'a)'), para('Sở Giáo dục phối hợp tuyên truyền.', 'b)'))).tasks;
     expect(t.map((x) => [x.ref, x.unitsText])).toEqual([

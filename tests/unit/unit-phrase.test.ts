@@ -227,6 +227,14 @@ describe('resolveUnits against the Sở Nội vụ', () => {
 // ── Against the province ────────────────────────────────────────────────────────────────────────────────────
 
 const TINH: Row[] = [
+  // Names a plain comma or "và" would cut: a bare kind word names nothing alone.
+  { text: 'Báo và Đài Phát thanh, Truyền hình tỉnh', lead: [], external: ['Báo và Đài Phát thanh, Truyền hình tỉnh'] },
+  { text: 'Công an tỉnh chủ trì, phối hợp với các Bộ, ngành liên quan', lead: ['CAT'], support: ['Bộ, ngành liên quan'] },
+  { text: 'Công an tỉnh, phối hợp với chính quyền địa phương', lead: ['CAT'], support: ['Chính quyền địa phương'], warnings: 1 },
+  // The units are in another document: none here, and the admin is asked.
+  { text: 'Theo phân công tại Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh', lead: [], warnings: 1, warn: ['assigned in another document'] },
+  // "đơn vị được giao" is a label only with its colon.
+  { text: 'Đơn vị được giao: Sở Tư pháp', lead: ['STP'] },
   { text: 'Sở Thông tin và Truyền thông chủ trì, phối hợp với Công an tỉnh', lead: ['STTTT'], support: ['CAT'] },
   { text: 'UBND các huyện, thị xã, thành phố', lead: DISTRICTS },
   { text: 'Các sở, ban, ngành tỉnh; UBND cấp huyện', lead: 'all' },
