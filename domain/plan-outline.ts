@@ -48,9 +48,13 @@ export function labelOf(p: Pick<Paragraph, 'text' | 'label'>): { kind: LabelKind
 
 // ── Sections ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** Section titles that assign work, and those that only explain it (matched on folded text). */
+/**
+ * Section titles that assign work; those that state aims ("MỤC ĐÍCH, YÊU CẦU"); and those that set a
+ * procedure ("KINH PHÍ", "HỒ SƠ KHEN THƯỞNG"), which may still give a named unit work (matched on folded text).
+ */
 const TASK_SECTION = /nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem|^phu luc/;
-const NOT_TASK_SECTION = /^(muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|thuc trang|ket qua|thoi gian\s*(,|va)?\s*(dia diem|hinh thuc|thanh phan)|thanh phan|doi tuong|pham vi|kinh phi|che do bao cao|chi tieu|tieu chuan|hinh thuc|ho so|khen thuong)/;
+const PURPOSE_SECTION = /^(muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|thuc trang|ket qua|thanh phan|doi tuong|pham vi|chi tieu)/;
+const PROCEDURE_SECTION = /^(thoi gian\s*(,|va)?\s*(dia diem|hinh thuc|thanh phan)|kinh phi|che do bao cao|tieu chuan|hinh thuc|ho so|khen thuong|thu tuc)/;
 
 // ── Units named in the text ──────────────────────────────────────────────────────────────────────────
 // Matched with diacritics ("Phòng" is a unit, "phong trào" is not); text typed without diacritics is
@@ -262,12 +266,13 @@ function outline(doc: PlanDocument): Item[] {
  * What the headings above an item make of it: the nearest one that says decides ("MỤC TIÊU, NHIỆM VỤ"
  * assigns work; its "a) Mục tiêu" only explains it); a plan without sections is all work.
  */
-function contextOf(item: Item): 'task' | 'explain' | undefined {
+function contextOf(item: Item): 'task' | 'purpose' | 'procedure' | undefined {
   let sectioned = false;
   for (let a = item.parent; a; a = a.parent) {
     const f = fold(a.text);
     if (TASK_SECTION.test(f)) return 'task';
-    if (NOT_TASK_SECTION.test(f)) return 'explain';
+    if (PURPOSE_SECTION.test(f)) return 'purpose';
+    if (PROCEDURE_SECTION.test(f)) return 'procedure';
     sectioned ||= a.kind === 'roman';
   }
   // A Roman section that does not say ("II. NỘI DUNG") assigns only work that names its unit.
@@ -306,22 +311,23 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       const sentences = [item.text, ...item.more.filter((m) => !fieldOf(m))];
       const lead = fields.unitsText ?? sentences.map(leadingUnits).find(Boolean) ?? trailingUnits(body);
       if (own) return; // a stray label line is a field of the task above, not a task
-      const explanatory = context === 'explain';
-      if (explanatory) {
-        // Even there, a paragraph that gives a unit work with a deadline is a task
-        // ("Các cơ quan … lập hồ sơ … gửi về Sở Nội vụ trước ngày 15/02/2027").
+      const ownLead = fields.unitsText ?? leadingUnits(item.text);
+      if (context === 'purpose' || (context === 'procedure' && !ownLead)) {
+        // Even there, a paragraph that gives a named unit work is a task: in a statement of aims only with a
+        // deadline ("Các cơ quan … gửi về Sở Nội vụ trước ngày 15/02/2027"); in a procedure, any
+        // ("Căn cứ Kế hoạch này, các cơ quan … xây dựng tiêu chuẩn khen thưởng").
         item.more.forEach((p, k) => {
           const unitsText = leadingUnits(p);
           const deadlineText = inlineDeadline(p);
-          if (!unitsText || !deadlineText) return;
+          if (!unitsText || (!deadlineText && context === 'purpose')) return;
           tasks.push({
             ref: `${refOf(item)}.${k + 1}`,
             source: item.source,
-            how: { units: 'inline', deadline: 'inline' },
+            how: { units: 'inline', ...(deadlineText ? { deadline: 'inline' as const } : {}) },
             content: tidy(p),
             unitsText,
             ...(supportAfter(p) ? { supportText: supportAfter(p)! } : {}),
-            deadlineText,
+            ...(deadlineText ? { deadlineText } : {}),
           });
         });
         return;

@@ -271,6 +271,27 @@ describe('prose', () => {
     expect(t.map((x) => x.units)).toEqual(['Sở Tư pháp', 'Các cơ quan Trung ương đóng trên địa bàn tỉnh']);
   });
 
+  it('a procedure section (kinh phí, khen thưởng) gives work only to a named unit; a statement of aims only with a deadline', () => {
+    const t = prose(
+      [
+        'I. MỤC ĐÍCH, YÊU CẦU',
+        '1. Mục đích',
+        'Các cơ quan, đơn vị nâng cao nhận thức về cải cách hành chính.',
+        'II. TIÊU CHUẨN KHEN THƯỞNG',
+        '1. Giấy khen của Giám đốc Sở',
+        'Căn cứ Kế hoạch này, các cơ quan, đơn vị trực thuộc chủ động xây dựng tiêu chuẩn khen thưởng.',
+        'Tập thể, cá nhân có thành tích xuất sắc được xét khen thưởng.',
+        'III. KINH PHÍ',
+        'a) Kinh phí được bố trí từ ngân sách nhà nước.',
+        'b) Các cơ quan, đơn vị căn cứ nhiệm vụ được giao, đề xuất bố trí kinh phí.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units])).toEqual([
+      ['II.1.1', 'các cơ quan, đơn vị trực thuộc'],
+      ['III.b', 'Các cơ quan, đơn vị'],
+    ]);
+  });
+
   it('deadlines inside the sentence: "chậm nhất là ngày …", a leading "Trước khi …:" clause', () => {
     const t = prose(
       [
