@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { INLINE_MARK } from '../domain/document.js';
 
 /** A recognised word, in points from the page's top-left corner; y is its line's baseline (estimated). */
 export interface OcrWord {
@@ -176,11 +177,51 @@ export function parseTsv(tsv: string, scale: number): OcrWord[] {
     const size = Math.min(rise / 0.75, line?.height ?? Infinity);
     geometry.set(key, { baseline, size: size > 0 ? size : (line?.height ?? 10) });
   }
+  const inLine = new Map<string, typeof words>();
+  for (const w of words) inLine.set(w.key, [...(inLine.get(w.key) ?? []), w]);
   return words.flatMap((w) => {
     const g = geometry.get(w.key);
     if (!g || !lines.has(w.key)) return [];
-    return [{ str: w.str, x: w.left * scale, y: g.baseline * scale, w: w.width * scale, size: Math.max(1, g.size * scale), line: ids.get(w.key)! }];
+    const str = superscriptMark(w, inLine.get(w.key)!, quantile) ?? w.str;
+    return [{ str, x: w.left * scale, y: g.baseline * scale, w: w.width * scale, size: Math.max(1, g.size * scale), line: ids.get(w.key)! }];
   });
+}
+
+/**
+ * A small mark raised above the line ("⁽¹⁾ Chủ trì …; ⁽²⁾ …"): Tesseract reads such superscript
+ * numbers as "#", "®", "3)"; kept as "(n)" when a digit survives, else as INLINE_MARK. Measured
+ * against the words beside it, not the whole line: a scan is often skewed.
+ */
+function superscriptMark(
+  w: { str: string; left: number; top: number; width: number; height: number },
+  line: { str: string; left: number; top: number; width: number; height: number }[],
+  quantile: (xs: number[], q: number) => number,
+): string | undefined {
+  // A mark read glued to the word after it ("#'Tuyên"): symbols no Vietnamese word starts with.
+  const glued = /^[#®©§¤@%&]+['’)]*(?=\p{L}{2})/u.exec(w.str);
+  if (glued) return `${INLINE_MARK} ${w.str.slice(glued[0].length)}`;
+  // A quote or dash is raised by nature; one right after ";" or ":" is a mark all the same.
+  const before = line.filter((o) => o.left < w.left).sort((a, b) => b.left - a.left)[0];
+  const punctuation = /^[-–—.,:;'"`~_*]+$/u.test(w.str);
+  if (w.str.length > 4 || /\p{Ll}{2}/u.test(w.str) || (punctuation && !(/^['’`]$/u.test(w.str) && before && /[;:]$/u.test(before.str)))) return undefined;
+  // Only words that sit on the baseline say where it is (no g, p, y, dot below, comma or bracket);
+  // a straight line through their bottoms follows a skewed scan.
+  const on = line.filter((o) => o !== w && o.str.length > 1 && !/[gpqyjỳỹỷýỵạặậẹệịọộợụự(),;]/iu.test(o.str));
+  if (on.length < 3) return undefined;
+  const mid = (o: { left: number; width: number }) => o.left + o.width / 2;
+  const mx = on.reduce((a, o) => a + mid(o), 0) / on.length;
+  const my = on.reduce((a, o) => a + o.top + o.height, 0) / on.length;
+  const sxx = on.reduce((a, o) => a + (mid(o) - mx) ** 2, 0);
+  const slope = sxx > 0 ? on.reduce((a, o) => a + (mid(o) - mx) * (o.top + o.height - my), 0) / sxx : 0;
+  const bottom = my + slope * (mid(w) - mx);
+  const height = quantile(
+    on.map((o) => o.height),
+    0.5,
+  );
+  const raised = bottom - (w.top + w.height) > 0.2 * height && w.height < 0.85 * height;
+  if (!raised) return undefined;
+  const digit = /\d{1,2}/.exec(w.str)?.[0];
+  return digit ? `(${digit})` : INLINE_MARK;
 }
 
 interface RunResult {

@@ -69,6 +69,9 @@ export function sourceText(s: SourceRef | undefined): string {
 }
 
 /** The grid's text of one row, merged positions included (what a reader of the printed table sees). */
+/** An inline list mark whose number could not be read (a superscript "⁽³⁾" in a scan): "(•)". */
+export const INLINE_MARK = '(•)';
+
 export const rowTexts = (row: TableCell[]): string[] => row.map((c) => c.text);
 
 /**

@@ -30,7 +30,8 @@ const LETTERS = 'a|b|c|d|đ|e|g|h|i|k|l|m|n|o|p|q|r|s|t|u|v|x|y';
 const LABEL_RES: [LabelKind, RegExp][] = [
   ['roman', /^((?:X{0,3})(?:IX|IV|V?I{0,3}))\s*[./]\s+(?=\S)/u],
   ['number2', /^(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?\s+(?=\S)/u],
-  ['number', /^(\d{1,2})\s*[./)]\s+(?=\S)/u],
+  // "9, VNPT Sơn La": a scan's "9." read as "9,", taken only before a capital.
+  ['number', /^(\d{1,2})(?:\s*[./)]\s+(?=\S)|,\s+(?=\p{Lu}))/u],
   ['paren', /^\((\d{1,2})\)\s*(?=\S)/u],
   ['letter', new RegExp(`^(${LETTERS})\\s*\\)\\s*(?=\\S)`, 'u')],
   ['dash', /^([-–—+•*])\s*(?=\S)/u],
@@ -67,6 +68,7 @@ const AGENCY_WORDS = [
   'ngành', 'tổ công tác', 'ban chỉ đạo', 'ban tổ chức', 'tổ chuyên môn', 'tổ', 'nhà trường', 'chủ tịch', 'giám đốc', 'thủ trưởng',
   'lãnh đạo', 'bộ chỉ huy', 'bưu điện', 'giáo viên', 'người đứng đầu', 'lực lượng', 'chính quyền', 'cấp ủy', 'cấp uỷ', 'tỉnh ủy',
   'tỉnh uỷ', 'hải quan', 'bộ đội biên phòng', 'cảnh sát', 'tòa án', 'toà án', 'viện kiểm sát', 'ủy ban', 'uỷ ban',
+  'viettel', 'vnpt', 'mobifone', 'công ty', 'tổng công ty', 'tập đoàn',
 ];
 /** Words that start like an agency but are not one ("phong trào", "hội nghị", "ban hành", "báo cáo" …). */
 const NOT_AGENCY = ['hội nghị', 'hội thảo', 'hội thi', 'ban hành', 'báo cáo', 'đoàn kết', 'trường hợp', 'bộ máy', 'tổ chức', 'đơn vị tính', 'ngành nghề', 'cơ quan hóa'];
@@ -123,7 +125,7 @@ function unitHeading(text: string): string | undefined {
 }
 
 /** A clause that may come before the unit: "Căn cứ Kế hoạch này, …", "Quý I/2027, …", "Sau khi …, …". */
-const LEADING_CLAUSE = /^(?:căn cứ|can cu|trên cơ sở|tren co so|sau khi|trước|truoc|trong|quý|quy|năm|nam|tháng|thang|hằng|hang|định kỳ|dinh ky|ngay|ngày)[^,;:]{0,140}[,:]\s*/u;
+const LEADING_CLAUSE = /^(?:lưu ý|luu y|chú ý|chu y|căn cứ|can cu|trên cơ sở|tren co so|sau khi|trước|truoc|trong|quý|quy|năm|nam|tháng|thang|hằng|hang|định kỳ|dinh ky|ngay|ngày)[^,;:]{0,140}[,:]\s*/u;
 
 /** A unit phrase at the start of a sentence, before the verb that assigns the work. */
 function leadingUnits(text: string): string | undefined {
@@ -285,6 +287,34 @@ function refOf(item: Item): string {
   return parts.join('.');
 }
 
+/** "(1)", "(•)" (a mark whose number a scan lost) after the start, a colon, a semicolon or a full stop. */
+const INLINE_LABEL = /(?:^|(?<=[:;.]\s*))\((\d{1,2}|•)\)\s*/gu;
+
+/**
+ * Items listed inside one paragraph ("1. C04: ⁽¹⁾ Chủ trì …; ⁽²⁾ Tuyên bố …"): each becomes an item of its
+ * own under what comes before the first mark (here the unit "C04:"). Applied to the whole tree.
+ */
+function splitInline(item: Item): Item {
+  item.children.forEach(splitInline);
+  if (item.kind === 'paren') return item;
+  const whole = [item.text, ...item.more].join(' ');
+  const marks = [...whole.matchAll(INLINE_LABEL)];
+  if (marks.length < 2) return item;
+  const parts: Item[] = marks.map((m, k) => ({
+    kind: 'paren',
+    label: m[1] === '•' ? String(k + 1) : m[1]!,
+    text: tidy(whole.slice(m.index + m[0].length, marks[k + 1]?.index ?? whole.length)).replace(/;$/u, '.'),
+    more: [],
+    children: [],
+    parent: item,
+    source: item.source,
+  }));
+  item.text = tidy(whole.slice(0, marks[0]!.index));
+  item.more = [];
+  item.children = [...parts, ...item.children];
+  return item;
+}
+
 /** Raw tasks of a prose plan read from its outline; empty when the document has none. */
 export function outlineTasks(doc: PlanDocument): RawTask[] {
   const tasks: RawTask[] = [];
@@ -300,13 +330,15 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
     const unit = heading ?? inherited;
     const labelled = item.more.map(fieldOf).filter((x): x is NonNullable<typeof x> => !!x);
     const own = fieldOf(item.text);
-    const leaf = item.children.every((c) => c.kind === 'dash' && fieldOf(c.text)) || item.children.length === 0;
+    // "… hoàn thành các mặt công tác, như:" then dashes: examples of one piece of work, not tasks of their own.
+    const examples = /\b(?:như|nhu)\s*:$/iu.test(item.text) && item.children.length > 0 && item.children.every((c) => c.kind === 'dash' && !c.children.length);
+    const leaf = examples || item.children.every((c) => c.kind === 'dash' && fieldOf(c.text)) || item.children.length === 0;
     if (item.kind !== 'roman' && !heading && leaf) {
       const context = contextOf(item);
       const inTaskSection = context === 'task';
       const fields: Partial<RawTask> = {};
       for (const [k, v] of [...labelled, ...item.children.map((c) => fieldOf(c.text)).filter((x): x is NonNullable<typeof x> => !!x)]) fields[k] = v;
-      const body = [item.text, ...item.more.filter((m) => !fieldOf(m))].join(' ');
+      const body = [item.text, ...item.more.filter((m) => !fieldOf(m)), ...(examples ? item.children.map((c) => `- ${[c.text, ...c.more].join(' ')}`) : [])].join(' ');
       // The unit may open the item or one of its paragraphs ("a) Tổ chức chương trình …:" then "Báo … chủ trì, …").
       const sentences = [item.text, ...item.more.filter((m) => !fieldOf(m))];
       const lead = fields.unitsText ?? sentences.map(leadingUnits).find(Boolean) ?? trailingUnits(body);
@@ -363,6 +395,6 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       } else visit(c, intro ?? unit);
     }
   };
-  for (const r of outline(doc)) visit(r, undefined);
+  for (const r of outline(doc)) visit(splitInline(r), undefined);
   return tasks;
 }

@@ -295,6 +295,15 @@ const STARTER =
 /** A kind of agency written alone, without the name that would make it one. */
 const BARE_KIND = /^(?:bao|dai|so|bo|nganh|phong|ban|cuc|vien|hoi|truong|trung tam|van phong|cong an|uy ban)$/;
 
+/** How high a named body stands (a Phòng under a Cục under a Bộ); 0 for a name of no such kind. */
+function rankOf(folded: string): number {
+  const f = folded.trim();
+  if (/^(?:phong|doi|to)\s+\S/.test(f)) return 1;
+  if (/^(?:cuc|vu|chi cuc|so|trung tam|vien)\s+\S/.test(f)) return 2;
+  if (/^(?:bo|tong cuc|ubnd|uy ban nhan dan)\s+\S/.test(f)) return 3;
+  return 0;
+}
+
 type GroupKind = 'dept' | 'prov' | 'dist' | 'both' | 'vague';
 interface Group {
   kind: GroupKind;
@@ -409,11 +418,22 @@ class Reader {
   private items(t: Aligned, pieces: Piece[], groups: Group[]): Item[] {
     // Join back pieces that continue a name: "Sở Thông tin" + "và Truyền thông".
     const joined: Piece[] = [];
-    for (const p of pieces) {
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i]!;
       const prev = joined[joined.length - 1];
       // A bare kind word names nothing on its own: "Báo và Đài Phát thanh …", "các Bộ, ngành liên quan".
       if (prev && prev.group === undefined && p.group === undefined && !p.hard && BARE_KIND.test(fold(cleanName(t.o.slice(prev.start, prev.end), true)))) {
         prev.end = p.end;
+        continue;
+      }
+      // "Phòng 5, Cục Cảnh sát …, Bộ Công an": a unit named with the two bodies above it is one name.
+      // (Two levels alone, "Phòng X, Sở Y", may as well be two units.)
+      const chain = (a: Piece | undefined, b: Piece | undefined) =>
+        !!a && !!b && a.group === undefined && b.group === undefined && !b.hard && /^\s*,\s*$/.test(t.f.slice(a.end, b.start));
+      const next = pieces[i + 1];
+      if (prev && chain(prev, p) && chain(p, next) && rankOf(t.f.slice(prev.start, prev.end)) === 1 && rankOf(t.f.slice(p.start, p.end)) === 2 && rankOf(t.f.slice(next!.start, next!.end)) === 3) {
+        prev.end = next!.end;
+        i++;
         continue;
       }
       if (prev && prev.group === undefined && p.group === undefined && !p.hard && !this.startsItem(t.o.slice(p.start, p.end))) {

@@ -85,11 +85,23 @@ function sameDeadline(expected: string, found: string): boolean {
   return x === y || x.includes(y) || y.includes(x);
 }
 
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 /** Does a found task start with the expected title (its first words, folded), or nearly (after a label or a lead-in)? */
 function sameTask(e: ExpectedTask, t: ImportedTask, strict: boolean, words: number): boolean {
   const want = norm(e.title).split(' ').slice(0, words).join(' ');
   const text = norm(`${t.content || t.title}`);
   if (text.startsWith(want)) return true;
+  // A scan's misread letters ("V01" read "VI"): a long start within two edits still names the task.
+  if (want.length >= 20 && editDistance(text.slice(0, want.length), want) <= 2) return true;
   if (strict) return false;
   // After a short lead-in, or after "<unit>:" ("Bộ Chỉ huy quân sự tỉnh …: Phối hợp với …").
   const raw = fold(t.content || t.title);
@@ -184,9 +196,10 @@ export async function importCorpusDocument(doc: CorpusDocument): Promise<Documen
     const document = await readPlanStructure(doc.file);
     const org = doc.org ? loadOrg(doc.org) : NEUTRAL_ORG;
     const imported = importPlanDocument(document, org);
-    // "lead: all" in an expectation: every unit of the org chart ("các Phòng, Ban, Trung tâm").
+    // "lead: all" / "support: all" in an expectation: every unit of the org chart ("các Phòng, Ban, Trung tâm").
     const all = org.units.map((u) => u.code);
-    const tasks = doc.tasks.map((t) => ({ ...t, lead: (t.lead as string[] | 'all') === 'all' ? all : t.lead, support: t.support ?? [] }));
+    const every = (x: string[] | 'all' | undefined) => (x === 'all' ? all : (x ?? []));
+    const tasks = doc.tasks.map((t) => ({ ...t, lead: every(t.lead as string[] | 'all'), support: every(t.support as string[] | 'all' | undefined) }));
     return scoreImport({ ...doc, tasks }, imported, (performance.now() - started) / 1000);
   } catch (err) {
     return scoreImport(doc, undefined, (performance.now() - started) / 1000, (err as Error).message.slice(0, 200));

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DocumentError, readPlanStructure } from '../../client/documents.js';
+import { parseTsv } from '../../client/ocr.js';
 import { readPdf, type PdfLimits } from '../../client/pdf-reader.js';
 import { documentText, type Paragraph, type PlanDocument, type Table } from '../../domain/document.js';
 import { parseHeader } from '../../domain/plan-text.js';
@@ -367,6 +368,32 @@ async function scanned(name: string, withTable = true, copies = 1): Promise<Buff
   });
 }
 
+
+describe('OCR words', () => {
+  // Tesseract's TSV for one skewed line: "1. C04: ⁽¹⁾ Chủ trì; #'Tuyên …", the superscript read as "#",
+  // raised above its neighbours though the line falls 40 px from left to right.
+  const row = (left: number, top: number, width: number, height: number, text: string, conf = 90) =>
+    ['5', '1', '1', '1', '1', '1', left, top, width, height, conf, text].join('\t');
+  const tsv = [
+    'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext',
+    ['4', '1', '1', '1', '1', '0', 490, 1130, 1800, 100, -1, ''].join('\t'),
+    row(493, 1167, 50, 58, '1.'),
+    row(555, 1165, 111, 39, 'C04:'),
+    row(693, 1158, 40, 30, '#'),
+    row(749, 1163, 95, 40, 'Chủ'),
+    row(864, 1162, 80, 47, 'trì;'),
+    row(1000, 1150, 40, 30, '-'),
+    row(1423, 1140, 198, 44, "#'Tuyên"),
+    row(1650, 1138, 60, 41, 'bố'),
+    row(1750, 1137, 60, 40, 'lý'),
+    row(1850, 1136, 60, 40, 'do'),
+  ].join('\n');
+
+  it('a small raised mark becomes an inline list mark; a dash stays a dash; a mark glued to its word is split off', () => {
+    const words = parseTsv(tsv, 1).map((w) => w.str);
+    expect(words).toEqual(['1.', 'C04:', '(•)', 'Chủ', 'trì;', '-', '(•) Tuyên', 'bố', 'lý', 'do']);
+  });
+});
 
 describe('scanned PDFs', () => {
   it('are read with OCR through the same line and table layout', async () => {

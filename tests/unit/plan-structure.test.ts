@@ -292,6 +292,40 @@ describe('prose', () => {
     ]);
   });
 
+  it('items listed inside one paragraph ("1. C04: (1) …; (2) …", or marks a scan could not number) are tasks of the unit before them', () => {
+    const t = prose(
+      [
+        'IV. PHÂN CÔNG NHIỆM VỤ',
+        '1. C04: (1) Chủ trì, phối hợp với V01 chuẩn bị nội dung Hội nghị gồm: bài phát biểu khai mạc; (2) Tuyên bố lý do; (3) Chủ trì xây dựng phóng sự.',
+        '2. V01: (•) Chủ trì chuẩn bị kịch bản; (•) Bài phát biểu chỉ đạo.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units, x.content])).toEqual([
+      ['IV.1.(1)', 'C04', 'Chủ trì, phối hợp với V01 chuẩn bị nội dung Hội nghị gồm: bài phát biểu khai mạc.'],
+      ['IV.1.(2)', 'C04', 'Tuyên bố lý do.'],
+      ['IV.1.(3)', 'C04', 'Chủ trì xây dựng phóng sự.'],
+      ['IV.2.(1)', 'V01', 'Chủ trì chuẩn bị kịch bản.'],
+      ['IV.2.(2)', 'V01', 'Bài phát biểu chỉ đạo.'],
+    ]);
+  });
+
+  it('"…, như:" then dashes is one task with its examples; a scan\'s "9," is a number; a company is a unit', () => {
+    const t = prose(
+      [
+        'III. TỔ CHỨC THỰC HIỆN',
+        '1. Các đơn vị, địa phương triển khai thực hiện các mặt công tác, như:',
+        '- Cấp phép đúng quy định.',
+        '- Tập huấn, tuyên truyền.',
+        '9, VNPT Sơn La',
+        'Đảm bảo đường truyền Internet.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units, x.content])).toEqual([
+      ['III.1', 'Các đơn vị, địa phương', 'Các đơn vị, địa phương triển khai thực hiện các mặt công tác, như: - Cấp phép đúng quy định. - Tập huấn, tuyên truyền.'],
+      ['III.9.1', 'VNPT Sơn La', 'Đảm bảo đường truyền Internet.'],
+    ]);
+  });
+
   it('deadlines inside the sentence: "chậm nhất là ngày …", a leading "Trước khi …:" clause', () => {
     const t = prose(
       [

@@ -231,6 +231,9 @@ const TINH: Row[] = [
   { text: 'Báo và Đài Phát thanh, Truyền hình tỉnh', lead: [], external: ['Báo và Đài Phát thanh, Truyền hình tỉnh'] },
   { text: 'Công an tỉnh chủ trì, phối hợp với các Bộ, ngành liên quan', lead: ['CAT'], support: ['Bộ, ngành liên quan'] },
   { text: 'Công an tỉnh, phối hợp với chính quyền địa phương', lead: ['CAT'], support: ['Chính quyền địa phương'], warnings: 1 },
+  // A unit named with the two bodies above it; two levels alone may be two units.
+  { text: 'Phòng 5, Cục Cảnh sát điều tra, Bộ Công an chủ trì', lead: [], external: ['Phòng 5, Cục Cảnh sát điều tra, Bộ Công an'], warnings: 1 },
+  { text: 'Phòng Y tế, Sở Tư pháp', lead: ['STP'], external: ['Phòng Y tế'], warnings: 1 },
   // The units are in another document: none here, and the admin is asked.
   { text: 'Theo phân công tại Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh', lead: [], warnings: 1, warn: ['assigned in another document'] },
   // "đơn vị được giao" is a label only with its colon.
