@@ -104,6 +104,7 @@ export class DeliveryNotifier implements Notifier {
       }
     }
     this.o.log.warn({ key: n.key, to: n.to.id, reason: firstReason }, 'notification reached nobody');
-    return { delivered: false, attempts, insteadOf: { person: n.to, reason: firstReason } };
+    // A message Zalo refused as such is not worth holding; one nobody could be reached for is.
+    return { delivered: false, attempts, insteadOf: { person: n.to, reason: firstReason }, ...(closedForMessage.size ? {} : { unreached: true as const }) };
   }
 }

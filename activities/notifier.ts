@@ -35,19 +35,23 @@ export class OutboxNotifier implements Notifier {
     if (status === 'waiting') return { delivered: false, waiting: WAITING_FOR_ZALO };
     this.store.outboxMarkAttempt(n.key);
     const delivery = await this.inner.send(n);
-    if (delivery?.waiting) this.store.outboxMarkWaiting(n.key);
+    // Held: Zalo out of order, or nobody in the chain reachable yet (sent once someone is).
+    if (delivery?.waiting || delivery?.unreached) this.store.outboxMarkWaiting(n.key);
     else this.store.outboxMarkSent(n.key, this.now());
     return delivery;
   }
 }
 
 /**
- * Sends what waits in the outbox for Zalo to be usable again (a refresh token only a person can
- * renew): checked every few seconds, each message once, then the task's timeline is told.
+ * Sends what waits in the outbox: for Zalo to be usable again (a refresh token only a person can
+ * renew), or for someone in the chain to become reachable (links their Zalo, gives a phone or an
+ * e-mail address). Checked every few seconds, each message once, then the task's timeline is told.
  */
 export class WaitingDeliveries {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Where the next pass starts, so messages that still reach nobody do not hide the ones after them. */
+  private offset = 0;
 
   constructor(
     private readonly o: {
@@ -79,11 +83,18 @@ export class WaitingDeliveries {
   private async drain(): Promise<void> {
     const { store, log } = this.o;
     if (!this.o.ready()) return;
-    for (const row of store.outboxWaiting(100)) {
+    const rows = store.outboxWaiting(100, this.offset);
+    let held = 0;
+    this.offset = rows.length < 100 ? 0 : this.offset;
+    for (const row of rows) {
       try {
         const { status: _s, attempts: _a, createdAt: _c, sentAt: _t, ...n } = row;
         const d = await this.o.notifier.send(n);
-        if (d?.waiting) return; // still not usable: try again later
+        if (d?.waiting) return; // Zalo still not usable: try again later
+        if (d?.unreached) {
+          held++; // still nobody to reach: stays held
+          continue;
+        }
         store.outboxMarkSent(n.key, (this.o.now ?? Date.now)());
         const lines = deliveryLines(d ?? undefined, n.to);
         if (lines.length) await this.o.report(n.workflowId, lines).catch((err) => log.warn({ err: (err as Error).message, key: n.key }, 'delivery report not recorded'));
@@ -92,5 +103,6 @@ export class WaitingDeliveries {
         return;
       }
     }
+    if (rows.length === 100) this.offset += held;
   }
 }

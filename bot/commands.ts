@@ -12,9 +12,13 @@ import { fold, levenshtein, tidy } from '../domain/text.js';
 /** "2" = the 2nd task in the person's list; "II.2.(1)" = a task ref, as typed. */
 export type TaskRefArg = { kind: 'index'; index: number } | { kind: 'ref'; ref: string };
 
+/** Whom the bot is talking to: a linked chuyên viên, or someone who decides (head, Phó Giám đốc, Giám đốc). */
+export type Audience = 'staff' | 'leader';
+
 export type BotCommand =
   | { type: 'list' }
-  | { type: 'help' }
+  | { type: 'help'; more?: true }
+  | { type: 'cancel' }
   | { type: 'unitSummary' }
   | { type: 'link'; code: string }
   | { type: 'linkRequest' }
@@ -33,6 +37,8 @@ export type BotCommand =
 type Kind =
   | 'list'
   | 'help'
+  | 'helpMore'
+  | 'cancel'
   | 'unitSummary'
   | 'link'
   | 'linkRequest'
@@ -64,7 +70,9 @@ const SPECS: CommandSpec[] = [
   { kind: 'list', phrases: ['ds', 'danh sach'], word: 'ds', example: 'ds', does: 'xem danh sách nhiệm vụ của mình (số thứ tự dùng trong các lệnh)' },
   { kind: 'link', phrases: ['dk', 'dang ky', 'dang ki'], word: 'dk', example: 'dk 123456', does: 'liên kết Zalo với tài khoản bằng mã được cấp' },
   { kind: 'linkRequest', phrases: ['lien ket', 'lien ket zalo', 'lien ket tai khoan'], word: 'liên kết', example: 'liên kết', does: 'liên kết Zalo bằng số điện thoại đã khai báo với cơ quan' },
-  { kind: 'help', phrases: ['tro giup', 'giup', 'help', 'hd', 'huong dan'], word: 'trợ giúp', example: 'trợ giúp', does: 'xem hướng dẫn này' },
+  { kind: 'help', phrases: ['tro giup', 'giup', 'help', 'hd', 'huong dan'], word: 'trợ giúp', example: 'trợ giúp', does: 'xem hướng dẫn ngắn' },
+  { kind: 'helpMore', phrases: ['tro giup them', 'huong dan them', 'huong dan day du'], word: 'trợ giúp thêm', example: 'trợ giúp thêm', does: 'xem đủ các lệnh' },
+  { kind: 'cancel', phrases: ['huy', 'huy bo', 'thoi'], word: 'hủy', example: 'hủy', does: 'bỏ thao tác đang làm dở' },
   { kind: 'acknowledge', phrases: ['nhan', 'da nhan'], word: 'nhận', example: 'nhận 2', does: 'xác nhận đã nhận nhiệm vụ' },
   { kind: 'progress', phrases: ['tien do', 'bao cao tien do', 'cap nhat tien do'], word: 'tiến độ', example: 'tiến độ 2 60% đã rà soát xong 3/5 thủ tục', does: 'báo cáo tiến độ (phần trăm không bắt buộc)' },
   { kind: 'complete', phrases: ['xong', 'da xong', 'hoan thanh', 'da hoan thanh'], word: 'xong', example: 'xong 2 đã gửi báo cáo số 15/BC-SNV', does: 'báo cáo hoàn thành, chờ lãnh đạo duyệt' },
@@ -83,6 +91,7 @@ const spec = (kind: Kind): CommandSpec => SPECS.find((s) => s.kind === kind)!;
 
 const line = (k: Kind): string => `• ${spec(k).example} — ${spec(k).does}`;
 
+/** Every command, grouped by who uses it («trợ giúp thêm»). */
 export const HELP_TEXT: string = [
   'Hướng dẫn dùng trợ lý nhắc việc Đề án 06. Gõ có dấu hay không dấu đều được. ' +
     '«2» là nhiệm vụ thứ 2 trong danh sách «ds»; có thể ghi số hiệu nhiệm vụ thay cho số thứ tự, ví dụ «nhận II.2.(1)».',
@@ -92,6 +101,7 @@ export const HELP_TEXT: string = [
   line('link'),
   line('linkRequest'),
   line('help'),
+  line('cancel'),
   '',
   'Cán bộ thực hiện:',
   line('acknowledge'),
@@ -110,10 +120,25 @@ export const HELP_TEXT: string = [
   line('unitSummary'),
 ].join('\n');
 
-const SHORT_HELP =
-  'Các lệnh: ds; nhận 2; tiến độ 2 60% …; xong 2 …; gia hạn 2 30/6 lý do …; giải trình 2 …; ' +
-  'duyệt 2; từ chối 2 lý do …; đồng ý gia hạn 2; không gia hạn 2 …; giao lại 2 <người>; ' +
-  'yêu cầu giải trình 2 …; đơn vị. Gõ «trợ giúp» để xem hướng dẫn đầy đủ.';
+/** The commands each audience uses, most used first. */
+const COMMANDS_OF: Record<Audience, Kind[]> = {
+  staff: ['list', 'acknowledge', 'progress', 'complete', 'requestExtension', 'explain'],
+  leader: ['list', 'approve', 'reject', 'approveExtension', 'refuseExtension', 'reassign', 'requestExplanation', 'unitSummary'],
+};
+
+/** The short help («trợ giúp»): only the commands of the person's role, and the way to the rest. */
+export function helpFor(audience: Audience): string {
+  return [
+    'Các lệnh thường dùng (gõ có dấu hay không dấu đều được; «2» là số thứ tự trong «ds»):',
+    ...COMMANDS_OF[audience].map(line),
+    'Gõ «trợ giúp thêm» để xem đủ các lệnh, «hủy» để bỏ thao tác đang làm dở.',
+  ].join('\n');
+}
+
+const shortHelp = (audience: Audience | undefined): string =>
+  audience
+    ? `Các lệnh thường dùng: ${COMMANDS_OF[audience].map((k) => `«${spec(k).example.split(' ').slice(0, spec(k).word.split(' ').length + 1).join(' ')}»`).join(', ')}. Gõ «trợ giúp» để xem hướng dẫn.`
+    : 'Gõ «liên kết» để liên kết Zalo bằng số điện thoại, hoặc «dk <mã>» với mã do quản trị viên cấp.';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -196,12 +221,14 @@ function findCommand(toks: Tok[]): Found {
   return { ok: true, match: best, toks };
 }
 
-/** The command word closest to what was typed, however far: for the "not understood" reply. */
-function closest(toks: Tok[]): CommandSpec {
-  let best = SPECS[0]!;
+/** The command word closest to what was typed, however far, among those the person uses. */
+function closest(toks: Tok[], audience: Audience | undefined): CommandSpec {
+  // Leaders are given tasks too: their suggestions include the staff commands.
+  const allowed = audience ? new Set<Kind>([...COMMANDS_OF.staff, ...(audience === 'leader' ? COMMANDS_OF.leader : []), 'help']) : new Set<Kind>(['link', 'linkRequest', 'help']);
+  let best = spec(audience ? 'list' : 'linkRequest');
   let bestScore = Infinity;
   const words = toks.map((t) => t.word).filter((w) => w !== '');
-  for (const s of SPECS) {
+  for (const s of SPECS.filter((x) => allowed.has(x.kind))) {
     for (const phrase of s.phrases) {
       const n = phrase.split(' ').length;
       const typed = words.slice(0, n).join(' ');
@@ -216,11 +243,42 @@ function closest(toks: Tok[]): CommandSpec {
   return best;
 }
 
-function notUnderstood(clean: string, toks: Tok[], near = closest(toks), or?: CommandSpec): BotCommand {
-  if (!clean) return { type: 'unknown', reply: `Chưa hiểu tin nhắn (tin nhắn trống). ${SHORT_HELP}` };
+/** What a sentence that is not a command means to do, by its words ("em báo cáo nhiệm vụ 2 đã xong rồi ạ"). */
+const INTENTS: { kind: Kind; re: RegExp; audience?: Audience }[] = [
+  { kind: 'refuseExtension', re: /\b(?:khong|chua) (?:dong y |cho )?gia han\b/, audience: 'leader' },
+  { kind: 'approveExtension', re: /\b(?:dong y|dong y cho|cho phep) gia han\b/, audience: 'leader' },
+  { kind: 'requestExtension', re: /\b(?:gia han|lui han|them thoi gian|xin them)\b/ },
+  { kind: 'approve', re: /\b(?:duyet|dat yeu cau)\b/, audience: 'leader' },
+  { kind: 'complete', re: /\b(?:xong|hoan thanh|hoan tat)\b/ },
+  { kind: 'progress', re: /\b(?:tien do|phan tram|\d{1,3} ?%|dang lam|dang thuc hien)/ },
+  { kind: 'explain', re: /\b(?:giai trinh|ly do cham|vi sao cham)\b/ },
+  { kind: 'acknowledge', re: /^(?:ok|oke|okay|vang|da|da vang|vang a|da a|ro|da ro|nhan duoc|da nhan duoc|em nhan|toi nhan)\b/ },
+];
+
+function intentOf(toks: Tok[], audience: Audience | undefined): { spec: CommandSpec; task?: string } | undefined {
+  if (!audience) return undefined;
+  const f = toks.map((t) => t.word).filter(Boolean).join(' ');
+  const task = toks.map((t) => readTaskToken(t)).find((x): x is { task: TaskRefArg; rest: Tok[] } => !!x && 'task' in x)?.task;
+  const hit = INTENTS.find((i) => (!i.audience || i.audience === audience) && i.re.test(f));
+  if (!hit) return undefined;
+  return { spec: spec(hit.kind), ...(task ? { task: task.kind === 'index' ? String(task.index) : task.ref } : {}) };
+}
+
+/** The example of a command with the person's own task number in it. */
+function exampleFor(s: CommandSpec, task: string | undefined): string {
+  if (!task) return s.example;
+  const words = s.word.split(' ').length;
+  const parts = s.example.split(' ');
+  return /\d/.test(parts[words] ?? '') ? [...parts.slice(0, words), task, ...parts.slice(words + 1)].join(' ') : s.example;
+}
+
+function notUnderstood(clean: string, toks: Tok[], audience: Audience | undefined, near?: CommandSpec, or?: CommandSpec): BotCommand {
+  if (!clean) return { type: 'unknown', reply: `Chưa hiểu tin nhắn (tin nhắn trống). ${shortHelp(audience)}` };
   const shown = clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
-  const guess = or ? `«${near.example}» hay «${or.example}»` : `«${near.example}»`;
-  return { type: 'unknown', reply: `Chưa hiểu tin nhắn «${shown}». Có phải ý bạn là ${guess}? ${SHORT_HELP}` };
+  const intent = near ? undefined : intentOf(toks, audience);
+  const first = near ?? intent?.spec ?? closest(toks, audience);
+  const guess = or ? `«${exampleFor(first, intent?.task)}» hay «${or.example}»` : `«${exampleFor(first, intent?.task)}»`;
+  return { type: 'unknown', reply: `Chưa hiểu tin nhắn «${shown}». Có phải đồng chí muốn gửi ${guess}? ${shortHelp(audience)}` };
 }
 
 // --- arguments -------------------------------------------------------------------------------
@@ -327,8 +385,11 @@ function progressOf(s: CommandSpec, task: TaskRefArg, toks: Tok[]): BotCommand {
   else {
     // A percent further on ("đã rà soát 60% hồ sơ") is the progress, and the note stays whole.
     for (let i = 0; i < rest.length && !p; i++) p = percentAt(rest, i);
-    // "tiến độ 2 60": a lone number is a percent.
-    if (!p && rest.length === 1 && /^\d{1,4}$/.test(rest[0]!.raw)) p = { value: Number(rest[0]!.raw), start: 0, end: 1, typed: `${rest[0]!.raw}%` };
+    // "tiến độ 2 60" and "tiến độ 5 60 đã chuẩn hóa 12 biểu mẫu": a number right after the task is the percent.
+    if (!p && /^\d{1,4}[.,;:]?$/.test(rest[0]?.raw ?? '')) {
+      const typed = rest[0]!.raw.replace(/[.,;:]$/, '');
+      p = { value: Number(typed), start: 0, end: 1, typed: `${typed}%` };
+    }
     note = p && p.start === 0 ? textOf(rest.slice(p.end)) : textOf(rest);
   }
   if (!p) return { type: 'progress', task, note };
@@ -393,6 +454,10 @@ function build(s: CommandSpec, toks: Tok[], today: IsoDate, diacritics: boolean)
       return { type: 'list' };
     case 'help':
       return { type: 'help' };
+    case 'helpMore':
+      return { type: 'help', more: true };
+    case 'cancel':
+      return { type: 'cancel' };
     case 'unitSummary':
       return { type: 'unitSummary' };
     case 'linkRequest': {
@@ -446,7 +511,7 @@ function build(s: CommandSpec, toks: Tok[], today: IsoDate, diacritics: boolean)
 }
 
 /** Reads one chat message. `today` (Asia/Ho_Chi_Minh business date) resolves "30/6" to a year. */
-export function parseCommand(text: string, ctx: { today: IsoDate }): BotCommand {
+export function parseCommand(text: string, ctx: { today: IsoDate; audience?: Audience }): BotCommand {
   if (!isValidIsoDate(ctx.today)) throw new Error(`parseCommand: today must be a YYYY-MM-DD date, got "${String(ctx.today)}"`);
   const clean = tidy(text ?? '');
   if (/^[?？]+$/.test(clean)) return { type: 'help' };
@@ -461,8 +526,8 @@ export function parseCommand(text: string, ctx: { today: IsoDate }): BotCommand 
       found = findCommand(toks);
     }
   }
-  if (!found) return notUnderstood(clean, toks);
-  if (!found.ok) return notUnderstood(clean, toks, found.near, found.or);
+  if (!found) return notUnderstood(clean, toks, ctx.audience);
+  if (!found.ok) return notUnderstood(clean, toks, ctx.audience, found.near, found.or);
   const diacritics = /[\u0300-\u036f]/.test(clean.normalize('NFD')) || /[đĐ]/.test(clean);
   return build(found.match.spec, found.toks.slice(found.match.k), ctx.today, diacritics);
 }

@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import * as msg from '../workflows/messages.js';
 import { personOfZalo, redeemLinkCode } from './accounts.js';
 import { answerSharedPhone, requestPhone } from './phone-link.js';
-import { HELP_TEXT, parseCommand, type BotCommand, type TaskRefArg } from './commands.js';
+import { helpFor, HELP_TEXT, parseCommand, type Audience, type BotCommand, type TaskRefArg } from './commands.js';
 import type { Attachment, BotEvent } from './events.js';
 import { sendText } from './outbound.js';
 import { formatList, personTasks, unitsInCharge, unitSummary } from './task-lists.js';
@@ -72,7 +72,8 @@ async function answerEvent(deps: BotDeps, event: BotEvent, now: () => number): P
       if (!person) return { text: NOT_LINKED, outcome: 'unknown user' };
       return guarded(() => attachEvidence(deps, person, event.key, event.attachments, event.text));
     case 'text': {
-      const cmd = parseCommand(event.text, { today: businessDateOf(now()) });
+      const audience = person ? audienceOf(org, person) : undefined;
+      const cmd = parseCommand(event.text, { today: businessDateOf(now()), ...(audience ? { audience } : {}) });
       if (cmd.type === 'link') return link(deps, event.zaloUserId, person, cmd.code, now());
       if (cmd.type === 'linkRequest') {
         if (person) return { text: `Tài khoản Zalo này đã liên kết với đồng chí ${person.name}.`, outcome: 'already linked' };
@@ -80,9 +81,38 @@ async function answerEvent(deps: BotDeps, event: BotEvent, now: () => number): P
         return { text: 'Đề nghị đồng chí bấm chia sẻ thông tin ở tin nhắn trên để hệ thống đối chiếu số điện thoại với danh sách cán bộ.', outcome: 'phone asked' };
       }
       if (!person) return { text: NOT_LINKED, outcome: 'unknown user' };
-      return guarded(() => runCommand(deps, person, cmd, event.key));
+      return guarded(() => converse(deps, person, audience!, cmd, event.text, event.key, now()));
     }
   }
+}
+
+/** How long a question the bot asked waits for its answer. */
+export const PENDING_MS = 30 * 60_000;
+
+const audienceOf = (org: Org, p: Person): Audience => (unitsInCharge(org, p).role === 'staff' ? 'staff' : 'leader');
+
+/**
+ * A message after a question the bot asked ("Đề nghị ghi ngày và lý do …") answers it unless it is a
+ * command of its own; «hủy» leaves the question. One question at a time per person.
+ */
+async function converse(deps: BotDeps, p: Person, audience: Audience, cmd: BotCommand, text: string, key: string, now: number): Promise<Answer> {
+  const asked = deps.store.botContextGet(p.id)?.pending;
+  const pending = asked && now - asked.at < PENDING_MS ? asked : undefined;
+  if (asked) remember(deps.store, p.id, { pending: undefined });
+  if (cmd.type === 'cancel')
+    return pending
+      ? { text: `Đã hủy thao tác «${pending.command}».`, outcome: 'cancelled' }
+      : { text: 'Không có thao tác nào đang làm dở.', outcome: 'nothing to cancel' };
+  if (pending && cmd.type === 'unknown') {
+    const answer = parseCommand(`${pending.command} ${text}`, { today: businessDateOf(now), audience });
+    // An answer that is still wrong (a date that does not exist) keeps the question open.
+    if (answer.type === 'unknown') {
+      remember(deps.store, p.id, { pending: { command: pending.command, at: now } });
+      return { text: `${answer.reply.split('. Ví dụ')[0]!.replace(/\.?$/, '.')} Đề nghị gửi lại, hoặc gõ «hủy».`, outcome: 'answer not understood' };
+    }
+    cmd = answer;
+  }
+  return runCommand(deps, p, audience, cmd, key, now);
 }
 
 /** A refused or impossible action is answered in Vietnamese; anything else is retried later. */
@@ -118,10 +148,12 @@ function link(deps: BotDeps, zaloUserId: string, current: Person | undefined, co
 
 type TaskCommand = Extract<BotCommand, { task: TaskRefArg }>;
 
-async function runCommand(deps: BotDeps, p: Person, cmd: BotCommand, key: string): Promise<Answer> {
+async function runCommand(deps: BotDeps, p: Person, audience: Audience, cmd: BotCommand, key: string, now: number): Promise<Answer> {
   switch (cmd.type) {
     case 'help':
-      return { text: HELP_TEXT, outcome: 'help' };
+      return { text: cmd.more ? HELP_TEXT : helpFor(audience), outcome: 'help' };
+    case 'cancel':
+      return { text: 'Không có thao tác nào đang làm dở.', outcome: 'nothing to cancel' };
     case 'unknown':
       return { text: cmd.reply, outcome: 'not understood' };
     case 'link':
@@ -139,56 +171,79 @@ async function runCommand(deps: BotDeps, p: Person, cmd: BotCommand, key: string
         : { text: 'Lệnh «đơn vị» dành cho lãnh đạo đơn vị và lãnh đạo Sở. Gõ «ds» để xem nhiệm vụ của đồng chí.', outcome: 'refused: unit summary for staff' };
     }
     default:
-      return taskCommand(deps, p, cmd, key);
+      return taskCommand(deps, p, cmd, key, now);
   }
 }
 
-async function taskCommand(deps: BotDeps, p: Person, cmd: TaskCommand, key: string): Promise<Answer> {
+/** The command word that a question completes ("gia hạn 2" + the answer). */
+const COMMAND_WORD: Partial<Record<TaskCommand['type'], string>> = {
+  progress: 'tiến độ',
+  complete: 'xong',
+  requestExtension: 'gia hạn',
+  explain: 'giải trình',
+  reject: 'từ chối',
+  decideExtension: 'không gia hạn',
+  requestExplanation: 'yêu cầu giải trình',
+  reassign: 'giao lại',
+};
+
+/** "không", "ko": a completion with nothing to add. */
+const NOTHING = /^(?:không|khong|ko|k|không có|khong co)\.?$/iu;
+
+async function taskCommand(deps: BotDeps, p: Person, cmd: TaskCommand, key: string, now: number): Promise<Answer> {
   const workflowId = await resolveTask(deps, p, cmd.task);
   remember(deps.store, p.id, { lastWorkflowId: workflowId });
   const act = <A extends object>(update: Parameters<typeof actOnTask>[2], args: A) =>
     actOnTask(deps.client, workflowId, update, { ...args, actor: p.id }, { updateId: `bot:${key}` });
-  const usage = (text: string): Answer => ({ text, outcome: `usage: ${cmd.type}` });
   const n = describe(cmd.task);
+  // A command that needs more asks for it; the next message answers (or «hủy»).
+  const usage = (text: string): Answer => {
+    const word = COMMAND_WORD[cmd.type];
+    if (word) remember(deps.store, p.id, { pending: { command: `${word} ${n}`, at: now } });
+    return { text: word ? `${text} Gõ «hủy» để bỏ qua.` : text, outcome: `asked: ${cmd.type}` };
+  };
   let v: UnitTaskView;
   switch (cmd.type) {
     case 'acknowledge':
       v = await act(msg.acknowledge, {});
       return done(v, `Đã ghi nhận đồng chí nhận ${label(v)}${v.due ? `, hạn ${formatDate(v.due)}` : ''}.`);
     case 'progress': {
-      if (cmd.percent === undefined && !cmd.note) return usage(`Đề nghị gửi kèm tỷ lệ và nội dung, ví dụ: «tiến độ ${n} 60% đã rà soát xong 3/5 thủ tục».`);
-      const percent = cmd.percent ?? (await current(deps, workflowId)).progress?.percent ?? 0;
+      // Without a percent the last one stands; with none ever given, the bot asks (never a silent 0 %).
+      const percent = cmd.percent ?? (cmd.note ? (await current(deps, workflowId)).progress?.percent : undefined);
+      if (percent === undefined) return usage('Đề nghị đồng chí gửi tỷ lệ hoàn thành và nội dung đã làm, ví dụ: «60% đã rà soát xong 3/5 thủ tục».');
       v = await act(msg.reportProgress, { percent, note: cmd.note });
       return done(v, `Đã ghi nhận tiến độ ${percent}% của ${label(v)}.`);
     }
     case 'complete':
-      v = await act(msg.reportCompletion, { note: cmd.note });
+      if (!cmd.note) return usage('Đề nghị đồng chí gửi kết quả ngắn gọn (văn bản đã ban hành, số liệu…) để lãnh đạo duyệt; nếu không có gì thêm, gõ «không».');
+      v = await act(msg.reportCompletion, { note: NOTHING.test(cmd.note) ? '' : cmd.note });
       return done(
         v,
         v.phase === 'awaiting_approval'
-          ? `Đã gửi báo cáo hoàn thành ${label(v)} tới ${v.chain.head.title} ${v.chain.head.name} để duyệt. Có thể gửi ảnh hoặc tệp minh chứng ngay sau tin này.`
+          ? `Đã ghi nhận báo cáo hoàn thành ${label(v)}, chờ đồng chí ${v.chain.head.title} ${v.chain.head.name} duyệt; hệ thống sẽ báo kết quả cho đồng chí. Có thể gửi ảnh hoặc tệp minh chứng ngay sau tin này.`
           : `Đã ghi nhận báo cáo kỳ này của ${label(v)}.`,
       );
     case 'requestExtension':
-      if (!cmd.until || !cmd.reason) return usage(`Đề nghị ghi ngày và lý do, ví dụ: «gia hạn ${n} 30/6 lý do chờ số liệu của Sở Tài chính».`);
+      if (!cmd.until || !cmd.reason) return usage('Đề nghị đồng chí gửi ngày xin gia hạn đến và lý do, ví dụ: «30/6 chờ số liệu của Sở Tài chính».');
       v = await act(msg.requestExtension, { until: cmd.until, reason: cmd.reason });
-      return done(v, `Đã gửi đề nghị gia hạn ${label(v)} đến ngày ${formatDate(cmd.until)} tới ${v.chain.head.name}.`);
+      return done(v, `Đã ghi nhận đề nghị gia hạn ${label(v)} đến ngày ${formatDate(cmd.until)}, chờ đồng chí ${v.chain.head.title} ${v.chain.head.name} cho ý kiến.`);
     case 'explain':
-      if (!cmd.answer) return usage(`Đề nghị ghi nội dung giải trình, ví dụ: «giải trình ${n} chậm do chưa nhận được số liệu».`);
+      if (!cmd.answer) return usage('Đề nghị đồng chí gửi nội dung giải trình, ví dụ: «chậm do chưa nhận được số liệu».');
       v = await act(msg.answerExplanation, { answer: cmd.answer });
       return done(v, `Đã gửi giải trình về ${label(v)}.`);
     case 'approve':
       v = await act(msg.approveCompletion, cmd.note ? { note: cmd.note } : {});
       return done(v, `Đã duyệt kết quả ${label(v)}.`);
     case 'reject':
-      if (!cmd.reason) return usage(`Đề nghị ghi lý do, ví dụ: «từ chối ${n} lý do thiếu biểu số liệu».`);
+      if (!cmd.reason) return usage('Đề nghị đồng chí gửi lý do chưa duyệt, ví dụ: «thiếu biểu số liệu».');
       v = await act(msg.rejectCompletion, { reason: cmd.reason });
       return done(v, `Đã trả lại ${label(v)} để tiếp tục thực hiện.`);
     case 'decideExtension':
+      if (!cmd.approve && !cmd.reason) return usage('Đề nghị đồng chí gửi lý do không đồng ý gia hạn, ví dụ: «đã gia hạn một lần».');
       v = await act(msg.decideExtension, { approve: cmd.approve, ...(cmd.reason ? { reason: cmd.reason } : {}) });
       return done(v, cmd.approve ? `Đã đồng ý gia hạn ${label(v)}${v.due ? ` đến ngày ${formatDate(v.due)}` : ''}.` : `Đã không đồng ý gia hạn ${label(v)}; hạn cũ giữ nguyên.`);
     case 'requestExplanation':
-      if (!cmd.question) return usage(`Đề nghị ghi nội dung cần giải trình, ví dụ: «yêu cầu giải trình ${n} vì sao chậm tiến độ».`);
+      if (!cmd.question) return usage('Đề nghị đồng chí gửi nội dung cần giải trình, ví dụ: «vì sao chậm tiến độ».');
       v = await act(msg.requestExplanation, { question: cmd.question });
       return done(v, `Đã gửi yêu cầu giải trình tới ${v.assignee.name}.`);
     case 'reassign': {
@@ -245,7 +300,7 @@ async function current(deps: BotDeps, workflowId: string): Promise<UnitTaskView>
   throw new TaskActionError('Nhiệm vụ do nhiều đơn vị chủ trì; hãy chọn nhiệm vụ theo số thứ tự trong «ds».', 'multi-unit task: use the list');
 }
 
-function remember(store: Store, personId: string, patch: { list?: string[]; lastWorkflowId?: string }): void {
+function remember(store: Store, personId: string, patch: { list?: string[]; lastWorkflowId?: string; pending?: { command: string; at: number } | undefined }): void {
   const ctx = store.botContextGet(personId) ?? { list: [], updatedAt: 0 };
   store.botContextPut(personId, { ...ctx, ...patch, updatedAt: Date.now() });
 }

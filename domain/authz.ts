@@ -65,7 +65,7 @@ export function rolesOf(chain: Chain, assignee: PersonRef, personId: string): Se
 export function refusal(action: Action, roles: Set<Role>): { vi: string; en: string } | undefined {
   if (ALLOWED[action].some((r) => roles.has(r))) return undefined;
   return {
-    vi: `Bạn không có quyền thực hiện thao tác này: chỉ ${WHO[action]} mới được thực hiện.`,
+    vi: `Đồng chí không có quyền thực hiện thao tác này: chỉ ${WHO[action]} mới được thực hiện.`,
     en: `not allowed: ${action} needs one of ${ALLOWED[action].join(', ')}`,
   };
 }

@@ -85,6 +85,8 @@ export interface Delivery {
   attempts?: Attempt[];
   /** Set when the message waits in the outbox for Zalo to be usable again (no valid token); it goes out once then. */
   waiting?: string;
+  /** Nobody in the chain could be reached now (no link, no phone, no address): held and tried again. */
+  unreached?: true;
 }
 
 export function formatDate(d: IsoDate): string {
@@ -140,8 +142,9 @@ export const texts = {
     `${by.name} báo cáo đã hoàn thành ${label}${note ? `: ${note}` : ''}. Đề nghị đồng chí xem xét, duyệt.`,
   approved: (label: string, by: PersonRef, onTime: boolean) =>
     `${by.name} đã duyệt kết quả ${label}: hoàn thành ${onTime ? 'đúng hạn' : 'quá hạn'}.`,
-  rejected: (label: string, by: PersonRef, reason: string) =>
-    `${by.name} chưa duyệt kết quả ${label}. Lý do: ${reason}. Nhiệm vụ trở lại trạng thái đang thực hiện.`,
+  rejected: (label: string, by: PersonRef, reason: string, due?: IsoDate, overdue?: boolean) =>
+    `${by.name} chưa duyệt kết quả ${label}. Lý do: ${reason}. Đề nghị đồng chí tiếp tục thực hiện và báo cáo lại` +
+    (due ? `; hạn ngày ${formatDate(due)}${overdue ? ' (đã quá hạn)' : ''}.` : '.'),
   extensionRequest: (label: string, by: PersonRef, until: IsoDate, reason: string) =>
     `${by.name} xin gia hạn ${label} đến ngày ${formatDate(until)}. Lý do: ${reason}. Đề nghị đồng chí cho ý kiến.`,
   extensionApproved: (label: string, by: PersonRef, until: IsoDate) =>

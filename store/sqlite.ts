@@ -155,8 +155,8 @@ export class SqliteStore implements Store {
     this.db.prepare(`UPDATE outbox SET status = 'waiting' WHERE key = ? AND status <> 'sent'`).run(key);
   }
 
-  outboxWaiting(limit: number): OutboxRow[] {
-    return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ?`).all(limit) as Row[]).map(toOutboxRow);
+  outboxWaiting(limit: number, offset = 0): OutboxRow[] {
+    return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ? OFFSET ?`).all(limit, offset) as Row[]).map(toOutboxRow);
   }
 
   outboxList(filter: OutboxFilter = {}): OutboxRow[] {

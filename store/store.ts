@@ -6,7 +6,7 @@ import type { Plan } from '../domain/plan.js';
 import type { Channel, Refusal } from '../domain/reach.js';
 
 export interface OutboxRow extends Notification {
-  /** 'waiting': held until Zalo is usable again (no valid token); delivered once then. */
+  /** 'waiting': held until it can go out (Zalo usable again, or someone in the chain reachable); delivered once then. */
   status: 'pending' | 'sent' | 'waiting';
   attempts: number;
   createdAt: number;
@@ -60,6 +60,8 @@ export interface InboxRow {
 export interface BotContext {
   list: string[];
   lastWorkflowId?: string;
+  /** A question the bot asked (after a button that needs more): the command it completes and when. */
+  pending?: { command: string; at: number };
   updatedAt: number;
 }
 
@@ -120,7 +122,8 @@ export interface Store extends ReachStore, RateStore {
   outboxMarkSent(key: string, now: number): void;
   /** Holds a notification until Zalo is usable again. */
   outboxMarkWaiting(key: string): void;
-  outboxWaiting(limit: number): OutboxRow[];
+  /** Held messages, oldest first, skipping `offset` of them. */
+  outboxWaiting(limit: number, offset?: number): OutboxRow[];
   outboxList(filter?: OutboxFilter): OutboxRow[];
 
   /** Zalo tokens: the stored pair, the first pair (only when none is stored), a new pair. */

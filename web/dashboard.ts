@@ -269,7 +269,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     }
     const v = shown.view;
     if (!maySee(auth.viewer, { unit: v.unit.code, assignee: v.assignee.id })) {
-      res.status(403).type('html').send(page({ title: 'Không có quyền', body: html`<p class="error" role="alert">Bạn không có quyền xem nhiệm vụ này.</p><p><a href="/">Về tổng quan</a></p>`, auth }).value);
+      res.status(403).type('html').send(page({ title: 'Không có quyền', body: html`<p class="error" role="alert">Đồng chí không có quyền xem nhiệm vụ này.</p><p><a href="/">Về tổng quan</a></p>`, auth }).value);
       return undefined;
     }
     return v;

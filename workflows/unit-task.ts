@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -68,6 +69,8 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   let ladder: Ladder | undefined;
   let explanationLadder: Ladder | undefined;
   let replan = true;
+  /** The new deadline is being planned (an activity): what it makes of the status is not known yet. */
+  let planning = false;
   let replanExplanation = !!s.explanation && !s.explanation.answer;
   let version = 0;
   let cyclesThisRun = 0;
@@ -152,7 +155,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
 
   function actorFor(action: Action, a: Acting): PersonRef {
     const person = findInChain(s.chain, s.assignee, a.actor);
-    if (!person) refuse('Bạn không thuộc đơn vị hoặc lãnh đạo phụ trách nhiệm vụ này.', `unknown actor "${a.actor}" for this task`);
+    if (!person) refuse('Đồng chí không thuộc đơn vị hoặc lãnh đạo phụ trách nhiệm vụ này.', `unknown actor "${a.actor}" for this task`);
     const no = refusal(action, rolesOf(s.chain, s.assignee, a.actor));
     if (no) refuse(no.vi, no.en);
     return person;
@@ -195,7 +198,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
       validator: (a) => {
         actorFor('acknowledge', a);
         requirePhase('active');
-        if (s.acknowledgedBy?.id === a.actor) refuse('Bạn đã nhận nhiệm vụ này rồi.', 'already acknowledged by this person');
+        if (s.acknowledgedBy?.id === a.actor) refuse('Đồng chí đã nhận nhiệm vụ này rồi.', 'already acknowledged by this person');
       },
     },
   );
@@ -322,7 +325,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
       s.completion = undefined;
       replan = true;
       record('rejected', `${by.name} chưa duyệt kết quả. Lý do: ${a.reason.trim()}.`, by);
-      send('decision', reporter, texts.rejected(label(), by, a.reason.trim()), staffActions(input.task.ref));
+      send('decision', reporter, texts.rejected(label(), by, a.reason.trim(), s.due, computeStatus() === 'overdue'), staffActions(input.task.ref));
       changed();
       return view();
     },
@@ -363,7 +366,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
 
   setHandler(
     msg.decideExtension,
-    (a) => {
+    async (a) => {
       const by = actorFor('decideExtension', a);
       const req = s.extensionRequest!;
       s.extensionRequest = undefined;
@@ -378,6 +381,8 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
         send('decision', req.by, texts.extensionRefused(label(), by, a.reason ?? ''));
       }
       changed();
+      // The answer states the status under the new deadline, once the main loop has planned it.
+      if (a.approve && patched('extension-answer-after-replan')) await condition(() => !replan && !planning);
       return view();
     },
     {
@@ -611,7 +616,9 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     }
     if (replan && s.due) {
       replan = false;
+      planning = true;
       ladder = await schedule.planDeadline({ due: s.due, policy: input.policy, ladder: s.ladder });
+      planning = false;
       s.dueAt = ladder.dueAt;
       s.dueSoonAt = ladder.dueSoonAt;
     }

@@ -1,10 +1,10 @@
 // What staff and managers type to the Zalo bot → commands (bot/commands.ts).
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT, parseCommand, type BotCommand, type TaskRefArg } from '../../bot/commands.js';
+import { helpFor, HELP_TEXT, parseCommand, type BotCommand, type TaskRefArg } from '../../bot/commands.js';
 import { managerActions, staffActions } from '../../domain/notification.js';
 
 const today = '2024-05-20';
-const parse = (text: string) => parseCommand(text, { today });
+const parse = (text: string) => parseCommand(text, { today, audience: 'leader' });
 
 const n = (index: number): TaskRefArg => ({ kind: 'index', index });
 const ref = (r: string): TaskRefArg => ({ kind: 'ref', ref: r });
@@ -56,10 +56,12 @@ const rows: [string, Want][] = [
   ['nhận', { unknown: [MISSING_TASK, '«nhận 2»', '«nhận II.2.(1)»'] }],
   ['Đã nhận', { unknown: [MISSING_TASK, '«nhận 2»'] }],
   ['nhận 0', { unknown: ['bắt đầu từ 1'] }],
-  ['nhna 2', { unknown: [NOT_UNDERSTOOD, 'Có phải ý bạn là «nhận 2»'] }],
+  ['nhna 2', { unknown: [NOT_UNDERSTOOD, 'Có phải đồng chí muốn gửi «nhận 2»'] }],
 
   // --- progress
   ['tiến độ 2 60% đã xong phần rà soát', { type: 'progress', task: n(2), percent: 60, note: 'đã xong phần rà soát' }],
+  // A number right after the task is the percent, "%" or not; a count further on stays in the note.
+  ['tiến độ 5 60 đã chuẩn hóa 12 biểu mẫu', { type: 'progress', task: n(5), percent: 60, note: 'đã chuẩn hóa 12 biểu mẫu' }],
   ['tien do 2 60% da xong phan ra soat', { type: 'progress', task: n(2), percent: 60, note: 'da xong phan ra soat' }],
   ['TIẾN ĐỘ 2 60 % đã xong', { type: 'progress', task: n(2), percent: 60, note: 'đã xong' }],
   ['tiến độ 2 60 phần trăm, chờ số liệu', { type: 'progress', task: n(2), percent: 60, note: 'chờ số liệu' }],
@@ -155,7 +157,7 @@ const rows: [string, Want][] = [
   ['yêu cầu giải trình', { unknown: [MISSING_TASK, '«yêu cầu giải trình 2'] }],
 
   // --- gibberish
-  ['asdfgh', { unknown: [NOT_UNDERSTOOD, 'Có phải ý bạn là', 'trợ giúp'] }],
+  ['asdfgh', { unknown: [NOT_UNDERSTOOD, 'Có phải đồng chí muốn gửi', 'trợ giúp'] }],
   ['Ngày mai em gửi ạ', { unknown: [NOT_UNDERSTOOD, 'Các lệnh'] }],
   ['2 xong', { unknown: [NOT_UNDERSTOOD] }],
   ['', { unknown: [NOT_UNDERSTOOD] }],
@@ -239,6 +241,7 @@ describe('HELP_TEXT', () => {
     ['dk 123456', 'link'],
     ['liên kết', 'linkRequest'],
     ['trợ giúp', 'help'],
+    ['hủy', 'cancel'],
     ['nhận 2', 'acknowledge'],
     ['tiến độ 2 60%', 'progress'],
     ['xong 2', 'complete'],
@@ -281,6 +284,35 @@ describe('HELP_TEXT', () => {
     expect(HELP_TEXT).toBe(HELP_TEXT.normalize('NFC'));
     expect(HELP_TEXT.length).toBeLessThanOrEqual(2000);
     expect(HELP_TEXT).not.toMatch(/\b(tien do|hoan thanh|giai trinh|tu choi)\b/);
+  });
+
+  it('short help is by role: a chuyên viên sees only his commands, a leader his decisions; both point to «trợ giúp thêm»', () => {
+    const staff = helpFor('staff');
+    const leader = helpFor('leader');
+    expect(staff.split('\n').length).toBeLessThanOrEqual(10);
+    expect(leader.split('\n').length).toBeLessThanOrEqual(10);
+    expect(staff).toContain('xong 2');
+    expect(staff).not.toMatch(/• (?:duyệt|từ chối|giao lại|đơn vị)/);
+    expect(leader).toContain('duyệt 2');
+    expect(leader).toContain('không gia hạn 2');
+    for (const h of [staff, leader]) expect(h).toContain('«trợ giúp thêm»');
+    expect(parse('trợ giúp thêm')).toEqual({ type: 'help', more: true });
+    expect(parse('tro giup')).toEqual({ type: 'help' });
+    expect(parse('huỷ')).toEqual({ type: 'cancel' });
+  });
+
+  it('what is not a command is answered by intent and by role, addressing the person as «đồng chí»', () => {
+    const staff = (text: string) => (parseCommand(text, { today, audience: 'staff' }) as { reply: string }).reply;
+    // "ok" from a linked person is not a link code.
+    expect(staff('ok')).toContain('«nhận');
+    expect(staff('ok')).not.toContain('dk');
+    expect(staff('em báo cáo nhiệm vụ 2 đã xong rồi ạ')).toContain('«xong 2');
+    expect(staff('em xin lùi hạn nhiệm vụ 3 ạ')).toContain('«gia hạn 3');
+    // A chuyên viên is not shown the leaders' commands.
+    for (const t of ['ok', 'asdfgh', 'cảm ơn anh']) expect(staff(t)).not.toMatch(/«(?:duyệt|từ chối|giao lại|đơn vị)/);
+    for (const t of ['ok', 'asdfgh', '']) expect(staff(t)).not.toMatch(/\b[Bb]ạn\b/);
+    // Someone not linked yet is offered the ways to link.
+    expect((parseCommand('ok', { today }) as { reply: string }).reply).toContain('liên kết');
   });
 
   it('short help in replies fits in a Zalo message too', () => {

@@ -243,7 +243,7 @@ describe('authz on a task of Phòng HCTH (examples/org-so-noi-vu.yaml)', () => {
       expect(r).toBeUndefined();
     } else {
       expect(r).toBeDefined();
-      expect(r!.vi).toMatch(/^Bạn không có quyền thực hiện thao tác này: chỉ .+ mới được thực hiện\.$/);
+      expect(r!.vi).toMatch(/^Đồng chí không có quyền thực hiện thao tác này: chỉ .+ mới được thực hiện\.$/);
       expect(r!.en).toMatch(new RegExp(`^not allowed: ${action} needs one of `));
     }
   });
@@ -257,7 +257,7 @@ describe('authz on a task of Phòng HCTH (examples/org-so-noi-vu.yaml)', () => {
     ['cancel', 'lãnh đạo Sở phụ trách hoặc quản trị viên'],
   ])('refusal of %s names who may, in Vietnamese', (action, who) => {
     expect(refusal(action, new Set())).toEqual({
-      vi: `Bạn không có quyền thực hiện thao tác này: chỉ ${who} mới được thực hiện.`,
+      vi: `Đồng chí không có quyền thực hiện thao tác này: chỉ ${who} mới được thực hiện.`,
       en: expect.stringMatching(new RegExp(`^not allowed: ${action} needs one of [a-z, ]+$`)),
     });
   });

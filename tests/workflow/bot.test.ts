@@ -44,8 +44,11 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(list).toContain('1. II.1.(1) Nhiệm vụ thử 1 — hạn 10/03/2025');
     expect(await h.ask('hcth.cv2', 'tien do 1 60% da ra soat xong 3/5 thu tuc')).toContain('Đã ghi nhận tiến độ 60%');
     expect((await unitView(h, id)).progress).toMatchObject({ percent: 60, note: 'da ra soat xong 3/5 thu tuc' });
+    // A percent typed without "%" right after the task is the percent, not 0 %.
+    expect(await h.ask('hcth.cv2', 'tiến độ 1 70 đã chuẩn hóa 12 biểu mẫu')).toContain('Đã ghi nhận tiến độ 70%');
+    expect((await unitView(h, id)).progress).toMatchObject({ percent: 70, note: 'đã chuẩn hóa 12 biểu mẫu' });
 
-    expect(await h.ask('hcth.cv2', 'xong 1 đã gửi báo cáo số 15/BC-SNV')).toContain('tới Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang để duyệt');
+    expect(await h.ask('hcth.cv2', 'xong 1 đã gửi báo cáo số 15/BC-SNV')).toContain('chờ đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang duyệt');
     const before = h.sentTo('hcth.cv2').length;
     const photo = await h.double.userSendsImage(h.zaloId('hcth.cv2'), 'https://photo-stal.zadn.vn/evidence/bien-ban.jpg', 'Biên bản rà soát');
     expect(photo.status).toBe(200);
@@ -66,8 +69,10 @@ describe('Zalo bot: a task from reminder to approval', () => {
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
 
-    expect(await h.ask('hcth.cv2', 'gia hạn II.1.(1)')).toContain('Đề nghị ghi ngày và lý do, ví dụ: «gia hạn II.1.(1) 30/6 lý do');
-    expect(await h.ask('hcth.cv2', 'gia han II.1.(1) 31/3 ly do cho so lieu cua So Tai chinh')).toContain('Đã gửi đề nghị gia hạn');
+    // The button asks for the date and the reason; the next message gives them.
+    expect(await h.ask('hcth.cv2', 'gia hạn II.1.(1)')).toContain('Đề nghị đồng chí gửi ngày xin gia hạn đến và lý do');
+    expect(await h.ask('hcth.cv2', '31/3 cho so lieu cua So Tai chinh')).toContain('Đã ghi nhận đề nghị gia hạn Nhiệm vụ II.1.(1)');
+    expect((await unitView(h, id)).extensionRequest).toMatchObject({ until: '2025-03-31', reason: 'cho so lieu cua So Tai chinh' });
     const ask = await h.received('hcth.truong', /xin gia hạn Nhiệm vụ II\.1\.\(1\).*đến ngày 31\/03\/2025/);
     expect(ask.buttons.map((b) => b.payload)).toEqual(['đồng ý gia hạn II.1.(1)', 'không gia hạn II.1.(1)']);
     expect(await h.ask('hcth.truong', 'đồng ý gia hạn II.1.(1)')).toContain('Đã đồng ý gia hạn');
@@ -89,7 +94,56 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(summary).toMatch(/• (chưa đến hạn|sắp đến hạn): \d+/);
     expect(await h.ask('hcth.cv2', 'đơn vị')).toContain('Lệnh «đơn vị» dành cho lãnh đạo');
     // Staff cannot approve: the engine's rule, with the reason.
-    expect(await h.ask('hcth.pho', 'duyệt II.1.(1)')).toMatch(/Bạn không có quyền thực hiện thao tác này|Không thực hiện được/);
+    expect(await h.ask('hcth.pho', 'duyệt II.1.(1)')).toMatch(/Đồng chí không có quyền thực hiện thao tác này|Không thực hiện được/);
+  });
+
+  it('buttons that need more start a short dialogue: the next message answers, «hủy» leaves it, a refusal needs a reason', async () => {
+    // Already overdue when it starts: the answers must state the status after each decision.
+    const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-01-10', text: 'Ngày 10/1/2025' } }]));
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status === 'overdue', 20_000, 'the task to be overdue');
+
+    expect(await h.ask('hcth.cv2', 'xong II.1.(1)')).toContain('Đề nghị đồng chí gửi kết quả ngắn gọn');
+    expect(await h.ask('hcth.cv2', 'hủy')).toBe('Đã hủy thao tác «xong II.1.(1)».');
+    expect((await unitView(h, id)).phase).toBe('active');
+    // After «hủy» a free sentence is not taken as the answer.
+    expect(await h.ask('hcth.cv2', 'đã gửi báo cáo')).toMatch(/^Chưa hiểu tin nhắn/);
+
+    expect(await h.ask('hcth.cv2', 'gia hạn II.1.(1)')).toContain('Gõ «hủy» để bỏ qua.');
+    // A date that does not exist keeps the question open.
+    expect(await h.ask('hcth.cv2', '31/2/2026 chờ kinh phí')).toContain('Đề nghị gửi lại, hoặc gõ «hủy».');
+    expect(await h.ask('hcth.cv2', '15/1/2027 chờ kinh phí')).toContain('đến ngày 15/01/2027, chờ đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang cho ý kiến');
+
+    // "Không gia hạn" at one tap asks for the reason; the reason completes it.
+    expect(await h.ask('hcth.truong', 'không gia hạn II.1.(1)')).toContain('Đề nghị đồng chí gửi lý do không đồng ý gia hạn');
+    expect((await unitView(h, id)).extensionRequest).toBeDefined();
+    const refusedAt = h.sentTo('hcth.truong').length;
+    await h.say('hcth.truong', 'đã gia hạn một lần');
+    const refused = await eventually(() => h.sentTo('hcth.truong').slice(refusedAt).find((m) => m.text.startsWith('Đã không đồng ý gia hạn Nhiệm vụ II.1.(1)')), 30_000, 'the refusal reply');
+    expect(refused.text).toMatch(/Trạng thái: quá hạn\.$/);
+    await h.received('hcth.cv2', /không đồng ý gia hạn Nhiệm vụ II\.1\.\(1\).*Lý do: đã gia hạn một lần\. Hạn cũ giữ nguyên\./);
+
+    // An extension granted: the answer states the status under the new deadline, not the old one.
+    expect(await h.ask('hcth.cv2', 'gia hạn II.1.(1) 15/1/2027 lý do chờ kinh phí')).toContain('Đã ghi nhận đề nghị gia hạn');
+    // (Escalations of the overdue task may reach the head meanwhile: wait for the reply itself.)
+    const replyTo = async (who: string, text: string, re: RegExp) => {
+      const n = h.sentTo(who).length;
+      await h.say(who, text);
+      return (await eventually(() => h.sentTo(who).slice(n).find((m) => re.test(m.text)), 30_000, `a reply matching ${re}`)).text;
+    };
+    const granted = await replyTo('hcth.truong', 'đồng ý gia hạn II.1.(1)', /^Đã đồng ý gia hạn Nhiệm vụ II\.1\.\(1\)/);
+    expect(granted).toContain('đến ngày 15/01/2027');
+    expect(granted).not.toContain('quá hạn');
+
+    // A completion with nothing to add; a rejection tells the real deadline.
+    expect(await h.ask('hcth.cv2', 'xong II.1.(1)')).toContain('gõ «không»');
+    expect(await h.ask('hcth.cv2', 'không')).toContain('Đã ghi nhận báo cáo hoàn thành');
+    expect((await unitView(h, id)).completion?.note).toBe('');
+    expect(await h.ask('hcth.truong', 'từ chối II.1.(1)')).toContain('Đề nghị đồng chí gửi lý do chưa duyệt');
+    expect(await h.ask('hcth.truong', 'thiếu biểu số liệu')).toContain('Đã trả lại Nhiệm vụ II.1.(1)');
+    const rejected = await h.received('hcth.cv2', /chưa duyệt kết quả Nhiệm vụ II\.1\.\(1\)/);
+    expect(rejected.text).toContain('Đề nghị đồng chí tiếp tục thực hiện và báo cáo lại; hạn ngày 15/01/2027.');
+    expect(rejected.text).not.toContain('trở lại trạng thái');
   });
 
   it('refuses a staff member of another unit, and says why', async () => {
@@ -203,7 +257,7 @@ describe('Zalo bot: faults', () => {
     const refreshes = h.double.refreshCalls;
     const stored = h.store.zaloTokensGet()!;
     h.double.failNext(-216, 1, 'message');
-    expect(await h.ask('hcth.cv1', 'trợ giúp')).toContain('Hướng dẫn dùng trợ lý nhắc việc');
+    expect(await h.ask('hcth.cv1', 'trợ giúp')).toContain('Các lệnh thường dùng');
     expect(h.double.refreshCalls).toBe(refreshes + 1);
     const now = h.store.zaloTokensGet()!;
     expect(now.refreshToken).not.toBe(stored.refreshToken);
@@ -224,10 +278,10 @@ describe('Zalo bot: faults', () => {
     expect(h.sentTo('hcth.truong')).toHaveLength(headBefore);
 
     h.double.setDown(false);
-    await h.received('hcth.cv2', /^Đã gửi báo cáo hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
+    await h.received('hcth.cv2', /^Đã ghi nhận báo cáo hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
     await h.received('hcth.truong', /báo cáo đã hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
     await new Promise((r) => setTimeout(r, 3000));
-    expect(h.sentTo('hcth.cv2').slice(staffBefore).filter((m) => m.text.startsWith('Đã gửi báo cáo hoàn thành'))).toHaveLength(1);
+    expect(h.sentTo('hcth.cv2').slice(staffBefore).filter((m) => m.text.startsWith('Đã ghi nhận báo cáo hoàn thành'))).toHaveLength(1);
     expect(h.sentTo('hcth.truong').slice(headBefore).filter((m) => m.text.includes('báo cáo đã hoàn thành Nhiệm vụ II.1.(1)'))).toHaveLength(1);
     expect((await unitView(h, id)).timeline.filter((e) => e.kind === 'completion')).toHaveLength(1);
   });

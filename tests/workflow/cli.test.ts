@@ -104,7 +104,7 @@ describe('admin CLI', () => {
     const t2 = `${plan.id}/II.1.(2)`;
     const outsider = await cli('task', 'ack', t2, '--as', 'tccb.cv1');
     expect(outsider.code).toBe(1);
-    expect(outsider.stderr).toContain('Bạn không thuộc đơn vị hoặc lãnh đạo phụ trách nhiệm vụ này.');
+    expect(outsider.stderr).toContain('Đồng chí không thuộc đơn vị hoặc lãnh đạo phụ trách nhiệm vụ này.');
     expect((await cli('task', 'ack', t2, '--as', 'ai.do')).stderr).toContain('Không có người mã "ai.do"');
     expect((await cli('task', 'extend', t2, '31/02/2025', 'chờ', '--as', 'hcth.cv1')).stderr).toContain('Ngày 31/02/2025 không tồn tại.');
     expect((await cli('task', 'show', `${plan.id}/II.9.(9)`)).stderr).toContain('Không tìm thấy nhiệm vụ');

@@ -97,7 +97,7 @@ describe('dashboard over HTTP', () => {
     expect(home.text_).not.toContain(tccbTask);
     const read = await c.get(`/nhiem-vu?id=${encodeURIComponent(tccbTask)}`);
     expect(read.status).toBe(403);
-    expect(read.text_).toContain('Bạn không có quyền xem nhiệm vụ này.');
+    expect(read.text_).toContain('Đồng chí không có quyền xem nhiệm vụ này.');
     await c.get('/');
     const act = await c.post('/nhiem-vu/thao-tac', { _csrf: c.csrf(), id: tccbTask, action: 'cancel', reason: 'thử' });
     expect(act.status).toBe(403);
