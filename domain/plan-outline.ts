@@ -69,9 +69,14 @@ const AGENCY_WORDS = [
   'lãnh đạo', 'bộ chỉ huy', 'bưu điện', 'giáo viên', 'người đứng đầu', 'lực lượng', 'chính quyền', 'cấp ủy', 'cấp uỷ', 'tỉnh ủy',
   'tỉnh uỷ', 'hải quan', 'bộ đội biên phòng', 'cảnh sát', 'tòa án', 'toà án', 'viện kiểm sát', 'ủy ban', 'uỷ ban',
   'viettel', 'vnpt', 'mobifone', 'công ty', 'tổng công ty', 'tập đoàn',
+  // Plans of mass organisations assign work to people by their office.
+  'đồng chí', 'cán bộ', 'chuyên viên', 'tổ chức chính trị', 'ban thường trực', 'ban thường vụ', 'phó chủ tịch', 'phó giám đốc',
+  'trưởng phòng', 'phó trưởng phòng', 'trưởng ban', 'phó trưởng ban',
 ];
 /** Words that start like an agency but are not one ("phong trào", "hội nghị", "ban hành", "báo cáo" …). */
 const NOT_AGENCY = ['hội nghị', 'hội thảo', 'hội thi', 'ban hành', 'báo cáo', 'đoàn kết', 'trường hợp', 'bộ máy', 'tổ chức', 'đơn vị tính', 'ngành nghề', 'cơ quan hóa'];
+/** Agencies that start with a word of NOT_AGENCY ("tổ chức chính trị - xã hội"). */
+const AGENCY_DESPITE = ['tổ chức chính trị'];
 /** Verbs that end a unit phrase at the start of a sentence ("Sở Tư pháp chủ trì …"). */
 const ASSIGN_WORDS = [
   'chủ trì', 'thực hiện', 'hỗ trợ', 'phối hợp', 'tham mưu', 'có trách nhiệm', 'xây dựng', 'tổ chức', 'cho ý kiến', 'báo cáo',
@@ -91,7 +96,7 @@ const lower = (w: string) => w.toLowerCase();
 function wordRes(f: (w: string) => string) {
   return {
     // Units are also named by their code in ministry plans ("C04", "V01", "H01").
-    start: new RegExp(`^(?:đối với |doi voi |giao |đề nghị |de nghi )?(?:(?:các |cac |mọi |moi )?(?!(?:${alt(NOT_AGENCY, f)})(?![\\p{L}]))(?:${alt(AGENCY_WORDS, f)})(?![\\p{L}])|[a-zđ]\\d{2}(?![\\p{L}\\d]))`, 'u'),
+    start: new RegExp(`^(?:đối với |doi voi |giao |đề nghị |de nghi )?(?:(?:các |cac |mọi |moi )?(?:(?:${alt(AGENCY_DESPITE, f)})|(?!(?:${alt(NOT_AGENCY, f)})(?![\\p{L}]))(?:${alt(AGENCY_WORDS, f)}))(?![\\p{L}])|[a-zđ]\\d{2}(?![\\p{L}\\d]))`, 'u'),
     assign: new RegExp(`\\s(?:${alt(ASSIGN_WORDS, f)})(?![\\p{L}])`, 'u'),
   };
 }
@@ -332,13 +337,16 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
     const own = fieldOf(item.text);
     // "… hoàn thành các mặt công tác, như:" then dashes: examples of one piece of work, not tasks of their own.
     const examples = /\b(?:như|nhu)\s*:$/iu.test(item.text) && item.children.length > 0 && item.children.every((c) => c.kind === 'dash' && !c.children.length);
-    const leaf = examples || item.children.every((c) => c.kind === 'dash' && fieldOf(c.text)) || item.children.length === 0;
+    // Dashes that give a field ("- Đơn vị chủ trì: …") make the item one task, its other dashes its details.
+    const fielded = item.children.length > 0 && item.children.every((c) => c.kind === 'dash' && !c.children.length) && item.children.some((c) => fieldOf(c.text));
+    const leaf = examples || fielded || item.children.length === 0;
     if (item.kind !== 'roman' && !heading && leaf) {
       const context = contextOf(item);
       const inTaskSection = context === 'task';
       const fields: Partial<RawTask> = {};
       for (const [k, v] of [...labelled, ...item.children.map((c) => fieldOf(c.text)).filter((x): x is NonNullable<typeof x> => !!x)]) fields[k] = v;
-      const body = [item.text, ...item.more.filter((m) => !fieldOf(m)), ...(examples ? item.children.map((c) => `- ${[c.text, ...c.more].join(' ')}`) : [])].join(' ');
+      const details = examples || fielded ? item.children.filter((c) => !fieldOf(c.text)).map((c) => `- ${[c.text, ...c.more].join(' ')}`) : [];
+      const body = [item.text, ...item.more.filter((m) => !fieldOf(m)), ...details].join(' ');
       // The unit may open the item or one of its paragraphs ("a) Tổ chức chương trình …:" then "Báo … chủ trì, …").
       const sentences = [item.text, ...item.more.filter((m) => !fieldOf(m))];
       const lead = fields.unitsText ?? sentences.map(leadingUnits).find(Boolean) ?? trailingUnits(body);

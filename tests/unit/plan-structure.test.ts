@@ -326,6 +326,31 @@ describe('prose', () => {
     ]);
   });
 
+  it('an item whose dashes give its fields is one task; its other dashes are details; people by office lead', () => {
+    const t = prose(
+      [
+        'II. NỘI DUNG, PHÂN CÔNG TRÁCH NHIỆM THỰC HIỆN',
+        '1.1. Xây dựng và ban hành hướng dẫn công tác bầu cử.',
+        '- Bảo đảm thống nhất với hướng dẫn cấp trên.',
+        '- Thời gian hoàn thành: Tháng 11/2025.',
+        '- Đơn vị chủ trì: Đồng chí Phó chủ tịch Thường trực',
+        '- Đơn vị phối hợp: Các đồng chí Chuyên viên.',
+        '1.2 Theo dõi, tổng hợp số liệu.',
+        '- Thời gian hoàn thành: Quý I/2026;',
+        '- Đơn vị chủ trì: Đồng chí Phó chủ tịch Thường trực',
+        'III. TỔ CHỨC THỰC HIỆN',
+        '1. Phó chủ tịch phụ trách lĩnh vực Công tác Xã hội',
+        '- Định kỳ tổng hợp, báo cáo tình hình dư luận.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units, x.deadline])).toEqual([
+      ['II.1.1', 'Đồng chí Phó chủ tịch Thường trực', 'Tháng 11/2025'],
+      ['II.1.2', 'Đồng chí Phó chủ tịch Thường trực', 'Quý I/2026;'],
+      ['III.1.1', 'Phó chủ tịch phụ trách lĩnh vực Công tác Xã hội', undefined],
+    ]);
+    expect(t[0]!.content).toBe('Xây dựng và ban hành hướng dẫn công tác bầu cử. - Bảo đảm thống nhất với hướng dẫn cấp trên.');
+  });
+
   it('deadlines inside the sentence: "chậm nhất là ngày …", a leading "Trước khi …:" clause', () => {
     const t = prose(
       [
