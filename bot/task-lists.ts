@@ -2,6 +2,7 @@
 // remembered, so "nhận 2" means the 2nd line they read.
 import type { Client } from '@temporalio/client';
 import { findPlanTasks, quote } from '../client/plans.js';
+import { showTask } from '../client/tasks.js';
 import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
 import { unitsOf, type Org, type Person } from '../domain/org.js';
@@ -38,30 +39,99 @@ export function listQuery(org: Org, p: Person): string {
   return `ExecutionStatus = 'Running' AND (${own}${oversee ? ` OR (${oversee})` : ''})`;
 }
 
-/** Open tasks of the plans this system started (a shared namespace may hold others). */
-export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<DashboardRow[]> {
-  return sortForDashboard(await findPlanTasks(client, store, listQuery(org, p))).slice(0, LIST_LIMIT);
+/** A row of a person's list, and what awaits their decision on it (a leader's). */
+export interface ListedTask extends DashboardRow {
+  decision?: { kind: 'approval'; by: string } | { kind: 'extension'; by: string; until: string; reason: string };
+}
+
+/** One Zalo bubble: a list is cut before this many characters, with what was left out counted. */
+const BUBBLE = 1900;
+
+/**
+ * The person's open tasks in the order they are numbered: for a leader, first what awaits his
+ * decision (a completion to approve, an extension asked), then the rest by urgency.
+ */
+export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<ListedTask[]> {
+  const rows: ListedTask[] = sortForDashboard(await findPlanTasks(client, store, listQuery(org, p))).slice(0, LIST_LIMIT);
+  if (unitsInCharge(org, p).role === 'staff') return rows;
+  // Visibility has no extension requests: read the views of the tasks he oversees (at most LIST_LIMIT).
+  await Promise.all(
+    rows
+      .filter((r) => r.assignee !== p.id)
+      .map(async (r) => {
+        const shown = await showTask(client, r.workflowId).catch(() => undefined);
+        if (shown?.kind !== 'unit') return;
+        const v = shown.view;
+        if (v.phase === 'awaiting_approval' && v.completion) r.decision = { kind: 'approval', by: v.completion.by.name };
+        else if (v.extensionRequest) r.decision = { kind: 'extension', by: v.extensionRequest.by.name, until: v.extensionRequest.until, reason: v.extensionRequest.reason };
+      }),
+  );
+  return [...rows.filter((r) => r.decision), ...rows.filter((r) => !r.decision)];
 }
 
 export function formatRow(org: Org, r: DashboardRow, i: number, showUnit: boolean): string {
   const title = r.title;
   const who = org.people.find((x) => x.id === r.assignee)?.name;
+  const due = r.due ? `hạn ${formatDate(r.due)}` : 'không có hạn cụ thể';
   return (
-    `${i + 1}. ${r.ref}${title ? ` ${title}` : ''} — ${r.due ? `hạn ${formatDate(r.due)}` : 'không có hạn cụ thể'} — ${STATUS_LABELS[r.status]}` +
+    `${i + 1}. ${r.ref}${title ? ` ${title}` : ''} — ${due} — ${STATUS_LABELS[r.status]}` +
     (showUnit ? ` (${r.unit}${who ? `, ${who}` : ''})` : '') +
     (r.escalationLevel > 0 ? ` — đã báo cáo cấp ${r.escalationLevel}` : '')
   );
 }
 
-export function formatList(org: Org, p: Person, rows: DashboardRow[]): string {
+function decisionRow(r: ListedTask, i: number): string {
+  const n = i + 1;
+  const d = r.decision!;
+  return d.kind === 'approval'
+    ? `${n}. ${r.ref} ${r.title} — ${d.by} báo cáo hoàn thành → «duyệt ${n}» hoặc «từ chối ${n} lý do …»`
+    : `${n}. ${r.ref} ${r.title} — ${d.by} xin gia hạn đến ${formatDate(d.until)} (${d.reason}) → «đồng ý gia hạn ${n}» hoặc «không gia hạn ${n} lý do …»`;
+}
+
+/** Lines added while they fit one bubble; then how many were left out. */
+function fitted(head: string[], sections: { title?: string; lines: string[] }[], footer: string): string {
+  const out = [...head];
+  let left = 0;
+  let size = out.join('\n').length + footer.length + 80;
+  for (const s of sections) {
+    if (!s.lines.length) continue;
+    const lines = s.title ? [s.title, ...s.lines] : s.lines;
+    for (const [k, l] of lines.entries()) {
+      if (left || size + l.length + 1 > BUBBLE) {
+        if (k > 0 || !s.title) left++;
+        continue;
+      }
+      out.push(l);
+      size += l.length + 1;
+    }
+  }
+  if (left) out.push(`… còn ${left} nhiệm vụ nữa; xem đủ trên trang theo dõi.`);
+  return [...out, '', footer].join('\n');
+}
+
+export function formatList(org: Org, p: Person, rows: ListedTask[]): string {
   if (rows.length === 0) return 'Đồng chí hiện không có nhiệm vụ nào đang mở.';
-  const showUnit = unitsInCharge(org, p).role !== 'staff';
-  return [
-    `Nhiệm vụ của đồng chí (${rows.length}${rows.length === LIST_LIMIT ? '+' : ''}), việc cần chú ý trước:`,
-    ...rows.map((r, i) => formatRow(org, r, i, showUnit)),
-    '',
-    'Dùng số thứ tự trong lệnh, ví dụ «nhận 1», «tiến độ 1 50% …», «xong 1 …».',
-  ].join('\n');
+  const leader = unitsInCharge(org, p).role !== 'staff';
+  const more = rows.length === LIST_LIMIT ? '+' : '';
+  if (!leader)
+    return fitted(
+      [`Nhiệm vụ của đồng chí (${rows.length}${more}), việc cần chú ý trước:`],
+      [{ lines: rows.map((r, i) => formatRow(org, r, i, false)) }],
+      'Dùng số thứ tự trong lệnh, ví dụ «nhận 1», «tiến độ 1 50% …», «xong 1 …».',
+    );
+  const numbered = rows.map((r, i) => ({ r, i }));
+  const decisions = numbered.filter(({ r }) => r.decision);
+  const own = numbered.filter(({ r }) => !r.decision && r.assignee === p.id);
+  const others = numbered.filter(({ r }) => !r.decision && r.assignee !== p.id);
+  return fitted(
+    [`Việc đồng chí theo dõi (${rows.length}${more}):`],
+    [
+      { title: `Chờ đồng chí quyết định (${decisions.length}):`, lines: decisions.map(({ r, i }) => decisionRow(r, i)) },
+      { title: `Nhiệm vụ trong đơn vị, việc cần chú ý trước (${others.length}):`, lines: others.map(({ r, i }) => formatRow(org, r, i, true)) },
+      { title: `Nhiệm vụ giao cho đồng chí (${own.length}):`, lines: own.map(({ r, i }) => formatRow(org, r, i, false)) },
+    ],
+    'Lệnh của lãnh đạo: «duyệt 1», «từ chối 1 lý do …», «đồng ý gia hạn 1», «không gia hạn 1 lý do …», «giao lại 1 <người>», «đơn vị».',
+  );
 }
 
 /** "đơn vị": counts by status for the units in a manager's charge, overdue tasks listed first. */
@@ -75,9 +145,34 @@ export async function unitSummary(client: Client, store: Store, org: Org, p: Per
   for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const names = units.map((c) => org.units.find((u) => u.code === c)?.name ?? c);
   const overdue = sortForDashboard(rows.filter((r) => r.status === 'overdue'));
-  return [
-    `Tình hình nhiệm vụ — ${names.length > 3 ? `${names.length} đơn vị` : names.join(', ')} (${rows.length} nhiệm vụ):`,
-    ATTENTION_ORDER.filter((s) => counts.get(s)).map((s) => `• ${STATUS_LABELS[s]}: ${counts.get(s)}`).join('\n') || '• chưa có nhiệm vụ',
-    ...(overdue.length ? ['', `Quá hạn (${overdue.length}):`, ...overdue.slice(0, 15).map((r, i) => formatRow(org, r, i, true))] : []),
-  ].join('\n');
+  // Several units: each with its overdue and open counts, the most overdue first.
+  const byUnit =
+    units.length > 1
+      ? units
+          .map((code) => {
+            const mine = rows.filter((r) => r.unit === code);
+            return { code, overdue: mine.filter((r) => r.status === 'overdue').length, open: mine.filter((r) => r.running).length, all: mine.length };
+          })
+          .filter((u) => u.all > 0)
+          .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.code.localeCompare(b.code))
+          .map((u) => `• ${org.units.find((x) => x.code === u.code)?.name ?? u.code}: ${u.overdue} quá hạn / ${u.open} đang theo dõi`)
+      : [];
+  const shown = 10;
+  return fitted(
+    [
+      `Tình hình nhiệm vụ — ${names.length > 3 ? `${names.length} đơn vị` : names.join(', ')} (${rows.length} nhiệm vụ):`,
+      ATTENTION_ORDER.filter((s) => counts.get(s)).map((s) => `• ${STATUS_LABELS[s]}: ${counts.get(s)}`).join('\n') || '• chưa có nhiệm vụ',
+    ],
+    [
+      { title: '\nTheo đơn vị (quá hạn / đang theo dõi):', lines: byUnit },
+      {
+        title: `\nQuá hạn (${overdue.length}):`,
+        lines: [
+          ...overdue.slice(0, shown).map((r, i) => formatRow(org, r, i, true)),
+          ...(overdue.length > shown ? [`… còn ${overdue.length - shown} nhiệm vụ quá hạn nữa; xem đủ trên trang theo dõi.`] : []),
+        ],
+      },
+    ],
+    'Gõ «ds» để xem việc chờ đồng chí quyết định.',
+  );
 }

@@ -114,6 +114,22 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(await h.ask('hcth.cv2', '31/2/2026 chờ kinh phí')).toContain('Đề nghị gửi lại, hoặc gõ «hủy».');
     expect(await h.ask('hcth.cv2', '15/1/2027 chờ kinh phí')).toContain('đến ngày 15/01/2027, chờ đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang cho ý kiến');
 
+    // The head's list starts with what awaits his decision, with the commands for it, in one message.
+    const listAt = h.sentTo('hcth.truong').length;
+    await h.say('hcth.truong', 'ds');
+    const list = await eventually(() => h.sentTo('hcth.truong').slice(listAt).find((m) => m.text.startsWith('Việc đồng chí theo dõi')), 30_000, 'the head list');
+    expect(list.text).toMatch(/\nChờ đồng chí quyết định \(1\):\n1\. II\.1\.\(1\) Nhiệm vụ thử 1 — Bùi Thị Hạnh xin gia hạn đến 15\/01\/2027 \(chờ kinh phí\) → «đồng ý gia hạn 1» hoặc «không gia hạn 1 lý do …»/);
+    expect(list.text).toContain('Lệnh của lãnh đạo: «duyệt 1»');
+    expect(list.text).not.toContain('«nhận 1»');
+    expect(list.text.length).toBeLessThanOrEqual(2000);
+    expect(h.sentTo('hcth.truong').slice(listAt).filter((m) => !/quá hạn|Báo cáo cấp/.test(m.text))).toHaveLength(1);
+
+    // The Giám đốc's summary: units ranked by overdue, the overdue list cut with what is left counted.
+    const summaryAt = h.sentTo('ld.giamdoc').length;
+    await h.say('ld.giamdoc', 'đơn vị');
+    const summary = await eventually(() => h.sentTo('ld.giamdoc').slice(summaryAt).find((m) => m.text.startsWith('Tình hình nhiệm vụ')), 30_000, 'the director summary');
+    expect(summary.text).toMatch(/Theo đơn vị \(quá hạn \/ đang theo dõi\):\n• Phòng Hành chính – Tổng hợp: [1-9]\d* quá hạn \/ \d+ đang theo dõi/);
+
     // "Không gia hạn" at one tap asks for the reason; the reason completes it.
     expect(await h.ask('hcth.truong', 'không gia hạn II.1.(1)')).toContain('Đề nghị đồng chí gửi lý do không đồng ý gia hạn');
     expect((await unitView(h, id)).extensionRequest).toBeDefined();
