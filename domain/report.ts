@@ -4,14 +4,30 @@ import { periodLabel, periodOf, type Period } from './cycle.js';
 import { isValidIsoDate, type IsoDate } from './calendar.js';
 import type { Cycle } from './plan.js';
 import { TASK_STATUSES, type TaskStatus } from './status.js';
+import { fold } from './text.js';
 
 export interface ReportPeriod extends Period {
   label: string;
+  /** The period in the compact form the worker takes: "2024-05", "2024-Q2", "2024-H1", "2024". */
+  code: string;
 }
 
-/** "2024-05", "2024-Q2", "2024-H1", "2024" → the period; undefined when it is none of these. */
+const ROMAN: Record<string, number> = { I: 1, II: 2, III: 3, IV: 4 };
+
+/** "Quý II/2024", "quy 2 nam 2024", "Tháng 5/2024", "6 tháng đầu năm 2024", "Năm 2024" → the compact form. */
+function compactOf(text: string): string {
+  const f = fold(text).replace(/\s+/g, ' ').trim();
+  let m: RegExpExecArray | null;
+  if ((m = /^quy ([1-4]|i{1,3}|iv)(?:\/| nam | )(\d{4})$/.exec(f))) return `${m[2]}-Q${/\d/.test(m[1]!) ? m[1] : ROMAN[m[1]!.toUpperCase()]}`;
+  if ((m = /^thang (\d{1,2})(?:\/| nam | )(\d{4})$/.exec(f))) return `${m[2]}-${m[1]!.padStart(2, '0')}`;
+  if ((m = /^(?:6 thang|sau thang) (dau|cuoi) nam (\d{4})$/.exec(f))) return `${m[2]}-H${m[1] === 'dau' ? 1 : 2}`;
+  if ((m = /^nam (\d{4})$/.exec(f))) return m[1]!;
+  return text.trim().toUpperCase();
+}
+
+/** "2024-05", "2024-Q2", "2024-H1", "2024", or as people write them ("Quý II/2024") → the period; undefined when none. */
 export function parseReportPeriod(text: string): ReportPeriod | undefined {
-  const t = text.trim().toUpperCase();
+  const t = compactOf(text);
   let m: RegExpExecArray | null;
   let cycle: Cycle;
   let date: IsoDate;
@@ -21,13 +37,15 @@ export function parseReportPeriod(text: string): ReportPeriod | undefined {
   else if ((m = /^(\d{4})$/.exec(t))) [cycle, date] = ['yearly', `${m[1]}-12-01`];
   else return undefined;
   if (!isValidIsoDate(date)) return undefined;
-  return reportPeriodOf(cycle, date);
+  return { ...reportPeriodOf(cycle, date), code: t };
 }
 
 /** The period of a cycle containing `date`: a report compiled on 10/5 covers May. */
 export function reportPeriodOf(cycle: Cycle, date: IsoDate): ReportPeriod {
   const p = periodOf(cycle, date, 15);
-  return { ...p, label: periodLabel(p) };
+  const y = p.start.slice(0, 4);
+  const code = { monthly: `${y}-${p.start.slice(5, 7)}`, quarterly: `${y}-Q${Math.ceil(Number(p.start.slice(5, 7)) / 3)}`, 'half-yearly': `${y}-H${p.start.slice(5, 7) === '01' ? 1 : 2}`, yearly: y }[cycle];
+  return { ...p, label: periodLabel(p), code };
 }
 
 /** One unit's share of a task, as a report lists it. */

@@ -25,6 +25,7 @@ import * as msg from '../workflows/messages.js';
 import { maySee, scopeClause, seesEverything, type Viewer } from './access.js';
 import type { Authed } from './auth.js';
 import { completionChartSvg, unitBarsSvg } from './charts.js';
+import { flashOf, flashQuery } from './flash.js';
 import { html, raw, type Html } from './html.js';
 import { page } from './layout.js';
 import { versionOf, type TaskIndex } from './task-index.js';
@@ -240,7 +241,8 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('Vary', 'x-partial, cookie');
     if (req.get('if-none-match') === etag) return void res.status(304).end();
-    const ok = typeof req.query.ok === 'string' ? html`<p class="notice" role="status">${req.query.ok}</p>` : html``;
+    const flash = flashOf(req, auth.session).ok;
+    const ok = flash ? html`<p class="notice" role="status">${flash}</p>` : html``;
     send(req, res, 'Tổng quan', html`${ok}${overview(deps, auth, rows, filter, errors, businessDateOf(now()))}`);
   });
 
@@ -276,9 +278,16 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
   };
 
   r.get('/nhiem-vu', guard.requireViewer, async (req, res) => {
-    const v = await loadTask(res, String(req.query.id ?? ''));
+    const id = typeof req.query.id === 'string' ? req.query.id.trim() : '';
+    if (!id)
+      return void res
+        .status(400)
+        .type('html')
+        .send(page({ title: 'Thiếu mã nhiệm vụ', body: html`<p class="error" role="alert">Đường dẫn thiếu mã nhiệm vụ.</p><p><a href="/">Về tổng quan</a></p>`, auth: res.locals.auth! }).value);
+    const v = await loadTask(res, id);
     if (!v) return;
-    const flash = { ...(typeof req.query.ok === 'string' ? { ok: req.query.ok } : {}) };
+    const { ok } = flashOf(req, res.locals.auth!.session);
+    const flash = { ...(ok ? { ok } : {}) };
     send(req, res, `${v.task.ref} ${v.task.title}`, taskPage(deps, res.locals.auth!, v, flash));
   });
 
@@ -291,7 +300,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
       const { update, args } = updateFor(String(body.action ?? ''), body);
       await actOnTask(deps.client, v.workflowId, update, { ...args, actor: auth.viewer.person.id });
       deps.index?.invalidate();
-      res.redirect(303, `${taskHref(v.workflowId)}&ok=${encodeURIComponent(DONE_TEXT[body.action!] ?? 'Đã thực hiện.')}`);
+      res.redirect(303, `${taskHref(v.workflowId)}&${flashQuery(res.locals.auth!.session, 'ok', DONE_TEXT[body.action!] ?? 'Đã thực hiện.')}`);
     } catch (err) {
       if (!(err instanceof TaskActionError)) throw err;
       const fresh = (await loadTask(res, v.workflowId)) ?? v;

@@ -10,6 +10,7 @@ import { extname, join } from 'node:path';
 import { DocumentError, MAX_DOCUMENT_BYTES, readPlanStructure } from '../client/documents.js';
 import { documentText, sourceText, type PlanDocument } from '../domain/document.js';
 import { startPlan } from '../client/plans.js';
+import { flashQuery } from './flash.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { planSchema } from '../domain/plan.js';
@@ -208,7 +209,7 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
       return show(res, preview(deps.org, deps.store, auth, draft, imported, 'Chưa khởi động: không có nhiệm vụ nào đủ đơn vị chủ trì và thời hạn để theo dõi.'), 409);
     const result = await startPlan(deps.client, deps.store, deps.org, parsed.data, deps.taskQueue);
     deps.store.draftSave({ ...draft, startedPlanId: parsed.data.id });
-    res.redirect(303, `/?planId=${encodeURIComponent(parsed.data.id)}&ok=${encodeURIComponent(`Đã khởi động kế hoạch: ${result.started} luồng theo dõi mới.`)}`);
+    res.redirect(303, `/?planId=${encodeURIComponent(parsed.data.id)}&${flashQuery(res.locals.auth!.session, 'ok', `Đã khởi động kế hoạch: ${result.started} luồng theo dõi mới.`)}`);
   });
 
   return r;

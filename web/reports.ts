@@ -7,6 +7,7 @@ import { buildReportNow } from '../client/reports.js';
 import { parseReportPeriod } from '../domain/report.js';
 import type { Store } from '../store/store.js';
 import { seesEverything, type Viewer } from './access.js';
+import { flashOf, flashQuery } from './flash.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -43,8 +44,7 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
   r.get('/bao-cao', guard.requireViewer, (req, res) => {
     const auth = res.locals.auth!;
     if (!mayUseReports(auth.viewer)) return void refuse(res);
-    const ok = typeof req.query.ok === 'string' ? req.query.ok : undefined;
-    const error = typeof req.query.error === 'string' ? req.query.error : undefined;
+    const { ok, error } = flashOf(req, auth.session);
     res.type('html').send(
       page({
         title: 'Báo cáo',
@@ -58,7 +58,7 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
                 ? html`<ul>${files.map((f) => html`<li><a href="/bao-cao/tai?plan=${encodeURIComponent(p.id)}&amp;file=${encodeURIComponent(f.name)}">${f.name}</a> <span class="muted">${Math.ceil(f.bytes / 1024)} KB · ${new Date(f.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}</span></li>`)}</ul>`
                 : html`<p class="muted">Chưa có báo cáo nào.</p>`}
               <form method="post" action="/bao-cao/tao" class="filters"><input type="hidden" name="_csrf" value="${auth.session.csrf}"><input type="hidden" name="plan" value="${p.id}">
-                <label>Kỳ báo cáo <input name="period" placeholder="2024-05, 2024-Q2, 2024-H1 hoặc 2024" required></label><button>Lập báo cáo ngay</button></form>
+                <label>Kỳ báo cáo <input name="period" placeholder="Quý II/2024, Tháng 5/2024, 6 tháng đầu năm 2024, Năm 2024" required></label><button>Lập báo cáo ngay</button></form>
             </section>`;
           })}`,
       }).value,
@@ -81,10 +81,15 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
     const plan = String(req.body?.plan ?? '');
     const typed = String(req.body?.period ?? '').trim();
     const period = parseReportPeriod(typed);
-    if (!deps.store.planGet(plan)) return void res.redirect(303, `/bao-cao?error=${encodeURIComponent('Không có kế hoạch này.')}`);
-    if (!period) return void res.redirect(303, `/bao-cao?error=${encodeURIComponent(`Kỳ báo cáo "${typed}" không đúng dạng: ghi 2024-05 (tháng), 2024-Q2 (quý), 2024-H1 (6 tháng) hoặc 2024 (năm).`)}`);
-    const built = await buildReportNow(deps.client, plan, typed.toUpperCase(), deps.taskQueue);
-    res.redirect(303, `/bao-cao?ok=${encodeURIComponent(`Đã lập báo cáo ${built.period.label}: ${[built.docx, built.xlsx].map((f) => f.split('/').pop()).join(', ')}.`)}`);
+    const session = res.locals.auth!.session;
+    if (!deps.store.planGet(plan)) return void res.redirect(303, `/bao-cao?${flashQuery(session, 'error', 'Không có kế hoạch này.')}`);
+    if (!period)
+      return void res.redirect(
+        303,
+        `/bao-cao?${flashQuery(session, 'error', `Kỳ báo cáo «${typed.slice(0, 40)}» không đúng dạng: ghi «Tháng 5/2024», «Quý II/2024», «6 tháng đầu năm 2024», «Năm 2024» (hoặc 2024-05, 2024-Q2, 2024-H1, 2024).`)}`,
+      );
+    const built = await buildReportNow(deps.client, plan, period.code, deps.taskQueue);
+    res.redirect(303, `/bao-cao?${flashQuery(session, 'ok', `Đã lập báo cáo ${built.period.label}: ${[built.docx, built.xlsx].map((f) => f.split('/').pop()).join(', ')}.`)}`);
   });
 
   return r;

@@ -74,7 +74,7 @@ describe('dashboard in a browser', () => {
     // The assignee reports completion from Zalo; the open overview shows "chờ duyệt" without a reload.
     const count = (status: string) => overview.locator(`a.count[data-status="${status}"] b`).textContent();
     const doneBefore = Number(await count('done_on_time'));
-    expect(await h.ask('hcth.cv2', 'xong II.1.(2) đã gửi báo cáo')).toContain('Đã gửi báo cáo hoàn thành');
+    expect(await h.ask('hcth.cv2', 'xong II.1.(2) đã gửi báo cáo')).toContain('Đã ghi nhận báo cáo hoàn thành');
     await expect.poll(() => count('awaiting_approval'), { timeout: 20_000 }).toBe('1');
 
     const task = await ctx.newPage();

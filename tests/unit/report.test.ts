@@ -13,10 +13,19 @@ describe('report periods', () => {
     ['2024-H1', 'half-yearly', '2024-01-01', '2024-06-30', '6 tháng đầu năm 2024'],
     ['2024-H2', 'half-yearly', '2024-07-01', '2024-12-31', '6 tháng cuối năm 2024'],
     ['2024', 'yearly', '2024-01-01', '2024-12-31', 'năm 2024'],
+    // As people write them, with or without diacritics.
+    ['Quý II/2024', 'quarterly', '2024-04-01', '2024-06-30', 'quý II/2024'],
+    ['quy 4 nam 2024', 'quarterly', '2024-10-01', '2024-12-31', 'quý IV/2024'],
+    ['Tháng 5/2024', 'monthly', '2024-05-01', '2024-05-31', 'tháng 05/2024'],
+    ['6 tháng đầu năm 2024', 'half-yearly', '2024-01-01', '2024-06-30', '6 tháng đầu năm 2024'],
+    ['Năm 2024', 'yearly', '2024-01-01', '2024-12-31', 'năm 2024'],
   ])('%s', (text, cycle, start, end, label) => {
     expect(parseReportPeriod(text)).toMatchObject({ cycle, start, end, label });
   });
-  it.each(['2024-13', '2024-00', '2024-Q5', '2024-H3', '24-05', 'tháng 5', ''])('rejects %s', (text) => {
+  it('gives the compact form the worker takes', () => {
+    expect(['Quý II/2024', 'Tháng 5/2024', '6 tháng cuối năm 2024', 'Năm 2024', '2024-q2'].map((t) => parseReportPeriod(t)?.code)).toEqual(['2024-Q2', '2024-05', '2024-H2', '2024', '2024-Q2']);
+  });
+  it.each(['2024-13', '2024-00', '2024-Q5', '2024-H3', '24-05', 'tháng 5', '', 'Quý V/2024', 'Tháng 13/2024'])('rejects %s', (text) => {
     expect(parseReportPeriod(text)).toBeUndefined();
   });
 });

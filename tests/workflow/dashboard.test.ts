@@ -105,6 +105,19 @@ describe('dashboard over HTTP', () => {
     expect(after.kind === 'unit' && after.view.phase).toBe('active');
   });
 
+  it('only messages the server wrote are shown; a task link without its id is a clear 400, not a 500', async () => {
+    const c = await signIn('hcth.truong');
+    const forged = await c.get(`/nhiem-vu?id=${encodeURIComponent(hcthTask)}&ok=${encodeURIComponent('Tài khoản bị khóa, gọi 0900')}&sig=abc`);
+    expect(forged.status).toBe(200);
+    expect(forged.text_).not.toContain('Tài khoản bị khóa');
+    const home = await c.get(`/?ok=${encodeURIComponent('Đã duyệt toàn bộ')}`);
+    expect(home.text_).not.toContain('Đã duyệt toàn bộ');
+    const empty = await c.get('/nhiem-vu?id=');
+    expect(empty.status).toBe(400);
+    expect(empty.text_).toContain('Đường dẫn thiếu mã nhiệm vụ.');
+    expect((await c.get('/nhiem-vu')).status).toBe(400);
+  });
+
   it('a forged or expired cookie is no session', async () => {
     const forged = new WebClient(base);
     forged.cookies.set(SESSION_COOKIE, 'made-up-session.c2lnbmF0dXJl');
@@ -246,8 +259,11 @@ describe('dashboard over HTTP', () => {
     const planId = hcthTask.split('/')[1]!;
     const token = c.csrf();
     const bad = await c.post('/bao-cao/tao', { _csrf: token, plan: planId, period: '2025-13' });
-    expect(decodeURIComponent(bad.headers.get('location')!)).toContain('Kỳ báo cáo "2025-13" không đúng dạng');
-    const built = await c.post('/bao-cao/tao', { _csrf: token, plan: planId, period: '2025-03' });
+    expect((await c.get(bad.headers.get('location')!)).text_).toContain('Kỳ báo cáo «2025-13» không đúng dạng');
+    // Any other text in ?error= is not shown as an alert.
+    expect((await c.get(`/bao-cao?error=${encodeURIComponent('Hệ thống bị lỗi, gọi 0900')}`)).text_).not.toContain('Hệ thống bị lỗi');
+    // The period as people write it.
+    const built = await c.post('/bao-cao/tao', { _csrf: token, plan: planId, period: 'Tháng 3/2025' });
     expect(built.status).toBe(303);
     const after = await c.get(built.headers.get('location')!);
     expect(after.text_).toContain('Đã lập báo cáo');

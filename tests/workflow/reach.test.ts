@@ -97,7 +97,7 @@ describe('reminders that reach every person', () => {
     expect(h.double.calls.filter((c) => c.path.endsWith('/message/cs') && c.error === -230)).toEqual([]);
     expect(await deliveryNote(h, id, /Bùi Thị Hạnh/)).toBe('Gửi Bùi Thị Hạnh: đã gửi bằng tin mẫu Zalo theo tài khoản.');
     // The reply (with the ref the template carries) works like any message and reopens the window.
-    expect(await h.ask('hcth.cv2', 'xong II.1.(1) đã hoàn thành rà soát')).toContain('để duyệt');
+    expect(await h.ask('hcth.cv2', 'xong II.1.(1) đã hoàn thành rà soát')).toContain('chờ đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang duyệt');
     expect((await unitView(h, id)).status).toBe('awaiting_approval');
     expect(h.store.zaloInteractionOf(z)).toBeGreaterThan(Date.now() - 60_000);
     expect(h.sentTo('hcth.cv2').at(-1)?.via).toBe('cs');
