@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
 import { taskWorkflowId, unitWorkflowId } from '../domain/task.js';
 import * as msg from '../workflows/messages.js';
+import { combinedStatus } from '../domain/status.js';
 
 /** A refused or impossible action: `message` is for the person (Vietnamese), `en` for the log. */
 export class TaskActionError extends Error {
@@ -30,7 +31,20 @@ export async function showTask(client: Client, workflowId: string): Promise<Task
   const handle = client.workflow.getHandle(workflowId);
   try {
     const { type } = await handle.describe();
-    if (type === 'multiUnitTaskWorkflow') return { kind: 'multi', view: await handle.query(msg.getMultiUnitState) };
+    if (type === 'multiUnitTaskWorkflow') {
+      // Each unit's status from its own task, as its page shows it (the parent hears of changes later).
+      const view = await handle.query(msg.getMultiUnitState);
+      const units = await Promise.all(
+        view.units.map(async (u) => {
+          const child = await client.workflow
+            .getHandle(u.workflowId)
+            .query(msg.getTaskState)
+            .catch(() => undefined);
+          return child ? { ...u, status: child.status } : u;
+        }),
+      );
+      return { kind: 'multi', view: { ...view, units, status: combinedStatus(units.map((u) => u.status)) } };
+    }
     return { kind: 'unit', view: await handle.query(msg.getTaskState) };
   } catch (err) {
     throw asActionError(err, workflowId);

@@ -35,8 +35,9 @@ export async function multiUnitTaskWorkflow(input: MultiUnitTaskInput): Promise<
   }
 
   setHandler(msg.getMultiUnitState, view);
-  setHandler(msg.unitStatusChanged, ({ unit, status: st }) => {
-    const u = units.get(unit);
+  setHandler(msg.unitStatusChanged, ({ unit, workflowId: child, status: st }) => {
+    // By the child's id: a child moved to another unit keeps its workflow id, not its unit code.
+    const u = [...units.values()].find((x) => x.workflowId === child) ?? units.get(unit);
     if (u) u.status = st;
     version++;
   });

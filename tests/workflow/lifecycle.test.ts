@@ -161,6 +161,32 @@ describe('unit task lifecycle', () => {
     expect(h.outbox({ workflowId: id, kind: 'assigned' }).map((r) => r.to.id)).toEqual(['hcth.cv2', 'tccb.cv2']);
   });
 
+  it('a task of several units: each unit shows its own status, also after it was moved to another unit', async () => {
+    h = await startHarness({ secondsPerDay: 30 });
+    const plan = await h.startPlan(testPlan([{ lead: ['HCTH', 'CCHC'], deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } }]));
+    const parent = taskWorkflowId(plan.id, 'II.1.(1)');
+    const multi = async () => {
+      const shown = await showTask(h!.client, parent);
+      if (shown.kind !== 'multi') throw new Error('expected a task of several units');
+      return shown.view;
+    };
+    const children = await eventually(async () => (await multi().catch(() => undefined))?.units.length === 2 && (await multi()).units, 20_000, 'the units');
+    const hcth = children.find((u) => u.unit === 'HCTH')!.workflowId;
+    // Leadership moves the HCTH share to TCCB; then its status changes (a completion awaits approval).
+    await eventually(() => view(hcth).catch(() => undefined), 20_000, 'the HCTH share to start');
+    await actOnTask(h.client, hcth, msg.reassign, { actor: 'ld.giamdoc', to: 'tccb.cv2', unit: 'TCCB' });
+    await actOnTask(h.client, hcth, msg.reportCompletion, { actor: 'tccb.cv2', note: 'xong' });
+    // The parent hears of it (by the child's id, not its old unit code) …
+    const heard = await eventually(async () => {
+      const raw = await h!.client.workflow.getHandle(parent).query(msg.getMultiUnitState);
+      return raw.units.find((u) => u.workflowId === hcth)?.status === 'awaiting_approval' && raw;
+    }, 20_000, 'the parent to hear of the moved share');
+    expect(heard.units.find((u) => u.workflowId === hcth)?.status).toBe('awaiting_approval');
+    // … and the page reads each share's own status whatever the parent last heard.
+    await h.client.workflow.getHandle(parent).signal(msg.unitStatusChanged, { unit: 'HCTH', workflowId: hcth, status: 'not_due' });
+    expect((await multi()).units.find((u) => u.workflowId === hcth)?.status).toBe('awaiting_approval');
+  });
+
   it('an explanation request is reminded, escalated when unanswered, and closed by the answer', async () => {
     h = await startHarness({ secondsPerDay: 4 });
     const id = await startOne(
