@@ -129,6 +129,11 @@ export function addDays(d: IsoDate, n: number): IsoDate {
   return fromDayNumber(toDayNumber(d) + n);
 }
 
+/** Calendar days from `a` to `b` (negative when `b` is earlier): "quá hạn 3 ngày". */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return toDayNumber(b) - toDayNumber(a);
+}
+
 /** 0 = Sunday … 6 = Saturday. */
 export function dayOfWeek(d: IsoDate): number {
   return (((toDayNumber(d) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday

@@ -3,7 +3,8 @@
 import type { Client } from '@temporalio/client';
 import express, { type Request, type Response, type Router } from 'express';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
-import { businessDateOf } from '../domain/calendar.js';
+import { businessDateOf, daysBetween, type IsoDate } from '../domain/calendar.js';
+import { refusal, rolesOf, type Action } from '../domain/authz.js';
 import {
   byUnit,
   completionOverTime,
@@ -92,8 +93,8 @@ function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filte
       <label>Đơn vị <select name="unit"><option value="">Tất cả</option>${org.units.map((u) => html`<option value="${u.code}" ${filter.unit === u.code ? 'selected' : ''}>${u.name}</option>`)}</select></label>
       <label>Trạng thái <select name="status"><option value="">Tất cả</option>${TASK_STATUSES.map((s) => html`<option value="${s}" ${filter.status === s ? 'selected' : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
       <label>Người thực hiện <select name="assignee"><option value="">Tất cả</option>${org.people.map((p) => html`<option value="${p.id}" ${filter.assignee === p.id ? 'selected' : ''}>${p.name}</option>`)}</select></label>
-      <label>Hạn từ <input type="date" name="dueFrom" value="${filter.dueFrom ?? ''}"></label>
-      <label>Hạn đến <input type="date" name="dueTo" value="${filter.dueTo ?? ''}"></label>
+      <label>Hạn từ <input name="dueFrom" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueFrom ? formatDate(filter.dueFrom) : ''}"></label>
+      <label>Hạn đến <input name="dueTo" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueTo ? formatDate(filter.dueTo) : ''}"></label>
       <label>Tìm <input name="text" value="${filter.text ?? ''}" placeholder="số hiệu, nội dung"></label>
       <button>Lọc</button>
     </form>
@@ -126,11 +127,35 @@ function taskTable(org: Org, rows: DashboardRow[]): Html {
   </tbody></table></div>`;
 }
 
-function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { ok?: string; error?: string }): Html {
+/** A date as a person reads it here: "02/12/2026 08:30", Hà Nội time. */
+const dateTime = (at: number): string => {
+  const parts = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}`;
+};
+
+/** The form each action posts, and the engine's rule that says who may take it. */
+const FORM_ACTION: Record<string, Action> = {
+  approve: 'approveCompletion',
+  reject: 'rejectCompletion',
+  'extend-yes': 'decideExtension',
+  'extend-no': 'decideExtension',
+  activate: 'activate',
+  explain: 'requestExplanation',
+  reassign: 'reassign',
+  cancel: 'cancel',
+};
+
+function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { ok?: string; error?: string }, today: IsoDate): Html {
   const { org } = deps;
   const viewer = auth.viewer;
   const csrf = auth.session.csrf;
-  const isManager = seesEverything(viewer) || viewer.heads.includes(v.unit.code);
+  const roles = rolesOf(v.chain, v.assignee, viewer.person.id);
+  // Only what this person may do is offered (the engine would refuse the rest).
+  const may = (form: string) => !refusal(FORM_ACTION[form]!, roles);
+  // Late while still open, also while a completion awaits approval.
+  const open = v.phase === 'active' || v.phase === 'awaiting_approval';
+  const overdueDays = open && v.due ? daysBetween(v.due, today) : 0;
   const hidden = html`<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="id" value="${v.workflowId}">`;
   const action = (name: string, label: string, fields: Html | string = '', cls = ''): Html =>
     html`<form method="post" action="/nhiem-vu/thao-tac">${hidden}<input type="hidden" name="action" value="${name}">${fields}<button class="${cls}">${label}</button></form>`;
@@ -141,7 +166,7 @@ function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { o
     ${flash.ok ? html`<p class="notice" role="status">${flash.ok}</p>` : ''}
     ${flash.error ? html`<p class="error" role="alert">${flash.error}</p>` : ''}
     <section class="card">
-      <p>${statusTag(v.status)} ${v.escalationLevel ? html`<span class="muted">Đã báo cáo cấp ${v.escalationLevel}: ${ESCALATION_LABELS[v.escalationLevel]}</span>` : ''}</p>
+      <p>${statusTag(v.status)}${overdueDays > 0 ? html` <strong class="overdue-days">quá hạn ${overdueDays} ngày</strong>` : ''} ${v.escalationLevel ? html`<span class="muted">Đã báo cáo cấp ${v.escalationLevel}: ${ESCALATION_LABELS[v.escalationLevel]}</span>` : ''}</p>
       <table>
         <tr><th>Kế hoạch</th><td>${v.planTitle}</td></tr>
         <tr><th>Nội dung</th><td>${v.task.content}</td></tr>
@@ -155,30 +180,44 @@ function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { o
         <tr><th>Minh chứng</th><td>${v.evidence?.length ? v.evidence.map((e) => html`<a href="${e.url}" rel="noopener noreferrer" target="_blank">${e.name ?? e.url}</a> <span class="muted">(${e.by.name})</span><br>`) : 'chưa có'}</td></tr>
       </table>
     </section>
-    ${isManager ? managerActions(v, action) : ''}
+    ${managerActions(v, action, may)}
     <section class="card"><h2>Diễn biến</h2><ol class="timeline">
-      ${[...v.timeline].reverse().map((e) => html`<li><span class="muted">${new Date(e.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}</span> — ${e.text}</li>`)}
+      ${v.timeline.map((e) => html`<li><span class="muted">${dateTime(e.at)}</span> — ${e.text}</li>`)}
     </ol></section>`;
 }
 
-function managerActions(v: UnitTaskView, action: (name: string, label: string, fields?: Html | string, cls?: string) => Html): Html {
+function managerActions(v: UnitTaskView, action: (name: string, label: string, fields?: Html | string, cls?: string) => Html, may: (form: string) => boolean): Html {
   const forms: Html[] = [];
+  const offer = (form: string, f: Html) => may(form) && forms.push(f);
   if (v.phase === 'awaiting_approval') {
-    forms.push(action('approve', 'Duyệt kết quả'));
-    forms.push(action('reject', 'Từ chối', html`<label>Lý do <input name="reason" required></label>`, 'danger'));
+    offer('approve', action('approve', 'Duyệt kết quả'));
+    offer('reject', action('reject', 'Từ chối', html`<label>Lý do <input name="reason" required></label>`, 'danger'));
   }
   if (v.extensionRequest) {
-    forms.push(action('extend-yes', `Đồng ý gia hạn đến ${formatDate(v.extensionRequest.until)}`));
-    forms.push(action('extend-no', 'Không đồng ý gia hạn', html`<label>Lý do <input name="reason"></label>`, 'secondary'));
+    offer('extend-yes', action('extend-yes', `Đồng ý gia hạn đến ${formatDate(v.extensionRequest.until)}`));
+    offer('extend-no', action('extend-no', 'Không đồng ý gia hạn', html`<label>Lý do <input name="reason" required></label>`, 'secondary'));
   }
-  if (v.phase === 'waiting') forms.push(action('activate', 'Kích hoạt', html`<label>Hạn hoàn thành <input name="due" type="date" required></label>`));
+  if (v.phase === 'waiting')
+    offer('activate', action('activate', 'Kích hoạt', html`<label>Hạn hoàn thành <input name="due" required placeholder="ngày/tháng/năm" inputmode="numeric" pattern="\\d{1,2}/\\d{1,2}/\\d{4}"></label>`));
   if (v.phase === 'active' || v.phase === 'awaiting_approval') {
-    forms.push(action('explain', 'Yêu cầu giải trình', html`<label>Nội dung cần giải trình <input name="question" required></label>`, 'secondary'));
+    offer('explain', action('explain', 'Yêu cầu giải trình', html`<label>Nội dung cần giải trình <input name="question" required></label>`, 'secondary'));
   }
   if (v.phase !== 'done' && v.phase !== 'cancelled') {
     const members = v.chain.members.filter((m) => m.id !== v.assignee.id);
-    forms.push(action('reassign', 'Giao lại', html`<label>Giao cho <select name="to">${members.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>`, 'secondary'));
-    forms.push(action('cancel', 'Hủy nhiệm vụ', html`<label>Lý do hủy <input name="reason" required></label>`, 'danger'));
+    // No one is chosen for the person: a tap on "Giao lại" alone must not hand the task to the first name.
+    offer(
+      'reassign',
+      action('reassign', 'Giao lại', html`<label>Giao cho <select name="to" required><option value="">— chọn cán bộ —</option>${members.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>`, 'secondary'),
+    );
+    offer(
+      'cancel',
+      action(
+        'cancel',
+        'Hủy nhiệm vụ',
+        html`<label>Lý do hủy <input name="reason" required></label><label class="confirm"><input type="checkbox" name="confirm" value="yes" required> Xác nhận hủy: nhiệm vụ sẽ dừng theo dõi và không nhắc nữa</label>`,
+        'danger',
+      ),
+    );
   }
   return forms.length ? html`<section class="card actions"><h2>Xử lý</h2>${forms}</section>` : html``;
 }
@@ -194,12 +233,15 @@ function updateFor(action: string, body: Record<string, string>): { update: Para
       return { update: msg.decideExtension, args: { approve: true } };
     case 'extend-no':
       return { update: msg.decideExtension, args: { approve: false, reason: body.reason ?? '' } };
-    case 'reassign':
-      return { update: msg.reassign, args: { to: body.to ?? '' } };
     case 'explain':
       return { update: msg.requestExplanation, args: { question: body.question ?? '' } };
     case 'cancel':
+      // The confirmation box is required in the form; a request without it changes nothing.
+      if (body.confirm !== 'yes') throw new TaskActionError('Đề nghị đánh dấu ô xác nhận hủy nhiệm vụ.', 'cancel without confirmation');
       return { update: msg.cancel, args: { reason: body.reason ?? '' } };
+    case 'reassign':
+      if (!body.to) throw new TaskActionError('Đề nghị chọn cán bộ được giao.', 'reassign without a person');
+      return { update: msg.reassign, args: { to: body.to } };
     case 'activate': {
       const d = parseDateInput(body.due ?? '');
       if (!d.ok) throw new TaskActionError(d.vi, `bad date "${body.due}"`);
@@ -288,7 +330,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     if (!v) return;
     const { ok } = flashOf(req, res.locals.auth!.session);
     const flash = { ...(ok ? { ok } : {}) };
-    send(req, res, `${v.task.ref} ${v.task.title}`, taskPage(deps, res.locals.auth!, v, flash));
+    send(req, res, `${v.task.ref} ${v.task.title}`, taskPage(deps, res.locals.auth!, v, flash, businessDateOf(now())));
   });
 
   r.post('/nhiem-vu/thao-tac', express.urlencoded({ extended: false, limit: '32kb' }), guard.requireViewer, guard.checkCsrf, async (req, res) => {
@@ -304,7 +346,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     } catch (err) {
       if (!(err instanceof TaskActionError)) throw err;
       const fresh = (await loadTask(res, v.workflowId)) ?? v;
-      res.status(409).type('html').send(page({ title: v.task.title, body: taskPage(deps, auth, fresh, { error: err.message }), auth }).value);
+      res.status(409).type('html').send(page({ title: v.task.title, body: taskPage(deps, auth, fresh, { error: err.message }, businessDateOf(now())), auth }).value);
     }
   });
 

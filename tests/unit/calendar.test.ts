@@ -8,6 +8,7 @@ import {
   WorkingCalendar,
   addDays,
   businessDateOf,
+  daysBetween,
   dayOfWeek,
   isValidIsoDate,
   lastDayOfMonth,
@@ -59,6 +60,14 @@ describe('dates', () => {
       '2025-09-30',
       '2025-12-31',
     ]);
+  });
+
+  it('counts calendar days between two dates, across leap days and years, negative backwards', () => {
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+    expect(daysBetween('2023-02-28', '2023-03-01')).toBe(1);
+    expect(daysBetween('2024-12-31', '2025-01-10')).toBe(10);
+    expect(daysBetween('2025-01-10', '2024-12-31')).toBe(-10);
+    expect(daysBetween('2025-01-10', '2025-01-10')).toBe(0);
   });
 
   it('adds days across month, leap day and year ends', () => {

@@ -118,6 +118,40 @@ describe('dashboard over HTTP', () => {
     expect((await c.get('/nhiem-vu')).status).toBe(400);
   });
 
+  it('a task page offers only what the person may do, asks to confirm a cancellation, and reads in Vietnamese dates', async () => {
+    // (Each person here signs in once: sign-in codes are rate-limited per person.)
+    const plan = await h.startPlan(testPlan([{ assignee: 'hcth.pho', deadline: { kind: 'date', due: '2025-01-10', text: 'Ngày 10/1/2025' } }]));
+    const id = taskWorkflowId(plan.id, 'II.1.(1)');
+    await eventually(async () => (await showTask(h.client, id).catch(() => undefined))?.view.status === 'overdue', 20_000, 'the task to be overdue');
+    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.pho', note: 'đã xong' });
+
+    // The assignee: no decisions of his head's.
+    const staff = await signIn('hcth.pho');
+    const own = (await staff.get(`/nhiem-vu?id=${encodeURIComponent(id)}`)).text_;
+    for (const label of ['Duyệt kết quả', 'Từ chối', 'Giao lại', 'Hủy nhiệm vụ']) expect(own).not.toContain(label);
+    // Dates as dd/mm/yyyy hh:mm, oldest first; how late it is.
+    expect(own).toMatch(/<ol class="timeline">\s*<li><span class="muted">\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}<\/span> — Bắt đầu theo dõi/);
+    expect(own).toMatch(/quá hạn \d+ ngày/);
+
+    // An admin may cancel and reassign but not approve; the Phó Giám đốc in charge approves.
+    const admin = await signIn('hcth.cv1');
+    const adminPage = (await admin.get(`/nhiem-vu?id=${encodeURIComponent(id)}`)).text_;
+    expect(adminPage).not.toContain('Duyệt kết quả');
+    expect(adminPage).toContain('<option value="">— chọn cán bộ —</option>');
+    expect(adminPage).toContain('name="confirm" value="yes" required');
+    const unconfirmed = await admin.post('/nhiem-vu/thao-tac', { _csrf: admin.csrf(), id, action: 'cancel', reason: 'thử' });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.text_).toContain('Đề nghị đánh dấu ô xác nhận hủy nhiệm vụ.');
+    const shown = await showTask(h.client, id);
+    expect(shown.kind === 'unit' && shown.view.phase).toBe('awaiting_approval');
+    const head = await signIn('ld.pgd1');
+    expect((await head.get(`/nhiem-vu?id=${encodeURIComponent(id)}`)).text_).toContain('Duyệt kết quả');
+    // The filter's date fields take dd/mm/yyyy and show it back that way.
+    const filtered = (await head.get('/?dueFrom=01%2F01%2F2025&dueTo=31%2F01%2F2025')).text_;
+    expect(filtered).toContain('value="01/01/2025"');
+    expect(filtered).toContain(id);
+  });
+
   it('a forged or expired cookie is no session', async () => {
     const forged = new WebClient(base);
     forged.cookies.set(SESSION_COOKIE, 'made-up-session.c2lnbmF0dXJl');
@@ -241,7 +275,7 @@ describe('dashboard over HTTP', () => {
     }, 20_000, 'a 304 for an unchanged overview');
     await c.get(`/nhiem-vu?id=${encodeURIComponent(tccbTask)}`);
     const token = c.csrf();
-    const acted = await c.post('/nhiem-vu/thao-tac', { _csrf: token, id: tccbTask, action: 'cancel', reason: 'trùng với kế hoạch khác' });
+    const acted = await c.post('/nhiem-vu/thao-tac', { _csrf: token, id: tccbTask, action: 'cancel', reason: 'trùng với kế hoạch khác', confirm: 'yes' });
     expect(acted.status).toBe(303);
     const changed = await eventually(async () => {
       const r = await c.get('/', { 'x-partial': '1', 'if-none-match': etag });
