@@ -16,7 +16,9 @@ import type { Org } from '../domain/org.js';
 import { planSchema } from '../domain/plan.js';
 import { importPlanDocument, importPlanText, toPlanInput, type ImportedPlan, type ImportEdits } from '../domain/plan-import.js';
 import type { ParsedDeadline } from '../domain/deadline-phrase.js';
-import type { PlanDraft, Store } from '../store/store.js';
+import type { PlanDraft, PlanRecord, Store } from '../store/store.js';
+import { businessDateOf } from '../domain/calendar.js';
+import { fold } from '../domain/text.js';
 import type { Authed } from './auth.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
@@ -68,17 +70,33 @@ function importDraft(org: Org, draft: PlanDraft): ImportedPlan {
 
 const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
+/** A plan already started from the same document: the same id, or the same document number and issuer under another id. */
+function alreadyStarted(store: Store, imported: ImportedPlan): PlanRecord | undefined {
+  const same = store.planGet(imported.plan.id);
+  if (same) return same;
+  const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, '');
+  const { number, issuer } = imported.plan.document;
+  // A blank number ("Số: /KH-UBND", a draft) says little: then the title must match too.
+  const numbered = /\d/.test(number);
+  return store
+    .planList()
+    .find((p) => key(p.documentNumber) === key(number) && key(p.plan.document.issuer) === key(issuer) && (numbered || key(p.plan.title) === key(imported.plan.title)));
+}
+
 function preview(org: Org, store: Store, auth: Authed, draft: PlanDraft, imported: ImportedPlan, error?: string): Html {
   const unitName = (c: string) => org.units.find((u) => u.code === c)?.name ?? c;
   const csrf = auth.session.csrf;
   const { plan: input, skipped } = toPlanInput(imported, org);
+  const started = alreadyStarted(store, imported);
   return html`
     <h1>Xem trước kế hoạch</h1>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     <section class="card">
       <p><b>${imported.plan.title}</b></p>
       <p class="muted">Số ${imported.plan.document.number} · ${imported.plan.document.issuer}${imported.plan.document.date ? ` · ngày ${formatDate(imported.plan.document.date)}` : ''} · mã ${imported.plan.id} · tệp ${draft.fileName}</p>
-      ${store.planGet(imported.plan.id) ? html`<p class="error">Đã có kế hoạch mã «${imported.plan.id}» đang được theo dõi: khởi động lại sẽ không tạo nhiệm vụ mới. Hãy đặt mã khác nếu đây là kế hoạch khác.</p>` : ''}
+      ${started
+        ? html`<p class="error" role="alert">Văn bản này đã được khởi động ngày ${formatDate(businessDateOf(started.startedAt))}: kế hoạch «${started.title}» (mã «${started.id}», ${started.taskCount} nhiệm vụ) đang được theo dõi. <a href="/?planId=${encodeURIComponent(started.id)}">Xem kế hoạch</a>. Nếu đây là kế hoạch khác, hãy đặt mã khác và xác nhận khi khởi động.</p>`
+        : ''}
       <p>${imported.tasks.length} nhiệm vụ đọc được; ${input.tasks.length} sẽ được theo dõi; <b class="${imported.warnings.length ? 'error' : ''}">${imported.warnings.length} cảnh báo</b>.</p>
     </section>
     <form method="post" action="/ke-hoach/sua" class="card">
@@ -105,6 +123,7 @@ function preview(org: Org, store: Store, auth: Authed, draft: PlanDraft, importe
       ${imported.warnings.length
         ? html`<label><input type="checkbox" name="allowWarnings" value="1" style="width:auto"> Vẫn khởi động dù còn cảnh báo (${skipped.length} nhiệm vụ chưa đủ thông tin sẽ không được theo dõi)</label>`
         : ''}
+      ${started ? html`<label><input type="checkbox" name="allowRepeat" value="1" style="width:auto"> Đây là kế hoạch khác, vẫn khởi động</label>` : ''}
       <button>Khởi động kế hoạch (${input.tasks.length} nhiệm vụ)</button>
     </form>`;
 }
@@ -203,6 +222,13 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
     const imported = importDraft(deps.org, draft);
     if (imported.warnings.length && !req.body?.allowWarnings)
       return show(res, preview(deps.org, deps.store, auth, draft, imported, `Chưa khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa đơn vị hoặc thời hạn, hoặc chọn «Vẫn khởi động dù còn cảnh báo».`), 409);
+    const started = alreadyStarted(deps.store, imported);
+    if (started && (started.id === imported.plan.id || !req.body?.allowRepeat))
+      return show(
+        res,
+        preview(deps.org, deps.store, auth, draft, imported, started.id === imported.plan.id ? `Chưa khởi động: mã «${started.id}» đã được dùng cho kế hoạch đang theo dõi; hãy đặt mã khác.` : 'Chưa khởi động: văn bản này đã được khởi động; nếu đây là kế hoạch khác, hãy đánh dấu ô xác nhận.'),
+        409,
+      );
     const { plan: input } = toPlanInput(imported, deps.org);
     const parsed = planSchema.safeParse(input);
     if (!parsed.success || parsed.data.tasks.length === 0)

@@ -257,6 +257,16 @@ describe('dashboard over HTTP', () => {
     expect(view.kind === 'unit' && view.view.unit.code).toBe('TCCB');
     expect(h.store.planGet(planId)?.plan.tasks).toHaveLength(19);
     expect(h.store.planList()).toHaveLength(plansBefore + 1);
+
+    // The same document again: the preview says it is running, and it starts only when confirmed as another plan.
+    const again = await upload('ke-hoach-000-lan-2.txt', seed);
+    expect(again.text).toContain('Văn bản này đã được khởi động ngày');
+    expect(again.text).toContain(`mã «${planId}»`);
+    const draft2 = /name="draft" value="([^"]+)"/.exec(again.text)![1]!;
+    const repeat = await c.post('/ke-hoach/khoi-dong', { _csrf: token, draft: draft2, allowWarnings: '1' });
+    expect(repeat.status).toBe(409);
+    expect(repeat.text_).toContain('văn bản này đã được khởi động');
+    expect(h.store.planList()).toHaveLength(plansBefore + 1);
   });
 
   it('the live overview answers 304 until a task changes', async () => {
