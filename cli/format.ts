@@ -1,6 +1,6 @@
 // Vietnamese text for admins reading the terminal.
 import { sourceText } from '../domain/document.js';
-import { formatDate } from '../domain/notification.js';
+import { formatDate, formatDateTime } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
@@ -20,8 +20,7 @@ export function table(head: string[], rows: string[][]): string {
   return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const when = (ms: number) =>
-  new Date(ms).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const when = formatDateTime;
 
 export function planList(plans: PlanRecord[]): string {
   if (plans.length === 0) return 'Chưa có kế hoạch nào được khởi động.';

@@ -17,7 +17,7 @@ import {
   type DashboardRow,
 } from '../domain/dashboard.js';
 import { parseDateInput } from '../domain/date-input.js';
-import { formatDate } from '../domain/notification.js';
+import { formatDate, formatDateTime } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 import type { UnitTaskView } from '../domain/task.js';
@@ -127,12 +127,6 @@ function taskTable(org: Org, rows: DashboardRow[]): Html {
   </tbody></table></div>`;
 }
 
-/** A date as a person reads it here: "02/12/2026 08:30", Hà Nội time. */
-const dateTime = (at: number): string => {
-  const parts = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}`;
-};
 
 /** The form each action posts, and the engine's rule that says who may take it. */
 const FORM_ACTION: Record<string, Action> = {
@@ -182,7 +176,7 @@ function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { o
     </section>
     ${managerActions(v, action, may)}
     <section class="card"><h2>Diễn biến</h2><ol class="timeline">
-      ${v.timeline.map((e) => html`<li><span class="muted">${dateTime(e.at)}</span> — ${e.text}</li>`)}
+      ${v.timeline.map((e) => html`<li><span class="muted">${formatDateTime(e.at)}</span> — ${e.text}</li>`)}
     </ol></section>`;
 }
 

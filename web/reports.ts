@@ -4,6 +4,7 @@ import express, { type Router } from 'express';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReportNow } from '../client/reports.js';
+import { formatDateTime } from '../domain/notification.js';
 import { parseReportPeriod } from '../domain/report.js';
 import type { Store } from '../store/store.js';
 import { seesEverything, type Viewer } from './access.js';
@@ -21,6 +22,20 @@ export interface ReportsDeps {
 const FILE = /^bao-cao-[0-9A-Za-z-]+\.(docx|xlsx)$/;
 /** Reports are for those who lead: unit heads, leadership and admins. */
 const mayUseReports = (v: Viewer): boolean => seesEverything(v) || v.heads.length > 0;
+
+/** The files of each report period ("bao-cao-2025-Q1.docx" + ".xlsx"), newest period first. */
+function byPeriod(files: { name: string; at: number }[]): { label: string; at: number; files: { name: string }[] }[] {
+  const groups = new Map<string, { label: string; at: number; files: { name: string }[]; start: string }>();
+  for (const f of files) {
+    const code = f.name.replace(/^bao-cao-/, '').replace(/\.(docx|xlsx)$/, '');
+    const period = parseReportPeriod(code);
+    const g = groups.get(code) ?? { label: period?.label ?? code, at: 0, files: [], start: period?.start ?? code };
+    g.files.push(f);
+    g.at = Math.max(g.at, f.at);
+    groups.set(code, g);
+  }
+  return [...groups.values()].sort((a, b) => b.start.localeCompare(a.start) || b.at - a.at).map((g) => ({ ...g, files: g.files.sort((a, b) => a.name.localeCompare(b.name)) }));
+}
 
 function filesOf(dir: string): { name: string; at: number; bytes: number }[] {
   try {
@@ -55,7 +70,13 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
             const files = filesOf(join(deps.reportsDir, p.id));
             return html`<section class="card"><h2>${p.title}</h2>
               ${files.length
-                ? html`<ul>${files.map((f) => html`<li><a href="/bao-cao/tai?plan=${encodeURIComponent(p.id)}&amp;file=${encodeURIComponent(f.name)}">${f.name}</a> <span class="muted">${Math.ceil(f.bytes / 1024)} KB · ${new Date(f.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}</span></li>`)}</ul>`
+                ? html`<ul class="reports">${byPeriod(files).map(
+                    (r) =>
+                      html`<li><b>Báo cáo ${r.label}</b> — ${r.files.map(
+                        (f, k) =>
+                          html`${k ? ' · ' : ''}<a href="/bao-cao/tai?plan=${encodeURIComponent(p.id)}&amp;file=${encodeURIComponent(f.name)}">${f.name.endsWith('.docx') ? 'văn bản (DOCX)' : 'bảng số liệu (XLSX)'}</a>`,
+                      )} <span class="muted">lập lúc ${formatDateTime(r.at)}</span></li>`,
+                  )}</ul>`
                 : html`<p class="muted">Chưa có báo cáo nào.</p>`}
               <form method="post" action="/bao-cao/tao" class="filters"><input type="hidden" name="_csrf" value="${auth.session.csrf}"><input type="hidden" name="plan" value="${p.id}">
                 <label>Kỳ báo cáo <input name="period" placeholder="Quý II/2024, Tháng 5/2024, 6 tháng đầu năm 2024, Năm 2024" required></label><button>Lập báo cáo ngay</button></form>

@@ -311,7 +311,8 @@ describe('dashboard over HTTP', () => {
     expect(built.status).toBe(303);
     const after = await c.get(built.headers.get('location')!);
     expect(after.text_).toContain('Đã lập báo cáo');
-    expect(after.text_).toContain('bao-cao-2025-03.docx');
+    // Listed by period, in words, with both files.
+    expect(after.text_).toMatch(/<b>Báo cáo tháng 03\/2025<\/b> — <a href="[^"]*bao-cao-2025-03\.docx">văn bản \(DOCX\)<\/a> · <a href="[^"]*bao-cao-2025-03\.xlsx">bảng số liệu \(XLSX\)<\/a> <span class="muted">lập lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}<\/span>/);
     const file = await fetch(`${base}/bao-cao/tai?plan=${encodeURIComponent(planId)}&file=bao-cao-2025-03.xlsx`, { headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
