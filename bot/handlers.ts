@@ -8,7 +8,7 @@ import { businessDateOf } from '../domain/calendar.js';
 import { formatDate, taskLabel, type QuickAction } from '../domain/notification.js';
 import { unitsOf, type Org, type Person } from '../domain/org.js';
 import { STATUS_LABELS } from '../domain/status.js';
-import type { UnitTaskView } from '../domain/task.js';
+import { taskWorkflowId, type UnitTaskView } from '../domain/task.js';
 import { fold } from '../domain/text.js';
 import type { Store } from '../store/store.js';
 import * as msg from '../workflows/messages.js';
@@ -327,12 +327,31 @@ async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<s
     rows = await findPlanTasks(deps.client, deps.store, `ExecutionStatus = 'Running' AND TaskRef = ${quote(ref)}`);
     if (rows.length) break;
   }
+  // Visibility lags behind a plan just started: ask the tasks the stored plans name directly.
+  if (!rows.length) rows = await tasksByRef(deps, arg.ref);
   const mine = pickForPerson(deps.org, p, rows);
   if (mine.length === 1) return mine[0]!.workflowId;
   const chosen = mine.length > 1 ? latestAbout(deps.store, p.id, mine) : undefined;
   if (chosen) return chosen;
   if (mine.length === 0) throw new TaskActionError(`Không tìm thấy nhiệm vụ số hiệu ${arg.ref} của đồng chí. Gõ «ds» để xem danh sách.`, `no task ${arg.ref} for ${p.id}`);
   throw new TaskActionError(`Có ${mine.length} nhiệm vụ số hiệu ${arg.ref}; đề nghị dùng số thứ tự trong «ds».`, `ambiguous ref ${arg.ref} for ${p.id}`);
+}
+
+/** The open unit tasks of the stored plans with this ref, read from the workflows themselves. */
+async function tasksByRef(deps: BotDeps, typed: string): Promise<TaskRow[]> {
+  const unitRow = async (workflowId: string, planId: string): Promise<TaskRow[]> => {
+    const shown = await showTask(deps.client, workflowId).catch(() => undefined);
+    if (!shown) return [];
+    // A task of several units: its units' shares.
+    if (shown.kind === 'multi') return (await Promise.all(shown.view.units.map((u) => unitRow(u.workflowId, planId)))).flat();
+    const v = shown.view;
+    if (v.phase === 'done' || v.phase === 'cancelled') return [];
+    return [{ workflowId, planId, ref: v.task.ref, unit: v.unit.code, assignee: v.assignee.id, status: v.status, ...(v.due ? { due: v.due } : {}), escalationLevel: v.escalationLevel, running: true }];
+  };
+  const found = deps.store
+    .planList()
+    .flatMap((p) => p.plan.tasks.filter((t) => t.ref.toUpperCase() === typed.toUpperCase()).map((t) => ({ planId: p.id, workflowId: taskWorkflowId(p.id, t.ref) })));
+  return (await Promise.all(found.map((f) => unitRow(f.workflowId, f.planId)))).flat();
 }
 
 /**

@@ -45,7 +45,6 @@ export interface DashboardDeps {
 const UNIT_COLUMNS: TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_on_time', 'done_late'];
 
 /** Rows shown in the task table; the counts always cover every matching task. */
-export const TABLE_LIMIT = 300;
 
 const statusTag = (s: TaskStatus): Html => html`<span class="tag ${s}">${STATUS_LABELS[s]}</span>`;
 const unitName = (org: Org, code: string): string => org.units.find((u) => u.code === code)?.name ?? code;
@@ -71,14 +70,37 @@ export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: Dash
   return { rows, version };
 }
 
-function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filter: DashboardFilter, errors: string[], today: string): Html {
+/** Rows on one page of the list below the summary. */
+export const PAGE_SIZE = 50;
+
+/** Whether the viewer decides on a unit's completions: its head, the Phó Giám đốc in charge, the Giám đốc. */
+function decidesFor(org: Org, viewer: Viewer, unit: string): boolean {
+  if (org.leadership.director === viewer.person.id) return true;
+  if (org.leadership.deputies.some((d) => d.person === viewer.person.id && d.units.includes(unit))) return true;
+  return viewer.heads.includes(unit);
+}
+
+function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filter: DashboardFilter, errors: string[], today: string, pageNo: number): Html {
   const { org } = deps;
   const counts = countByStatus(rows);
-  const units = byUnit(rows, org);
+  // Units ranked by what is late, then by what waits: the leader's eye goes to the top.
+  const units = byUnit(rows, org).sort((a, b) => b.counts.byStatus.overdue - a.counts.byStatus.overdue || b.counts.byStatus.awaiting_approval - a.counts.byStatus.awaiting_approval);
   const sorted = sortForDashboard(rows);
-  const shown = sorted.slice(0, TABLE_LIMIT);
   const overdue = sorted.filter((r) => r.status === 'overdue');
+  const decide = sorted.filter((r) => r.status === 'awaiting_approval' && decidesFor(org, auth.viewer, r.unit));
+  const filtered = Object.values(filter).some((v) => v !== undefined);
+  // Unfiltered, the list below holds what the sections above do not; filtered, it is the answer.
+  const listed = filtered ? sorted : sorted.filter((r) => r.status !== 'overdue' && !decide.includes(r));
+  const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
+  const pageNow = Math.min(Math.max(1, pageNo), pages);
+  const shown = listed.slice((pageNow - 1) * PAGE_SIZE, pageNow * PAGE_SIZE);
   const plans = deps.store.planList();
+  const more = (n: number, href: string, what: string) => (n > 0 ? html`<p><a href="${href}">Xem tất cả ${n} ${what}</a></p>` : '');
+  const pageHref = (n: number) => {
+    const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
+    q.set('trang', String(n));
+    return `/?${q.toString()}`;
+  };
   return html`
     <h1>Tình hình thực hiện ${plans.length === 1 ? html`kế hoạch «${plans[0]!.title}»` : 'các kế hoạch'}</h1>
     <p class="muted">Cập nhật ${formatDate(today)} · ${counts.total} nhiệm vụ · đã hoàn thành ${Math.round(counts.completion * 100)}%</p>
@@ -88,18 +110,11 @@ function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filte
         (s) => html`<a class="count ${s}" href="/?status=${s}" data-status="${s}"><b>${counts.byStatus[s]}</b>${STATUS_LABELS[s]}</a>`,
       )}
     </section>
-    <form class="card filters" method="get" action="/">
-      ${plans.length > 1 ? html`<label>Kế hoạch <select name="planId"><option value="">Tất cả</option>${plans.map((p) => html`<option value="${p.id}" ${filter.planId === p.id ? 'selected' : ''}>${p.title}</option>`)}</select></label>` : ''}
-      <label>Đơn vị <select name="unit"><option value="">Tất cả</option>${org.units.map((u) => html`<option value="${u.code}" ${filter.unit === u.code ? 'selected' : ''}>${u.name}</option>`)}</select></label>
-      <label>Trạng thái <select name="status"><option value="">Tất cả</option>${TASK_STATUSES.map((s) => html`<option value="${s}" ${filter.status === s ? 'selected' : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
-      <label>Người thực hiện <select name="assignee"><option value="">Tất cả</option>${org.people.map((p) => html`<option value="${p.id}" ${filter.assignee === p.id ? 'selected' : ''}>${p.name}</option>`)}</select></label>
-      <label>Hạn từ <input name="dueFrom" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueFrom ? formatDate(filter.dueFrom) : ''}"></label>
-      <label>Hạn đến <input name="dueTo" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueTo ? formatDate(filter.dueTo) : ''}"></label>
-      <label>Tìm <input name="text" value="${filter.text ?? ''}" placeholder="số hiệu, nội dung"></label>
-      <button>Lọc</button>
-    </form>
-    ${overdue.length
-      ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.length})</h2>${taskTable(org, overdue.slice(0, 50))}</section>`
+    ${decide.length && !filtered
+      ? html`<section class="card" id="decide"><h2>Chờ đồng chí duyệt (${decide.length})</h2>${taskTable(org, decide.slice(0, 10))}${more(decide.length > 10 ? decide.length : 0, '/?status=awaiting_approval', 'nhiệm vụ chờ duyệt')}</section>`
+      : ''}
+    ${overdue.length && !filtered
+      ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.length})</h2>${taskTable(org, overdue.slice(0, 10))}${more(overdue.length > 10 ? overdue.length : 0, '/?status=overdue', 'nhiệm vụ quá hạn')}</section>`
       : ''}
     <section class="card"><h2>Theo đơn vị</h2>
       <div class="scroll"><table id="units"><thead><tr><th>Đơn vị</th><th>Tổng</th>${UNIT_COLUMNS.map((s) => html`<th class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}">${STATUS_LABELS[s]}</th>`)}<th>Hoàn thành</th></tr></thead><tbody>
@@ -112,7 +127,22 @@ function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filte
       ${raw(unitBarsSvg(units))}
     </section>
     <section class="card"><h2>Tiến độ hoàn thành theo tuần</h2>${raw(completionChartSvg(completionOverTime(rows, today, 12)))}</section>
-    <section class="card"><h2>Nhiệm vụ (${rows.length}${rows.length > TABLE_LIMIT ? `, hiển thị ${TABLE_LIMIT}` : ''})</h2>${taskTable(org, shown)}</section>
+    <details class="card" ${filtered ? 'open' : ''}><summary>Lọc nhiệm vụ</summary>
+    <form class="filters" method="get" action="/">
+      ${plans.length > 1 ? html`<label>Kế hoạch <select name="planId"><option value="">Tất cả</option>${plans.map((p) => html`<option value="${p.id}" ${filter.planId === p.id ? 'selected' : ''}>${p.title}</option>`)}</select></label>` : ''}
+      <label>Đơn vị <select name="unit"><option value="">Tất cả</option>${org.units.map((u) => html`<option value="${u.code}" ${filter.unit === u.code ? 'selected' : ''}>${u.name}</option>`)}</select></label>
+      <label>Trạng thái <select name="status"><option value="">Tất cả</option>${TASK_STATUSES.map((s) => html`<option value="${s}" ${filter.status === s ? 'selected' : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
+      <label>Người thực hiện <select name="assignee"><option value="">Tất cả</option>${org.people.map((p) => html`<option value="${p.id}" ${filter.assignee === p.id ? 'selected' : ''}>${p.name}</option>`)}</select></label>
+      <label>Hạn từ <input name="dueFrom" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueFrom ? formatDate(filter.dueFrom) : ''}"></label>
+      <label>Hạn đến <input name="dueTo" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueTo ? formatDate(filter.dueTo) : ''}"></label>
+      <label>Tìm <input name="text" value="${filter.text ?? ''}" placeholder="số hiệu, nội dung"></label>
+      <button>Lọc</button>
+    </form></details>
+    <section class="card" id="list"><h2>${filtered ? 'Nhiệm vụ' : 'Các nhiệm vụ khác'} (${listed.length})</h2>${taskTable(org, shown)}
+      ${pages > 1
+        ? html`<nav class="pages" aria-label="Trang">Trang ${pageNow}/${pages}${pageNow > 1 ? html` · <a href="${pageHref(pageNow - 1)}">Trang trước</a>` : ''}${pageNow < pages ? html` · <a href="${pageHref(pageNow + 1)}">Trang sau</a>` : ''}</nav>`
+        : ''}
+    </section>
     <p class="muted">Đăng nhập: ${auth.viewer.person.name}.</p>`;
 }
 
@@ -120,7 +150,7 @@ function taskTable(org: Org, rows: DashboardRow[]): Html {
   if (rows.length === 0) return html`<p class="muted">Không có nhiệm vụ nào.</p>`;
   return html`<div class="scroll"><table><thead><tr><th>Số hiệu</th><th>Nhiệm vụ</th><th class="hide-sm">Đơn vị</th><th class="hide-sm">Người thực hiện</th><th>Hạn</th><th>Trạng thái</th></tr></thead><tbody>
     ${rows.map(
-      (r) => html`<tr class="${r.status === 'overdue' ? 'overdue' : ''}" data-workflow-id="${r.workflowId}"><td><a href="${taskHref(r.workflowId)}">${r.ref}</a></td><td>${r.title}</td>
+      (r) => html`<tr class="${r.status === 'overdue' ? 'overdue' : ''}" data-workflow-id="${r.workflowId}"><td><a href="${taskHref(r.workflowId)}">${r.ref}</a></td><td>${r.title}<span class="sm-only muted"><br>${unitName(org, r.unit)} · ${personName(org, r.assignee)}</span></td>
         <td class="hide-sm">${unitName(org, r.unit)}</td><td class="hide-sm">${personName(org, r.assignee)}</td><td>${r.due ? formatDate(r.due) : '—'}</td>
         <td>${statusTag(r.status)}${r.escalationLevel ? html` <span class="muted">cấp ${r.escalationLevel}</span>` : ''}</td></tr>`,
     )}
@@ -279,7 +309,8 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     if (req.get('if-none-match') === etag) return void res.status(304).end();
     const flash = flashOf(req, auth.session).ok;
     const ok = flash ? html`<p class="notice" role="status">${flash}</p>` : html``;
-    send(req, res, 'Tổng quan', html`${ok}${overview(deps, auth, rows, filter, errors, businessDateOf(now()))}`);
+    const pageNo = Number(typeof req.query.trang === 'string' ? req.query.trang : 1) || 1;
+    send(req, res, 'Tổng quan', html`${ok}${overview(deps, auth, rows, filter, errors, businessDateOf(now()), pageNo)}`);
   });
 
   const loadTask = async (res: Response, id: string): Promise<UnitTaskView | undefined> => {

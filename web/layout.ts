@@ -33,7 +33,8 @@ ol.timeline{padding-left:18px}ol.timeline li{margin:4px 0}
 .alert{background:#fce8e6;color:#8c1d18;border-bottom:3px solid #d93025;padding:10px 16px;font-weight:600;overflow-wrap:anywhere}.alert code{background:#fff;padding:0 4px;border-radius:4px}
 tr.unreachable td{color:#b3261e;background:#fdf1f0}tr.unreachable td:first-child{border-left:4px solid #d93025}
 table.contacts{min-width:960px}ul.reasons{margin:0;padding-left:16px}
-@media (max-width:640px){.hide-sm{display:none}th,td{padding:5px 4px}}
+.sm-only{display:none}
+@media (max-width:640px){.hide-sm{display:none}.sm-only{display:inline}th,td{padding:5px 4px}}
 `;
 
 export function page(o: { title: string; body: Html; auth?: Authed; live?: boolean }): Html {

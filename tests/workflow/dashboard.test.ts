@@ -152,6 +152,39 @@ describe('dashboard over HTTP', () => {
     expect(filtered).toContain(id);
   });
 
+  it('a leader\'s overview: what awaits him first, ten overdue with a link to all, units ranked by overdue, the rest paged', async () => {
+    const late = { lead: ['CCVC'], deadline: { kind: 'date' as const, due: '2025-01-10', text: 'Ngày 10/1/2025' } };
+    const later = { lead: ['CCVC'], deadline: { kind: 'date' as const, due: '2025-12-30', text: 'Ngày 30/12/2025' } };
+    const plan = await h.startPlan(testPlan([...Array.from({ length: 12 }, () => late), ...Array.from({ length: 52 }, () => later)]));
+    const waiting = taskWorkflowId(plan.id, 'II.1.(13)');
+    await eventually(async () => (await showTask(h.client, waiting).catch(() => undefined))?.view.status === 'not_due', 30_000, 'the tasks to start');
+    const assignee = (await showTask(h.client, waiting)).view as { assignee: { id: string } };
+    await actOnTask(h.client, waiting, msg.reportCompletion, { actor: assignee.assignee.id, note: 'xong' });
+    // ld.pgd1 is in charge of CCVC: the completion waits for him.
+    const c = await signIn('ld.pgd1');
+    const home = await eventually(async () => {
+      const all = await c.get('/');
+      const late = Number(/id="overdue"><h2>Quá hạn \((\d+)\)/.exec(all.text_)?.[1] ?? 0);
+      return all.text_.includes('Chờ đồng chí duyệt') && late >= 12 && all;
+    }, 30_000, 'the overview to show the completion and the twelve late tasks');
+    const text = home.text_;
+    expect(text.indexOf('id="decide"')).toBeLessThan(text.indexOf('id="overdue"'));
+    expect(text).toMatch(/id="decide"><h2>Chờ đồng chí duyệt \(\d+\)[\s\S]*?II\.1\.\(13\)/);
+    const overdueSection = /<section class="card" id="overdue">[\s\S]*?<\/section>/.exec(text)![0];
+    expect((overdueSection.match(/<tr class="overdue"/g) ?? []).length).toBe(10);
+    expect(overdueSection).toMatch(/<a href="\/\?status=overdue">Xem tất cả \d+ nhiệm vụ quá hạn<\/a>/);
+    // Units ranked by overdue: CCVC (12 late) first.
+    expect(/<table id="units">[\s\S]*?data-unit="([A-Z]+)"/.exec(text)![1]).toBe('CCVC');
+    // The list below repeats none of the overdue tasks, and pages by 50.
+    const list = /<section class="card" id="list">[\s\S]*?<\/section>/.exec(text)![0];
+    expect(list).not.toContain('class="overdue"');
+    expect(list).toMatch(/Trang 1\/\d+ · <a href="\/\?trang=2">Trang sau<\/a>/);
+    const second = await c.get('/?trang=2');
+    expect(/<section class="card" id="list">[\s\S]*?<\/section>/.exec(second.text_)![0]).toMatch(/Trang 2\/\d+ · <a href="\/\?trang=1">Trang trước<\/a>/);
+    // On a phone the unit and the person stay readable under the title.
+    expect(list).toMatch(/<span class="sm-only muted"><br>Phòng Công chức, viên chức · /);
+  });
+
   it('a forged or expired cookie is no session', async () => {
     const forged = new WebClient(base);
     forged.cookies.set(SESSION_COOKIE, 'made-up-session.c2lnbmF0dXJl');
