@@ -239,6 +239,42 @@ describe('delivery over the channels that reach each person', () => {
   });
 });
 
+describe('a message that reaches nobody', () => {
+  it('is held, not marked sent, and goes out once someone in the chain links their Zalo; the timeline is told', async () => {
+    // tccb.cv2, the Trưởng phòng and the Giám đốc: no link, no phone, no address.
+    const outbox = new OutboxNotifier(store, notifier(), () => clock);
+    const n = reminder('tccb.cv2');
+    expect(await outbox.send(n)).toMatchObject({ delivered: false, unreached: true });
+    expect(store.outboxGet(n.key)?.status).toBe('waiting');
+    const reports: [string, string[]][] = [];
+    const waiting = new WaitingDeliveries({ store, notifier: notifier(), ready: () => true, report: async (wf, lines) => void reports.push([wf, lines]), log: pino({ level: 'silent' }), now: () => clock });
+    await waiting.kick();
+    expect(store.outboxGet(n.key)?.status).toBe('waiting');
+    expect(reports).toEqual([]);
+
+    const z = linked('tccb.truong');
+    await waiting.kick();
+    expect(store.outboxGet(n.key)?.status).toBe('sent');
+    expect(double.sentTo(z).map((m) => m.text)).toEqual([expect.stringMatching(/^\[Chuyển thay cho đồng chí .+\] Nhắc việc: Nhiệm vụ II\.1\.\(1\)/)]);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]![1].join(' ')).toContain('đã gửi bằng tin nhắn Zalo');
+    // Once sent, never again.
+    await waiting.kick();
+    expect(double.sentTo(z)).toHaveLength(1);
+  });
+
+  it('a message Zalo refused as such (-201) is not held', async () => {
+    linked('hcth.cv2');
+    double.failNext(-201, 5, 'message');
+    const outbox = new OutboxNotifier(store, notifier({ mail: false }), () => clock);
+    const n = reminder('hcth.cv2');
+    const d = await outbox.send(n);
+    expect(d).toMatchObject({ delivered: false });
+    expect(d).not.toHaveProperty('unreached');
+    expect(store.outboxGet(n.key)?.status).toBe('sent');
+  });
+});
+
 describe('a refresh token Zalo refuses', () => {
   it('raises the alert once, holds messages without retrying in a loop, and sends each once after a new token', async () => {
     const z = linked('hcth.cv2');
