@@ -1,10 +1,13 @@
-// A report as files: a DOCX laid out like a Vietnamese administrative report, and an XLSX with the same data.
+// A report as files: a DOCX laid out as Nghị định 30/2020/NĐ-CP prescribes for an administrative
+// report (a short narrative with the figures, then an appendix table), and an XLSX of the same data.
 import {
   AlignmentType,
   BorderStyle,
+  convertMillimetersToTwip,
   Document,
-  HeadingLevel,
+  Header,
   Packer,
+  PageNumber,
   PageOrientation,
   Paragraph,
   Table,
@@ -16,13 +19,18 @@ import {
 } from 'docx';
 import ExcelJS from 'exceljs';
 import { formatDate } from '../domain/notification.js';
-import type { ReportData } from '../domain/report.js';
-import { STATUS_LABELS, TASK_STATUSES } from '../domain/status.js';
+import { REPORT_STATUS_LABELS, type AppendixRow, type ReportData } from '../domain/report.js';
+import { TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 
 const FONT = 'Times New Roman';
-const SIZE = 26; // half-points: 13 pt, the administrative standard
+const SIZE = 28; // half-points: 14 pt for the body
+const SMALL = 24; // 12 pt in tables
+const label = (s: TaskStatus) => REPORT_STATUS_LABELS[s];
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-const text = (t: string, o: { bold?: boolean; italics?: boolean; underline?: boolean; size?: number } = {}) =>
+type Align = (typeof AlignmentType)[keyof typeof AlignmentType];
+
+const run = (t: string, o: { bold?: boolean; italics?: boolean; underline?: boolean; size?: number } = {}) =>
   new TextRun({
     text: t,
     font: FONT,
@@ -32,84 +40,200 @@ const text = (t: string, o: { bold?: boolean; italics?: boolean; underline?: boo
     ...(o.underline ? { underline: { type: UnderlineType.SINGLE } } : {}),
   });
 
-const para = (runs: TextRun[], align: (typeof AlignmentType)[keyof typeof AlignmentType] = AlignmentType.LEFT) =>
-  new Paragraph({ children: runs, alignment: align, spacing: { after: 60 } });
+const para = (runs: TextRun[], align: Align = AlignmentType.JUSTIFIED, indent = true) =>
+  new Paragraph({ children: runs, alignment: align, spacing: { after: 80, line: 300 }, ...(indent ? { indent: { firstLine: convertMillimetersToTwip(10) } } : {}) });
+const centered = (runs: TextRun[]) => para(runs, AlignmentType.CENTER, false);
 
-const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
-const NO_BORDERS = { top: NO_BORDER, bottom: NO_BORDER, left: NO_BORDER, right: NO_BORDER, insideHorizontal: NO_BORDER, insideVertical: NO_BORDER };
+const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
 
-function cell(t: string, bold = false): TableCell {
-  return new TableCell({ children: [para([text(t, { bold, size: 22 })])] });
-}
+const cellOf = (t: string, o: { bold?: boolean; span?: number; align?: Align } = {}) =>
+  new TableCell({
+    ...(o.span ? { columnSpan: o.span } : {}),
+    children: t
+      .split('\n')
+      .map((line) => new Paragraph({ children: [run(line, { size: SMALL, ...(o.bold ? { bold: true } : {}) })], alignment: o.align ?? AlignmentType.LEFT, spacing: { after: 20 } })),
+  });
 
-function grid(head: string[], rows: string[][]): Table {
+function grid(head: string[], rows: (string[] | { group: string } | { total: string })[], widths: number[]): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }), ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) }))],
+    columnWidths: widths,
+    rows: [
+      new TableRow({ tableHeader: true, children: head.map((h) => cellOf(h, { bold: true, align: AlignmentType.CENTER })) }),
+      ...rows.map((r) =>
+        Array.isArray(r)
+          ? new TableRow({ cantSplit: true, children: r.map((c) => cellOf(c)) })
+          : new TableRow({ children: [cellOf('group' in r ? r.group : r.total, { bold: true, span: head.length })] }),
+      ),
+    ],
   });
 }
 
-function compiledOnLine(d: ReportData): string {
-  const [y, m, day] = d.compiledOn.split('-');
-  return `${d.agency.place ?? ''}${d.agency.place ? ', ' : ''}ngày ${day} tháng ${m} năm ${y}`;
+/** "Kế hoạch số 12/KH-SNV ngày 05/3/2024": what a blank number or a missing date leaves out. */
+function planReference(d: ReportData): string {
+  const number = /\d/.test(d.plan.documentNumber) ? ` số ${d.plan.documentNumber}` : '';
+  const date = d.plan.documentDate ? ` ngày ${formatDate(d.plan.documentDate)}` : '';
+  return `Kế hoạch${number}${date}`;
+}
+
+/** The object of "Kết quả thực hiện …": the plan's own title when it says "Kế hoạch", else "Kế hoạch <title>". */
+function planObject(title: string): string {
+  return /^kế hoạch\b/iu.test(title) ? title : `Kế hoạch ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+}
+
+function appendixRows(groups: ReportData['appendix']): (string[] | { group: string })[] {
+  const out: (string[] | { group: string })[] = [];
+  let n = 0;
+  for (const g of groups) {
+    out.push({ group: g.unitName });
+    for (const r of g.rows) out.push(appendixRow(r, ++n));
+  }
+  return out;
+}
+
+function appendixRow(r: AppendixRow, n: number): string[] {
+  const units = r.units.length === 1 ? cap(label(r.units[0]!.status)) : r.units.map((u) => `${u.unitName}: ${label(u.status)}`).join('\n');
+  const due = r.due ? `${formatDate(r.due)}${r.extended ? ' (đã gia hạn)' : ''}` : r.deadlineText;
+  return [String(n), `${r.ref} ${r.title}`, units, due, r.result];
 }
 
 export async function reportDocx(d: ReportData): Promise<Buffer> {
-  const header = new Table({
+  const head = d.letterhead;
+  const c = d.counts;
+  const done = c.done_on_time + c.done_late;
+  const open = c.not_due + c.due_soon;
+  const late = d.late.slice(0, 10);
+  const next = d.next.rows.slice(0, 10);
+  const title = `Kết quả thực hiện ${planObject(d.plan.title)} ${d.period.label}`;
+  const letterhead = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     borders: NO_BORDERS,
+    columnWidths: [40, 60],
     rows: [
       new TableRow({
         children: [
           new TableCell({
             borders: NO_BORDERS,
             children: [
-              ...(d.agency.parent ? [para([text(d.agency.parent.toUpperCase())], AlignmentType.CENTER)] : []),
-              para([text(d.agency.name.toUpperCase(), { bold: true })], AlignmentType.CENTER),
-              para([text('Số:      /BC')], AlignmentType.CENTER),
+              ...(d.agency.parent ? [centered([run(d.agency.parent.toUpperCase(), { size: 26 })])] : []),
+              centered([run(d.agency.name.toUpperCase(), { bold: true, size: 26 })]),
+              centered([run(`Số:      /${head.numberSuffix}`, { size: 26 })]),
             ],
           }),
           new TableCell({
             borders: NO_BORDERS,
             children: [
-              para([text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true })], AlignmentType.CENTER),
-              para([text('Độc lập - Tự do - Hạnh phúc', { bold: true, underline: true })], AlignmentType.CENTER),
-              para([text(compiledOnLine(d), { italics: true })], AlignmentType.CENTER),
+              centered([run('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 26 })]),
+              centered([run('Độc lập - Tự do - Hạnh phúc', { bold: true, underline: true })]),
+              centered([run(head.placeDate, { italics: true })]),
             ],
           }),
         ],
       }),
     ],
   });
-  const done = d.counts.done_on_time + d.counts.done_late;
-  const summary = [
-    `Tổng số nhiệm vụ (tính theo đơn vị thực hiện): ${d.total}.`,
-    `Đã hoàn thành: ${done} (đúng hạn: ${d.counts.done_on_time}; quá hạn: ${d.counts.done_late}).`,
-    ...TASK_STATUSES.filter((s) => s !== 'done_on_time' && s !== 'done_late').map((s) => `${capitalize(STATUS_LABELS[s])}: ${d.counts[s]}.`),
-  ];
+  const signature = new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    borders: NO_BORDERS,
+    columnWidths: [50, 50],
+    rows: [
+      new TableRow({
+        children: [
+          new TableCell({
+            borders: NO_BORDERS,
+            children: [
+              new Paragraph({ children: [run('Nơi nhận:', { bold: true, italics: true, size: 24 })] }),
+              ...head.copies.map((x, i) => new Paragraph({ children: [run(`- ${x}${i === head.copies.length - 1 ? '.' : ';'}`, { size: 22 })] })),
+            ],
+          }),
+          new TableCell({
+            borders: NO_BORDERS,
+            children: [
+              ...(head.signer.on ? [centered([run(head.signer.on, { bold: true })])] : []),
+              centered([run(head.signer.title, { bold: true })]),
+              centered([run('')]),
+              centered([run('')]),
+              centered([run('')]),
+              centered([run(head.signer.name, { bold: true })]),
+            ],
+          }),
+        ],
+      }),
+    ],
+  });
+  const pageNumber = new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: 26 })] })] });
+  const margins = { top: convertMillimetersToTwip(20), bottom: convertMillimetersToTwip(20), left: convertMillimetersToTwip(30), right: convertMillimetersToTwip(15) };
   const doc = new Document({
+    creator: d.agency.name,
+    title,
     styles: { default: { document: { run: { font: FONT, size: SIZE } } } },
     sections: [
       {
-        properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
+        // Nghị định 30/2020: A4 portrait, the margins above, the page number at the top from page 2.
+        properties: { titlePage: true, page: { size: { orientation: PageOrientation.PORTRAIT }, margin: margins } },
+        headers: { default: pageNumber, first: new Header({ children: [] }) },
         children: [
-          header,
-          para([]),
-          new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [text('BÁO CÁO', { bold: true, size: 28 })] }),
-          para([text(`Kết quả thực hiện ${d.plan.title}`, { bold: true })], AlignmentType.CENTER),
-          para([text(`Kỳ báo cáo: ${d.period.label} (từ ${formatDate(d.period.start)} đến ${formatDate(d.period.end)})`, { italics: true })], AlignmentType.CENTER),
-          para([text(`Căn cứ Kế hoạch số ${d.plan.documentNumber}, ${d.agency.name} báo cáo kết quả thực hiện như sau:`)]),
-          para([text('I. TÌNH HÌNH CHUNG', { bold: true })]),
-          ...summary.map((s) => para([text(`- ${s}`)])),
+          letterhead,
+          centered([run('')]),
+          centered([run('BÁO CÁO', { bold: true })]),
+          centered([run(title, { bold: true })]),
+          centered([run(`(Kỳ báo cáo: ${d.period.label}, từ ${formatDate(d.period.start)} đến ${formatDate(d.period.end)}; số liệu đến ngày ${formatDate(d.asOf)})`, { italics: true, size: 26 })]),
+          centered([run(`Kính gửi: ${head.to.join('; ')}.`)]),
+          para([run(`Thực hiện ${planReference(d)} của ${d.agency.name} về ${d.plan.title.replace(/^kế hoạch\s+/iu, '')}, ${d.agency.name} báo cáo kết quả thực hiện ${d.period.label} như sau:`)]),
+          para([run('I. KẾT QUẢ ĐẠT ĐƯỢC', { bold: true })], AlignmentType.LEFT),
+          para([run(`- Tổng số nhiệm vụ (tính theo đơn vị thực hiện): ${d.total}.`)]),
+          para([run(`- Trong kỳ có ${d.dueInPeriod} nhiệm vụ đến hạn, đã hoàn thành ${d.doneInPeriod}; trong kỳ đã hoàn thành ${d.completedInPeriod} nhiệm vụ.`)]),
+          para([run(`- Đến ngày ${formatDate(d.asOf)}: Đã hoàn thành: ${done} (đúng hạn: ${c.done_on_time}; quá hạn: ${c.done_late}). Quá hạn: ${c.overdue}. Chờ duyệt: ${c.awaiting_approval}. Đang thực hiện, chưa đến hạn: ${open}. Chờ văn bản hướng dẫn: ${c.awaiting_activation}.${c.cancelled ? ` Đã hủy: ${c.cancelled}.` : ''}`)]),
           grid(
-            ['Đơn vị', 'Tổng số', ...TASK_STATUSES.map((s) => capitalize(STATUS_LABELS[s]))],
-            d.byUnit.map((u) => [u.unitName, String(u.total), ...TASK_STATUSES.map((s) => String(u.counts[s]))]),
+            ['Đơn vị', 'Tổng số', 'Hoàn thành', 'Quá hạn', 'Chờ duyệt', 'Chưa đến hạn'],
+            d.byUnit.map((u) => [u.unitName, String(u.total), String(u.counts.done_on_time + u.counts.done_late), String(u.counts.overdue), String(u.counts.awaiting_approval), String(u.counts.not_due + u.counts.due_soon)]),
+            [40, 12, 12, 12, 12, 12],
           ),
-          para([]),
-          para([text('II. KẾT QUẢ THỰC HIỆN TỪNG NHIỆM VỤ', { bold: true })]),
+          para([run('II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN', { bold: true })], AlignmentType.LEFT),
+          ...(late.length
+            ? [
+                para([run(`- Còn ${d.late.length} nhiệm vụ quá hạn${d.late.length > late.length ? ` (nêu ${late.length} nhiệm vụ; đủ tại Phụ lục)` : ''}:`)]),
+                ...late.map((r) => para([run(`+ ${r.ref} ${r.title} (${r.unitName}, hạn ${r.due ? formatDate(r.due) : r.deadlineText})${r.lateReason ? `: ${r.lateReason}` : '.'}`)])),
+              ]
+            : [para([run('- Không có nhiệm vụ quá hạn.')])]),
+          ...(c.awaiting_activation ? [para([run(`- ${c.awaiting_activation} nhiệm vụ chờ văn bản hướng dẫn của cấp trên để triển khai.`)])] : []),
+          para([run('III. KIẾN NGHỊ, ĐỀ XUẤT', { bold: true })], AlignmentType.LEFT),
+          ...(c.overdue || c.awaiting_activation
+            ? [
+                ...(c.overdue ? [para([run(`- ${d.agency.name} tiếp tục chỉ đạo các đơn vị khẩn trương hoàn thành ${c.overdue} nhiệm vụ quá hạn; đề nghị ${head.to[0]} xem xét, tháo gỡ các khó khăn nêu tại mục II.`)])] : []),
+                ...(c.awaiting_activation ? [para([run(`- Đề nghị ${head.to[0]} sớm có văn bản hướng dẫn để triển khai ${c.awaiting_activation} nhiệm vụ đang chờ.`)])] : []),
+              ]
+            : [para([run('- Không có kiến nghị.')])]),
+          para([run(`IV. NHIỆM VỤ TRỌNG TÂM ${d.next.label.toUpperCase()}`, { bold: true })], AlignmentType.LEFT),
+          ...(next.length
+            ? [
+                para([run(`- ${d.next.rows.length} nhiệm vụ đến hạn trong ${d.next.label}:`)]),
+                ...next.map((r) => para([run(`+ ${r.ref} ${r.title} (${r.unitName}, hạn ${formatDate(r.due!)}).`)])),
+              ]
+            : [para([run('- Tiếp tục thực hiện các nhiệm vụ còn lại của Kế hoạch.')])]),
+          para([run(`Trên đây là báo cáo ${title.charAt(0).toLowerCase()}${title.slice(1)} của ${d.agency.name}./.`)]),
+          centered([run('')]),
+          signature,
+        ],
+      },
+      {
+        // The appendix: one row per task, grouped by unit, with totals; landscape for the table.
+        properties: { page: { size: { orientation: PageOrientation.LANDSCAPE }, margin: { ...margins, left: convertMillimetersToTwip(20) } } },
+        headers: { default: pageNumber },
+        children: [
+          centered([run('PHỤ LỤC', { bold: true })]),
+          centered([run(`KẾT QUẢ THỰC HIỆN TỪNG NHIỆM VỤ ${d.period.label.toUpperCase()}`, { bold: true })]),
+          centered([run(`(Kèm theo Báo cáo số      /${head.numberSuffix} ${head.placeDate.replace(/^.*?,\s*/u, '')} của ${d.agency.name})`, { italics: true, size: 26 })]),
           grid(
-            ['TT', 'Nội dung', 'Đơn vị', 'Thời hạn', 'Tiến độ/kết quả', 'Tình trạng'],
-            d.rows.map((r) => [r.ref, r.content, r.unitName, r.due ? `${formatDate(r.due)} (${r.deadlineText})` : r.deadlineText, r.result, capitalize(STATUS_LABELS[r.status])]),
+            ['TT', 'Nhiệm vụ', 'Đơn vị chủ trì, tình trạng', 'Thời hạn', 'Kết quả'],
+            [
+              ...appendixRows(d.appendix),
+              {
+                total: `Tổng cộng: ${d.appendix.reduce((n, g) => n + g.rows.length, 0)} nhiệm vụ, ${d.total} lượt đơn vị thực hiện; hoàn thành ${done}, quá hạn ${c.overdue}, chờ duyệt ${c.awaiting_approval}, chưa đến hạn ${open}, chờ văn bản hướng dẫn ${c.awaiting_activation}.`,
+              },
+            ],
+            [6, 38, 20, 12, 24],
           ),
         ],
       },
@@ -118,25 +242,55 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
+/** An ISO date as a date cell (Excel sorts and filters it as a date). */
+const dateCell = (iso: string | undefined): Date | string => {
+  if (!iso) return '';
+  const [y, m, day] = iso.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, day));
+};
+
+function sheetSetup(ws: ExcelJS.Worksheet, headerRow: number, columns: number): void {
+  ws.views = [{ state: 'frozen', ySplit: headerRow }];
+  ws.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow, column: columns } };
+  ws.pageSetup = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${headerRow}:${headerRow}` };
+  const head = ws.getRow(headerRow);
+  head.font = { bold: true };
+  head.alignment = { vertical: 'middle', wrapText: true };
+}
+
 export async function reportXlsx(d: ReportData): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = d.agency.name;
   const summary = book.addWorksheet('Tổng hợp');
-  summary.addRow([`Báo cáo ${d.period.label}: ${d.plan.title}`]);
+  summary.addRow([`Báo cáo ${d.period.label}: ${d.plan.title} (số liệu đến ngày ${formatDate(d.asOf)})`]).font = { bold: true };
   summary.addRow([]);
-  summary.addRow(['Đơn vị', 'Mã đơn vị', 'Tổng số', ...TASK_STATUSES.map((s) => capitalize(STATUS_LABELS[s]))]).font = { bold: true };
-  for (const u of d.byUnit) summary.addRow([u.unitName, u.unit, u.total, ...TASK_STATUSES.map((s) => u.counts[s])]);
-  summary.addRow(['Tổng cộng', '', d.total, ...TASK_STATUSES.map((s) => d.counts[s])]).font = { bold: true };
-  summary.getColumn(1).width = 40;
+  summary.addRow(['Đơn vị', 'Tổng số', ...TASK_STATUSES.map((s) => cap(label(s)))]);
+  for (const u of d.byUnit) summary.addRow([u.unitName, u.total, ...TASK_STATUSES.map((s) => u.counts[s])]);
+  summary.addRow(['Tổng cộng', d.total, ...TASK_STATUSES.map((s) => d.counts[s])]).font = { bold: true };
+  summary.columns.forEach((col, i) => (col.width = i === 0 ? 42 : 14));
+  sheetSetup(summary, 3, 2 + TASK_STATUSES.length);
 
   const tasks = book.addWorksheet('Nhiệm vụ');
-  tasks.addRow(['TT', 'Nội dung', 'Mã đơn vị', 'Đơn vị', 'Người thực hiện', 'Thời hạn', 'Văn bản ghi', 'Tiến độ/kết quả', 'Tình trạng', 'Mã tình trạng', 'Cấp báo cáo']).font = { bold: true };
+  tasks.addRow(['Số hiệu', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Người thực hiện', 'Thời hạn', 'Văn bản ghi', 'Đã gia hạn', 'Tiến độ, kết quả', 'Tình trạng', 'Đã báo cáo đến']);
   for (const r of d.rows)
-    tasks.addRow([r.ref, r.content, r.unit, r.unitName, r.assignee, r.due ? formatDate(r.due) : '', r.deadlineText, r.result, capitalize(STATUS_LABELS[r.status]), r.status, r.escalationLevel]);
-  tasks.getColumn(2).width = 60;
+    tasks.addRow([
+      r.ref,
+      r.title,
+      r.unitName,
+      r.assignee,
+      dateCell(r.due),
+      r.deadlineText,
+      r.extended ? 'Có' : '',
+      r.result,
+      cap(label(r.status)),
+      ['', 'Trưởng đơn vị', 'Phó Giám đốc phụ trách', 'Giám đốc'][r.escalationLevel] ?? '',
+    ]);
+  const widths = [12, 50, 30, 22, 12, 24, 10, 40, 22, 22];
+  tasks.columns.forEach((col, i) => {
+    col.width = widths[i]!;
+    col.alignment = { vertical: 'top', wrapText: true };
+  });
+  tasks.getColumn(5).numFmt = 'dd/mm/yyyy';
+  sheetSetup(tasks, 1, widths.length);
   return Buffer.from(await book.xlsx.writeBuffer());
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

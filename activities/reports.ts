@@ -6,7 +6,7 @@ import { businessDateOf } from '../domain/calendar.js';
 import { REAL_TIME, type BusinessClock } from '../domain/clock.js';
 import { chainFor, type Org, type PersonRef } from '../domain/org.js';
 import { leadUnits } from '../domain/plan.js';
-import { compileReport, parseReportPeriod, reportPeriodOf, type ReportPeriod, type StatusCounts, type TaskSnapshot } from '../domain/report.js';
+import { compileReport, letterheadOf, parseReportPeriod, reportPeriodOf, type ReportPeriod, type StatusCounts, type TaskSnapshot } from '../domain/report.js';
 import type { Cycle } from '../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../domain/task.js';
 import { mapLimit } from '../runtime/concurrency.js';
@@ -67,7 +67,22 @@ export function createReportActivities(deps: ReportDeps) {
         return units.length === 1 ? [taskWorkflowId(plan.id, t.ref)] : units.map((u) => unitWorkflowId(plan.id, t.ref, u));
       });
       const views = await mapLimit(ids, 20, (id) => deps.client.workflow.getHandle(id).query(getTaskState));
+      const day = (ms: number | undefined) => (ms === undefined ? undefined : businessDateOf(clock.toBusiness(ms)));
+      const when = (v: UnitTaskView) => {
+        const approved = v.timeline.filter((e) => e.kind === 'approved' || e.kind === 'finished').at(-1)?.at;
+        // A completion still on record (pending or approved); a rejected one is gone.
+        const reported = v.completion?.at;
+        const reason = v.explanation?.answer?.text ?? v.extensionRequest?.reason;
+        return {
+          ...(reported !== undefined ? { reportedOn: day(reported)! } : {}),
+          ...(approved !== undefined ? { doneOn: day(approved)! } : {}),
+          ...(v.cancelled ? { cancelledOn: day(v.cancelled.at)! } : {}),
+          ...(v.originalDue && v.due && v.originalDue !== v.due ? { extended: true } : {}),
+          ...(reason ? { lateReason: reason } : {}),
+        };
+      };
       const rows: TaskSnapshot[] = views.map((v) => ({
+        ...when(v),
         ref: v.task.ref,
         title: v.task.title,
         content: v.task.content,
@@ -81,8 +96,9 @@ export function createReportActivities(deps: ReportDeps) {
         escalationLevel: v.escalationLevel,
       }));
       const data = compileReport({
-        plan: { id: plan.id, title: plan.title, documentNumber: plan.document.number },
+        plan: { id: plan.id, title: plan.title, documentNumber: plan.document.number, ...(plan.document.date ? { documentDate: plan.document.date } : {}) },
         agency: deps.org.agency,
+        letterhead: letterheadOf(deps.org, today),
         period,
         compiledOn: today,
         rows,

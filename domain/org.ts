@@ -39,7 +39,24 @@ const unitSchema = z.object({
 
 export const orgSchema = z
   .object({
-    agency: z.object({ name: z.string().min(1), parent: z.string().min(1).optional(), place: z.string().min(1).optional() }),
+    agency: z.object({
+      name: z.string().min(1),
+      parent: z.string().min(1).optional(),
+      place: z.string().min(1).optional(),
+      /** How the agency signs its reports (Nghị định 30/2020/NĐ-CP); each part has a default from the rest of the chart. */
+      reports: z
+        .object({
+          /** "BC-SNV" in "Số: …/BC-SNV". */
+          numberSuffix: z.string().min(1).optional(),
+          /** "Kính gửi": defaults to the parent agency. */
+          to: z.array(z.string().min(1)).optional(),
+          /** "Nơi nhận" beyond those addressed and "Lưu: VT". */
+          copies: z.array(z.string().min(1)).default([]),
+          /** Who signs: "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" is `on: "GIÁM ĐỐC"` with the deputy's title. */
+          signer: z.object({ title: z.string().min(1), name: z.string().min(1), on: z.string().min(1).optional() }).optional(),
+        })
+        .optional(),
+    }),
     people: z.array(personSchema).min(1),
     units: z.array(unitSchema).min(1),
     leadership: z.object({

@@ -3,7 +3,8 @@
 import { periodLabel, periodOf, type Period } from './cycle.js';
 import { isValidIsoDate, type IsoDate } from './calendar.js';
 import type { Cycle } from './plan.js';
-import { TASK_STATUSES, type TaskStatus } from './status.js';
+import type { Org } from './org.js';
+import { STATUS_LABELS, TASK_STATUSES, type TaskStatus } from './status.js';
 import { fold } from './text.js';
 
 export interface ReportPeriod extends Period {
@@ -58,40 +59,169 @@ export interface TaskSnapshot {
   assignee: string;
   due?: IsoDate;
   deadlineText: string;
+  /** The status now. */
   status: TaskStatus;
   /** "Tiến độ / kết quả" as people reported it. */
   result: string;
   escalationLevel: number;
+  /** Business dates of what happened: the situation at a period's end is read from them. */
+  reportedOn?: IsoDate;
+  doneOn?: IsoDate;
+  cancelledOn?: IsoDate;
+  /** The due date was moved by an approved extension. */
+  extended?: boolean;
+  /** Why it is late, in the person's words (an explanation, an extension's reason). */
+  lateReason?: string;
 }
 
 export type StatusCounts = Record<TaskStatus, number>;
 
-export interface ReportData {
-  plan: { id: string; title: string; documentNumber: string };
-  agency: { name: string; parent?: string; place?: string };
-  period: ReportPeriod;
-  compiledOn: IsoDate;
-  total: number;
-  counts: StatusCounts;
-  byUnit: { unit: string; unitName: string; total: number; counts: StatusCounts }[];
-  rows: TaskSnapshot[];
+/** Report words for the statuses: a signed document says what waits, not the system's state names. */
+export const REPORT_STATUS_LABELS: Record<TaskStatus, string> = {
+  ...STATUS_LABELS,
+  awaiting_activation: 'chờ văn bản hướng dẫn triển khai',
+};
+
+/** A task of the plan as the appendix lists it: one row, its units with their status. */
+export interface AppendixRow {
+  ref: string;
+  title: string;
+  units: { unitName: string; status: TaskStatus }[];
+  due?: IsoDate;
+  deadlineText: string;
+  extended: boolean;
+  result: string;
 }
 
-function countStatuses(rows: TaskSnapshot[]): StatusCounts {
+/** How the agency heads and signs the report (Nghị định 30/2020/NĐ-CP). */
+export interface Letterhead {
+  /** "BC-SNV" in "Số: …/BC-SNV". */
+  numberSuffix: string;
+  /** "Hậu Giang, ngày 10 tháng 3 năm 2025". */
+  placeDate: string;
+  to: string[];
+  /** "Nơi nhận", the addressees first, "Lưu: VT" last. */
+  copies: string[];
+  signer: { title: string; name: string; on?: string };
+}
+
+const PLACE_WORDS = /^(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$/iu;
+
+/** The agency's settings, or what the org chart implies: the Giám đốc signs, the parent agency is addressed. */
+export function letterheadOf(org: Org, compiledOn: IsoDate): Letterhead {
+  const conf = org.agency.reports;
+  const words = org.agency.name.split(/\s+/u);
+  const cut = words.findIndex((w, i) => i > 0 && PLACE_WORDS.test(w));
+  const initials = (cut > 0 ? words.slice(0, cut) : words).map((w) => fold(w).charAt(0).toUpperCase()).join('');
+  const director = org.people.find((p) => p.id === org.leadership.director);
+  const to = conf?.to ?? [org.agency.parent ?? 'Ủy ban nhân dân tỉnh'];
+  const [y, m, d] = compiledOn.split('-');
+  return {
+    numberSuffix: conf?.numberSuffix ?? `BC-${initials}`,
+    placeDate: `${org.agency.place ? `${org.agency.place}, ` : ''}ngày ${Number(d)} tháng ${Number(m)} năm ${y}`,
+    to,
+    copies: [...to.map((x) => `${x} (b/c)`), ...(conf?.copies ?? []), 'Lưu: VT'],
+    // "Giám đốc Sở" signs as "GIÁM ĐỐC": the agency is named in the letterhead.
+    signer: conf?.signer ?? { title: (director?.title ?? 'Giám đốc').replace(/\s+sở$/iu, '').toUpperCase(), name: director?.name ?? '' },
+  };
+}
+
+export interface ReportData {
+  plan: { id: string; title: string; documentNumber: string; documentDate?: IsoDate };
+  letterhead: Letterhead;
+  agency: Org['agency'];
+  period: ReportPeriod;
+  compiledOn: IsoDate;
+  /** The situation is told as of this day: the period's end, or today when the period is not over. */
+  asOf: IsoDate;
+  total: number;
+  /** Statuses as of `asOf`. */
+  counts: StatusCounts;
+  byUnit: { unit: string; unitName: string; total: number; counts: StatusCounts }[];
+  /** Unit shares due within the period, and of those done by `asOf`. */
+  dueInPeriod: number;
+  doneInPeriod: number;
+  /** Completed within the period, whatever their due date. */
+  completedInPeriod: number;
+  /** Late at `asOf`, with the reason people gave. */
+  late: TaskSnapshot[];
+  /** Due in the next period. */
+  next: { label: string; rows: TaskSnapshot[] };
+  rows: TaskSnapshot[];
+  /** The appendix: one row per task, grouped by the unit that leads it (the first named). */
+  appendix: { unitName: string; rows: AppendixRow[] }[];
+}
+
+const within = (d: IsoDate | undefined, from: IsoDate, to: IsoDate): d is IsoDate => !!d && d >= from && d <= to;
+
+/** What a unit share's status was on `asOf`, from its status now and the dates of what happened. */
+export function statusAt(r: TaskSnapshot, asOf: IsoDate): TaskStatus {
+  if (r.status === 'cancelled' && r.cancelledOn && r.cancelledOn <= asOf) return 'cancelled';
+  if ((r.status === 'done_on_time' || r.status === 'done_late') && r.doneOn && r.doneOn <= asOf) return r.status;
+  if (r.status === 'awaiting_activation') return r.status;
+  // Reported, not yet approved then (or still).
+  if (r.reportedOn && r.reportedOn <= asOf && r.status !== 'cancelled') return 'awaiting_approval';
+  if (!r.due) return r.status === 'cancelled' || r.status === 'done_on_time' || r.status === 'done_late' ? 'not_due' : r.status;
+  return r.due < asOf ? 'overdue' : 'not_due';
+}
+
+function countStatuses(statuses: TaskStatus[]): StatusCounts {
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as StatusCounts;
-  for (const r of rows) counts[r.status]++;
+  for (const s of statuses) counts[s]++;
   return counts;
 }
 
-export function compileReport(input: Omit<ReportData, 'total' | 'counts' | 'byUnit'>): ReportData {
-  const units = [...new Set(input.rows.map((r) => r.unit))];
+/** The period after this one, of the same cycle. */
+function nextPeriod(p: ReportPeriod): ReportPeriod {
+  const [y, m] = p.end.split('-').map(Number) as [number, number];
+  const first = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  return reportPeriodOf(p.cycle, first);
+}
+
+export function compileReport(input: {
+  plan: ReportData['plan'];
+  letterhead: Letterhead;
+  agency: ReportData['agency'];
+  period: ReportPeriod;
+  compiledOn: IsoDate;
+  rows: TaskSnapshot[];
+}): ReportData {
+  const { period } = input;
+  const asOf = input.compiledOn < period.end ? input.compiledOn : period.end;
+  const at = input.rows.map((r) => ({ ...r, status: statusAt(r, asOf) }));
+  const units = [...new Set(at.map((r) => r.unit))];
+  const due = at.filter((r) => within(r.due, period.start, period.end));
+  const doneBy = (r: TaskSnapshot) => r.status === 'done_on_time' || r.status === 'done_late';
+  const next = nextPeriod(period);
+  const groups = new Map<string, { unitName: string; rows: AppendixRow[] }>();
+  const byRef = new Map<string, AppendixRow>();
+  for (const r of at) {
+    let row = byRef.get(r.ref);
+    if (!row) {
+      row = { ref: r.ref, title: r.title, units: [], ...(r.due ? { due: r.due } : {}), deadlineText: r.deadlineText, extended: !!r.extended, result: r.result };
+      byRef.set(r.ref, row);
+      const g = groups.get(r.unit) ?? { unitName: r.unitName, rows: [] };
+      g.rows.push(row);
+      groups.set(r.unit, g);
+    } else if (r.result && !row.result.includes(r.result)) row.result = `${row.result}; ${r.unitName}: ${r.result}`;
+    row.units.push({ unitName: r.unitName, status: r.status });
+    row.extended ||= !!r.extended;
+  }
   return {
     ...input,
-    total: input.rows.length,
-    counts: countStatuses(input.rows),
+    asOf,
+    total: at.length,
+    counts: countStatuses(at.map((r) => r.status)),
     byUnit: units.map((unit) => {
-      const rows = input.rows.filter((r) => r.unit === unit);
-      return { unit, unitName: rows[0]!.unitName, total: rows.length, counts: countStatuses(rows) };
+      const rows = at.filter((r) => r.unit === unit);
+      return { unit, unitName: rows[0]!.unitName, total: rows.length, counts: countStatuses(rows.map((r) => r.status)) };
     }),
+    dueInPeriod: due.length,
+    doneInPeriod: due.filter(doneBy).length,
+    completedInPeriod: at.filter((r) => doneBy(r) && within(r.doneOn, period.start, asOf)).length,
+    late: at.filter((r) => r.status === 'overdue'),
+    next: { label: next.label, rows: at.filter((r) => !doneBy(r) && r.status !== 'cancelled' && within(r.due, next.start, next.end)) },
+    rows: at,
+    appendix: [...groups.values()],
   };
 }

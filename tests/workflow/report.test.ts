@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportNow, reportScheduleId } from '../../client/reports.js';
 import { actOnTask, showTask } from '../../client/tasks.js';
 import type { TaskStatus } from '../../domain/status.js';
+import { REPORT_STATUS_LABELS } from '../../domain/report.js';
 import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import * as msg from '../../workflows/messages.js';
 import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
@@ -48,26 +49,54 @@ describe('reports', () => {
     expect(expected).toMatchObject({ done_on_time: 1, awaiting_approval: 1, overdue: 1, awaiting_activation: 1, not_due: 2 });
     expect(report.total).toBe(6);
 
+    // The workbook: Vietnamese statuses (no codes), dates stored as dates, a frozen and filtered header, A4.
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(report.xlsx);
-    const rows = book.getWorksheet('Nhiệm vụ')!.getSheetValues().slice(2) as unknown[][];
+    const sheet = book.getWorksheet('Nhiệm vụ')!;
+    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    const statusCol = header.indexOf('Tình trạng');
+    const dueCol = header.indexOf('Thời hạn');
     const fromXlsx: Partial<Record<string, number>> = {};
-    for (const r of rows.filter(Boolean)) fromXlsx[String(r[10])] = (fromXlsx[String(r[10])] ?? 0) + 1;
-    expect(fromXlsx).toEqual(expected);
+    sheet.eachRow((r, n) => {
+      if (n > 1) fromXlsx[String(r.getCell(statusCol).value)] = (fromXlsx[String(r.getCell(statusCol).value)] ?? 0) + 1;
+    });
+    const labelled: Partial<Record<string, number>> = {};
+    for (const [k, v] of Object.entries(expected)) labelled[{ ...REPORT_STATUS_LABELS }[k as TaskStatus].replace(/^./u, (c) => c.toUpperCase())] = v;
+    expect(fromXlsx).toEqual(labelled);
+    expect(JSON.stringify(sheet.getSheetValues())).not.toMatch(/awaiting_|not_due|done_on_time|overdue/);
+    expect(sheet.getRow(2).getCell(dueCol).value).toBeInstanceOf(Date);
+    expect(sheet.getColumn(dueCol).numFmt).toBe('dd/mm/yyyy');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBeTruthy();
+    expect(sheet.pageSetup).toMatchObject({ paperSize: 9, fitToPage: true });
+    expect(sheet.getColumn(2).width).toBeGreaterThanOrEqual(40);
     const summary = book.getWorksheet('Tổng hợp')!;
     const totalRow = summary.getRow(summary.rowCount).values as unknown[];
     expect(totalRow[1]).toBe('Tổng cộng');
-    expect(totalRow[3]).toBe(6);
+    expect(totalRow[2]).toBe(6);
 
+    // The document: the letterhead, addressee and signature of Nghị định 30/2020, the narrative, the appendix.
     const { value: docText } = await mammoth.extractRawText({ path: report.docx });
     expect(docText).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
     expect(docText).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(docText).toMatch(/Số: +\/BC-SNV/);
     expect(docText).toContain('BÁO CÁO');
-    expect(docText).toContain('Kỳ báo cáo: tháng 03/2025 (từ 01/03/2025 đến 31/03/2025)');
+    expect(docText).toContain('Kết quả thực hiện Kế hoạch thử nghiệm tháng 03/2025');
+    expect(docText).not.toMatch(/thực hiện Triển khai thực hiện|Kế hoạch số \//);
+    expect(docText).toContain('Kính gửi: UBND tỉnh Hậu Giang.');
+    expect(docText).toContain('Thực hiện Kế hoạch số 01/KH-TEST');
     expect(docText).toContain('Tổng số nhiệm vụ (tính theo đơn vị thực hiện): 6.');
     expect(docText).toContain('Đã hoàn thành: 1 (đúng hạn: 1; quá hạn: 0).');
     expect(docText).toContain('Quá hạn: 1.');
     expect(docText).toContain('Chờ duyệt: 1.');
+    for (const section of ['I. KẾT QUẢ ĐẠT ĐƯỢC', 'II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN', 'III. KIẾN NGHỊ, ĐỀ XUẤT', 'IV. NHIỆM VỤ TRỌNG TÂM THÁNG 04/2025', 'Nơi nhận:', 'GIÁM ĐỐC', 'PHỤ LỤC'])
+      expect(docText).toContain(section);
+    expect(docText).toMatch(/II\.1\.\(3\) Nhiệm vụ thử 3 \(Phòng Hành chính – Tổng hợp, hạn 28\/02\/2025\)/);
+    expect(docText).toContain('Đề nghị UBND tỉnh Hậu Giang sớm có văn bản hướng dẫn để triển khai 1 nhiệm vụ đang chờ.');
+    expect(docText).not.toMatch(/Chờ kích hoạt|awaiting_activation|Cấp báo cáo/);
+    // One appendix row per task (5), the task of two units with each unit's status.
+    expect(docText).toMatch(/Phòng Hành chính – Tổng hợp: chưa đến hạn\s+Phòng Tổ chức cán bộ: chưa đến hạn/);
+    expect(docText).toContain('Tổng cộng: 5 nhiệm vụ, 6 lượt đơn vị thực hiện');
 
     const told = await eventually(() => {
       const r = h.outbox({ kind: 'report' }).filter((n) => n.planId === plan.id);
