@@ -41,6 +41,8 @@ export function listQuery(org: Org, p: Person): string {
 
 /** A row of a person's list, and what awaits their decision on it (a leader's). */
 export interface ListedTask extends DashboardRow {
+  /** A "thường xuyên" / periodic task: its due date is this cycle's report. */
+  recurring?: boolean;
   decision?: { kind: 'approval'; by: string } | { kind: 'extension'; by: string; until: string; reason: string };
 }
 
@@ -53,6 +55,11 @@ const BUBBLE = 1900;
  */
 export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<ListedTask[]> {
   const rows: ListedTask[] = sortForDashboard(await findPlanTasks(client, store, listQuery(org, p))).slice(0, LIST_LIMIT);
+  const plans = new Map<string, ReturnType<Store['planGet']>>();
+  for (const r of rows) {
+    if (!plans.has(r.planId)) plans.set(r.planId, store.planGet(r.planId));
+    if (plans.get(r.planId)?.plan.tasks.find((t) => t.ref === r.ref)?.deadline.kind === 'recurring') r.recurring = true;
+  }
   if (unitsInCharge(org, p).role === 'staff') return rows;
   // Visibility has no extension requests: read the views of the tasks he oversees (at most LIST_LIMIT).
   await Promise.all(
@@ -69,10 +76,10 @@ export async function personTasks(client: Client, store: Store, org: Org, p: Per
   return [...rows.filter((r) => r.decision), ...rows.filter((r) => !r.decision)];
 }
 
-export function formatRow(org: Org, r: DashboardRow, i: number, showUnit: boolean): string {
+export function formatRow(org: Org, r: ListedTask, i: number, showUnit: boolean): string {
   const title = r.title;
   const who = org.people.find((x) => x.id === r.assignee)?.name;
-  const due = r.due ? `hạn ${formatDate(r.due)}` : 'không có hạn cụ thể';
+  const due = r.recurring ? `định kỳ, báo cáo kỳ này trước ${r.due ? formatDate(r.due) : '—'}` : r.due ? `hạn ${formatDate(r.due)}` : 'không có hạn cụ thể';
   return (
     `${i + 1}. ${r.ref}${title ? ` ${title}` : ''} — ${due} — ${STATUS_LABELS[r.status]}` +
     (showUnit ? ` (${r.unit}${who ? `, ${who}` : ''})` : '') +

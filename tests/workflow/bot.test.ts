@@ -114,6 +114,12 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(await h.ask('hcth.cv2', '31/2/2026 chờ kinh phí')).toContain('Đề nghị gửi lại, hoặc gõ «hủy».');
     expect(await h.ask('hcth.cv2', '15/1/2027 chờ kinh phí')).toContain('đến ngày 15/01/2027, chờ đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang cho ý kiến');
 
+    // A "thường xuyên" task reads as this cycle's report, not as a plain deadline.
+    const monthly = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'recurring', cycle: 'monthly', text: 'Thường xuyên, báo cáo trước ngày 10 hằng tháng' } }], { endDate: '2027-12-31' }));
+    const monthlyId = taskWorkflowId(monthly.id, 'II.1.(1)');
+    await eventually(async () => (await unitView(h, monthlyId).catch(() => undefined))?.due, 20_000, 'the monthly task to start');
+    await eventually(async () => (await h.ask('hcth.cv2', 'ds')).match(/II\.1\.\(1\) Nhiệm vụ thử 1 — định kỳ, báo cáo kỳ này trước \d{2}\/\d{2}\/\d{4}/), 20_000, 'the periodic task in the list');
+
     // The head's list starts with what awaits his decision, with the commands for it, in one message.
     const listAt = h.sentTo('hcth.truong').length;
     await h.say('hcth.truong', 'ds');
