@@ -97,7 +97,8 @@ const audienceOf = (org: Org, p: Person): Audience => (unitsInCharge(org, p).rol
  */
 async function converse(deps: BotDeps, p: Person, audience: Audience, cmd: BotCommand, text: string, key: string, now: number): Promise<Answer> {
   const asked = deps.store.botContextGet(p.id)?.pending;
-  const pending = asked && now - asked.at < PENDING_MS ? asked : undefined;
+  // The question's age on the wall clock: `now` is business time, which a demo runs fast.
+  const pending = asked && Date.now() - asked.at < PENDING_MS ? asked : undefined;
   if (asked) remember(deps.store, p.id, { pending: undefined });
   if (cmd.type === 'cancel')
     return pending
@@ -107,12 +108,12 @@ async function converse(deps: BotDeps, p: Person, audience: Audience, cmd: BotCo
     const answer = parseCommand(`${pending.command} ${text}`, { today: businessDateOf(now), audience });
     // An answer that is still wrong (a date that does not exist) keeps the question open.
     if (answer.type === 'unknown') {
-      remember(deps.store, p.id, { pending: { command: pending.command, at: now } });
+      remember(deps.store, p.id, { pending: { command: pending.command, at: Date.now() } });
       return { text: `${answer.reply.split('. Ví dụ')[0]!.replace(/\.?$/, '.')} Đề nghị gửi lại, hoặc gõ «hủy».`, outcome: 'answer not understood' };
     }
     cmd = answer;
   }
-  return runCommand(deps, p, audience, cmd, key, now);
+  return runCommand(deps, p, audience, cmd, key);
 }
 
 /** A refused or impossible action is answered in Vietnamese; anything else is retried later. */
@@ -148,7 +149,7 @@ function link(deps: BotDeps, zaloUserId: string, current: Person | undefined, co
 
 type TaskCommand = Extract<BotCommand, { task: TaskRefArg }>;
 
-async function runCommand(deps: BotDeps, p: Person, audience: Audience, cmd: BotCommand, key: string, now: number): Promise<Answer> {
+async function runCommand(deps: BotDeps, p: Person, audience: Audience, cmd: BotCommand, key: string): Promise<Answer> {
   switch (cmd.type) {
     case 'help':
       return { text: cmd.more ? HELP_TEXT : helpFor(audience), outcome: 'help' };
@@ -171,7 +172,7 @@ async function runCommand(deps: BotDeps, p: Person, audience: Audience, cmd: Bot
         : { text: 'Lệnh «đơn vị» dành cho lãnh đạo đơn vị và lãnh đạo Sở. Gõ «ds» để xem nhiệm vụ của đồng chí.', outcome: 'refused: unit summary for staff' };
     }
     default:
-      return taskCommand(deps, p, cmd, key, now);
+      return taskCommand(deps, p, cmd, key);
   }
 }
 
@@ -190,7 +191,7 @@ const COMMAND_WORD: Partial<Record<TaskCommand['type'], string>> = {
 /** "không", "ko": a completion with nothing to add. */
 const NOTHING = /^(?:không|khong|ko|k|không có|khong co)\.?$/iu;
 
-async function taskCommand(deps: BotDeps, p: Person, cmd: TaskCommand, key: string, now: number): Promise<Answer> {
+async function taskCommand(deps: BotDeps, p: Person, cmd: TaskCommand, key: string): Promise<Answer> {
   const workflowId = await resolveTask(deps, p, cmd.task);
   remember(deps.store, p.id, { lastWorkflowId: workflowId });
   const act = <A extends object>(update: Parameters<typeof actOnTask>[2], args: A) =>
@@ -199,7 +200,7 @@ async function taskCommand(deps: BotDeps, p: Person, cmd: TaskCommand, key: stri
   // A command that needs more asks for it; the next message answers (or «hủy»).
   const usage = (text: string): Answer => {
     const word = COMMAND_WORD[cmd.type];
-    if (word) remember(deps.store, p.id, { pending: { command: `${word} ${n}`, at: now } });
+    if (word) remember(deps.store, p.id, { pending: { command: `${word} ${n}`, at: Date.now() } });
     return { text: word ? `${text} Gõ «hủy» để bỏ qua.` : text, outcome: `asked: ${cmd.type}` };
   };
   let v: UnitTaskView;
