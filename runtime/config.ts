@@ -44,6 +44,8 @@ const envSchema = z.object({
   /** Mark cookies Secure: set when the dashboard is served over HTTPS. */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `npm start -- --demo`: how many real seconds a business day lasts. */
+  DEMO_SECONDS_PER_DAY: z.coerce.number().min(1).max(3600).default(30),
 });
 
 export type Config = z.output<typeof envSchema> & { dataDir: string; zalo: ZaloConfig | undefined; mail: { url: string; from: string } | undefined };

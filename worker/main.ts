@@ -22,12 +22,15 @@ import { syncOrgLinks } from '../bot/accounts.js';
 import { createBot } from '../bot/handlers.js';
 import { InboxProcessor } from '../bot/inbox.js';
 import { webhookRouter, WEBHOOK_PATH } from '../bot/webhook.js';
-import { devZaloRouter } from '../web/dev-zalo.js';
+import { devZaloId, devZaloRouter } from '../web/dev-zalo.js';
 import { WaitingDeliveries } from '../activities/notifier.js';
 import { deliveryReported } from '../workflows/messages.js';
 import { contactRules, createNotifiers, sendSigninCode, templatesOf } from './notify.js';
 import { tokenProblem } from '../bot/zalo-tokens.js';
 import { NO_TEMPLATES } from '../domain/templates.js';
+import { businessDateOf } from '../domain/calendar.js';
+import { REAL_TIME } from '../domain/clock.js';
+import { demoClock } from '../runtime/demo.js';
 
 type Role = 'all' | 'worker' | 'web';
 
@@ -35,10 +38,25 @@ async function main(): Promise<void> {
   const roleArg = process.argv.indexOf('--role');
   const role = (roleArg > 0 ? process.argv[roleArg + 1] : 'all') as Role;
   if (!['all', 'worker', 'web'].includes(role)) throw new Error(`unknown --role ${role} (all, worker, web)`);
-  const config = loadConfig();
+  const demo = process.argv.includes('--demo');
+  if (demo && role !== 'all') throw new Error('--demo runs everything in one process: leave out --role');
+  const loaded = loadConfig();
+  // A demonstration has its own data and never talks to a real Zalo OA.
+  const config = demo ? { ...loaded, dataDir: join(loaded.dataDir, 'demo'), zalo: undefined } : loaded;
   const log = createLogger(config.LOG_LEVEL);
+  if (demo && loaded.zalo) log.warn('demo mode: the ZALO_* credentials are ignored; messages go to the local Zalo double (/dev/zalo)');
   const org = loadOrg(config.ORG_FILE);
   const calendar = loadCalendar(config.CALENDAR_FILE);
+  // Read when it is needed: a demo sets its clock by it; otherwise only a first start uses it.
+  const examplePlan = demo && config.EXAMPLE_PLAN_FILE ? loadPlan(config.EXAMPLE_PLAN_FILE, org) : undefined;
+  const { clock } = demo ? demoClock(config.dataDir, examplePlan, config.DEMO_SECONDS_PER_DAY) : { clock: REAL_TIME };
+  /** Business time: "today" on the pages and in the bot (fast in a demo). */
+  const businessNow = () => clock.toBusiness(Date.now());
+  if (demo)
+    log.info(
+      { secondsPerDay: config.DEMO_SECONDS_PER_DAY, businessDate: businessDateOf(businessNow()), dataDir: config.dataDir },
+      'demo mode: business time runs fast; watch the chat at /dev/zalo and the dashboard',
+    );
   // Checked before anything starts: a bad templates file is refused like a bad org chart.
   const templates = templatesOf(config, !config.zalo && role === 'all');
   const store = new SqliteStore(join(config.dataDir, 'state.sqlite'));
@@ -63,6 +81,18 @@ async function main(): Promise<void> {
     zalo = await connectZalo(config, store, log, { org, templates });
     const linked = syncOrgLinks(org, store, Date.now());
     if (linked) log.info({ linked }, 'Zalo accounts linked from the org chart');
+    if (demo && zalo.double) {
+      // In a demonstration everyone has linked their Zalo and just written to the OA: the 7-day window is open for all.
+      for (const p of org.people) {
+        let id = store.zaloLinkOfPerson(p.id)?.zaloUserId;
+        if (!id) {
+          id = devZaloId(p.id);
+          if (!store.zaloLinkOf(id)) store.zaloLink(id, p.id, Date.now());
+        }
+        zalo.double.addUser(id, p.name, { lastInteractionAt: Date.now() });
+        store.zaloInteraction(id, Date.now());
+      }
+    }
   } else log.warn('no Zalo credentials and not --role all: notifications go to e-mail if configured, else to the log');
   const { notifier, delivery } = createNotifiers({ config, org, store, ...(zalo ? { zalo } : {}), templates, log });
   let workerRun: Promise<void> | undefined;
@@ -75,6 +105,7 @@ async function main(): Promise<void> {
       activities: createActivities({
         org,
         calendar,
+        clock,
         client,
         store,
         reportsDir: join(config.dataDir, 'reports'),
@@ -105,7 +136,7 @@ async function main(): Promise<void> {
   if (role !== 'worker') {
     const routers = [];
     if (zalo) {
-      const inbox = new InboxProcessor({ store, log, keepHandledMs: config.ZALO_DEDUPE_DAYS * 24 * 3600_000, handle: createBot({ org, store, client, zalo: zalo.client }) });
+      const inbox = new InboxProcessor({ store, log, keepHandledMs: config.ZALO_DEDUPE_DAYS * 24 * 3600_000, handle: createBot({ org, store, client, zalo: zalo.client, now: businessNow }) });
       routers.push(webhookRouter({ auth: zalo.auth, store, log, onQueued: () => inbox.kick() }));
       if (zalo.double) routers.push(devZaloRouter({ org, store, double: zalo.double }));
       inbox.kick(); // events accepted before a crash or restart
@@ -117,6 +148,7 @@ async function main(): Promise<void> {
       client,
       reportsDir: join(config.dataDir, 'reports'),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      now: businessNow,
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
       ...(config.SESSION_SECRET ? { secret: config.SESSION_SECRET } : {}),
       secureCookies: config.COOKIE_SECURE === 'true',
@@ -141,7 +173,7 @@ async function main(): Promise<void> {
     stops.unshift(() => new Promise<void>((r) => server.close(() => r())));
   }
   if (role === 'all' && config.EXAMPLE_PLAN_FILE && store.planList().length === 0) {
-    const plan = loadPlan(config.EXAMPLE_PLAN_FILE, org);
+    const plan = examplePlan ?? loadPlan(config.EXAMPLE_PLAN_FILE, org);
     const res = await startPlan(client, store, org, plan, config.TEMPORAL_TASK_QUEUE);
     log.info({ plan: plan.id, started: res.started, existing: res.existing }, 'example plan started');
   }

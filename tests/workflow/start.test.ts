@@ -94,6 +94,47 @@ describe('npm start', () => {
     await again.connection.close();
   });
 
+  it('--demo: its own data, never a real Zalo OA, and business time fast enough to watch the ladder climb', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-demo-'));
+    const [port, devPort] = [await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: '0',
+      TEMPORAL_CLI: inject('temporalCli'),
+      TEMPORAL_TASK_QUEUE: 'npm-start-demo',
+      DEMO_SECONDS_PER_DAY: '2',
+      // Credentials of a real OA: a demo must not use them.
+      ZALO_APP_ID: '1234567890',
+      ZALO_APP_SECRET: 'secret',
+      ZALO_OA_SECRET_KEY: 'oa-secret',
+      ZALO_ACCESS_TOKEN: 'access',
+      ZALO_REFRESH_TOKEN: 'refresh',
+    };
+    delete (env as NodeJS.ProcessEnv).TEMPORAL_ADDRESS;
+    const app = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    app.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    app.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => app.once('exit', (code) => r(code)));
+    await eventually(() => health(port), 90_000, 'healthz', () => out);
+    expect(out).toContain('demo mode: the ZALO_* credentials are ignored');
+    expect(out).toContain('using the local Zalo double');
+    expect(existsSync(join(dataDir, 'demo', 'state.sqlite'))).toBe(true);
+    expect(existsSync(join(dataDir, 'demo', 'demo-clock.json'))).toBe(true);
+    expect(existsSync(join(dataDir, 'state.sqlite'))).toBe(false);
+    // Reminders, then the first step up the chain, in the local chat within a couple of minutes.
+    const chat = async (person: string) =>
+      ((await (await fetch(`http://127.0.0.1:${port}/dev/zalo/api/chat?person=${person}`)).json()) as { messages: { from: string; text: string }[] }).messages;
+    await eventually(async () => (await chat('hcth.cv1')).find((m) => m.from === 'oa' && m.text.startsWith('Nhắc việc')), 120_000, 'a reminder in the chat', () => out.slice(-2000));
+    await eventually(async () => (await chat('hcth.truong')).find((m) => m.from === 'oa' && /quá hạn|Báo cáo cấp 1/.test(m.text)), 120_000, 'an escalation to the head', () => out.slice(-2000));
+    await eventually(async () => (await chat('ld.pgd1')).find((m) => m.from === 'oa' && /quá hạn|Báo cáo cấp 2/.test(m.text)), 120_000, 'an escalation to the Phó Giám đốc', () => out.slice(-2000));
+    app.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }, 400_000);
+
   it('refuses to start with an invalid org chart, naming the file and the path', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-bad-'));
     const orgFile = join(dataDir, 'org.yaml');
