@@ -27,6 +27,8 @@ const SIZE = 28; // half-points: 14 pt for the body
 const SMALL = 24; // 12 pt in tables
 const label = (s: TaskStatus) => REPORT_STATUS_LABELS[s];
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** "Triển khai …" inside a sentence; an acronym or a name ("Đề án 06", "UBND") keeps its capital. */
+const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
 type Align = (typeof AlignmentType)[keyof typeof AlignmentType];
 
@@ -55,9 +57,15 @@ const cellOf = (t: string, o: { bold?: boolean; span?: number; align?: Align } =
       .map((line) => new Paragraph({ children: [run(line, { size: SMALL, ...(o.bold ? { bold: true } : {}) })], alignment: o.align ?? AlignmentType.LEFT, spacing: { after: 20 } })),
   });
 
+/** Text width in twips: A4 less the margins, portrait (210 − 30 − 15 mm) and landscape (297 − 20 − 15 mm). */
+const PORTRAIT_WIDTH = convertMillimetersToTwip(165);
+const LANDSCAPE_WIDTH = convertMillimetersToTwip(262);
+/** Shares of a width, in twips (Word reads the grid's columns, not percentages). */
+const shares = (total: number, parts: number[]) => parts.map((p) => Math.round((total * p) / parts.reduce((a, b) => a + b, 0)));
+
 function grid(head: string[], rows: (string[] | { group: string } | { total: string })[], widths: number[]): Table {
   return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
     columnWidths: widths,
     rows: [
       new TableRow({ tableHeader: true, children: head.map((h) => cellOf(h, { bold: true, align: AlignmentType.CENTER })) }),
@@ -79,7 +87,7 @@ function planReference(d: ReportData): string {
 
 /** The object of "Kết quả thực hiện …": the plan's own title when it says "Kế hoạch", else "Kế hoạch <title>". */
 function planObject(title: string): string {
-  return /^kế hoạch\b/iu.test(title) ? title : `Kế hoạch ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+  return /^kế hoạch\b/iu.test(title) ? title : `Kế hoạch ${lowerFirst(title)}`;
 }
 
 function appendixRows(groups: ReportData['appendix']): (string[] | { group: string })[] {
@@ -107,9 +115,9 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
   const next = d.next.rows.slice(0, 10);
   const title = `Kết quả thực hiện ${planObject(d.plan.title)} ${d.period.label}`;
   const letterhead = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: PORTRAIT_WIDTH, type: WidthType.DXA },
     borders: NO_BORDERS,
-    columnWidths: [40, 60],
+    columnWidths: shares(PORTRAIT_WIDTH, [40, 60]),
     rows: [
       new TableRow({
         children: [
@@ -124,7 +132,7 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
           new TableCell({
             borders: NO_BORDERS,
             children: [
-              centered([run('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 26 })]),
+              centered([run('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 24 })]),
               centered([run('Độc lập - Tự do - Hạnh phúc', { bold: true, underline: true })]),
               centered([run(head.placeDate, { italics: true })]),
             ],
@@ -134,9 +142,9 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
     ],
   });
   const signature = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: PORTRAIT_WIDTH, type: WidthType.DXA },
     borders: NO_BORDERS,
-    columnWidths: [50, 50],
+    columnWidths: shares(PORTRAIT_WIDTH, [50, 50]),
     rows: [
       new TableRow({
         children: [
@@ -180,7 +188,7 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
           centered([run(title, { bold: true })]),
           centered([run(`(Kỳ báo cáo: ${d.period.label}, từ ${formatDate(d.period.start)} đến ${formatDate(d.period.end)}; số liệu đến ngày ${formatDate(d.asOf)})`, { italics: true, size: 26 })]),
           centered([run(`Kính gửi: ${head.to.join('; ')}.`)]),
-          para([run(`Thực hiện ${planReference(d)} của ${d.agency.name} về ${d.plan.title.replace(/^kế hoạch\s+/iu, '')}, ${d.agency.name} báo cáo kết quả thực hiện ${d.period.label} như sau:`)]),
+          para([run(`Thực hiện ${planReference(d)} của ${d.agency.name} về ${lowerFirst(d.plan.title.replace(/^kế hoạch\s+/iu, ''))}, ${d.agency.name} báo cáo kết quả thực hiện ${d.period.label} như sau:`)]),
           para([run('I. KẾT QUẢ ĐẠT ĐƯỢC', { bold: true })], AlignmentType.LEFT),
           para([run(`- Tổng số nhiệm vụ (tính theo đơn vị thực hiện): ${d.total}.`)]),
           para([run(`- Trong kỳ có ${d.dueInPeriod} nhiệm vụ đến hạn, đã hoàn thành ${d.doneInPeriod}; trong kỳ đã hoàn thành ${d.completedInPeriod} nhiệm vụ.`)]),
@@ -188,8 +196,9 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
           grid(
             ['Đơn vị', 'Tổng số', 'Hoàn thành', 'Quá hạn', 'Chờ duyệt', 'Chưa đến hạn'],
             d.byUnit.map((u) => [u.unitName, String(u.total), String(u.counts.done_on_time + u.counts.done_late), String(u.counts.overdue), String(u.counts.awaiting_approval), String(u.counts.not_due + u.counts.due_soon)]),
-            [40, 12, 12, 12, 12, 12],
+            shares(PORTRAIT_WIDTH, [40, 12, 12, 12, 12, 12]),
           ),
+          centered([run('', { size: 12 })]),
           para([run('II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN', { bold: true })], AlignmentType.LEFT),
           ...(late.length
             ? [
@@ -233,7 +242,7 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
                 total: `Tổng cộng: ${d.appendix.reduce((n, g) => n + g.rows.length, 0)} nhiệm vụ, ${d.total} lượt đơn vị thực hiện; hoàn thành ${done}, quá hạn ${c.overdue}, chờ duyệt ${c.awaiting_approval}, chưa đến hạn ${open}, chờ văn bản hướng dẫn ${c.awaiting_activation}.`,
               },
             ],
-            [6, 38, 20, 12, 24],
+            shares(LANDSCAPE_WIDTH, [6, 38, 20, 12, 24]),
           ),
         ],
       },

@@ -67,9 +67,24 @@ async function ensureOcr(log: (m: string) => void = console.log): Promise<void> 
   }
 }
 
+/** LibreOffice, to render the reports the tests build: installed by scripts/install-office.sh when missing. */
+async function ensureOffice(log: (m: string) => void = console.log): Promise<void> {
+  const there = await run('soffice', ['--version'], { timeout: 60_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (there) return;
+  log("LibreOffice not found: installing Debian's libreoffice-writer-nogui and fonts-liberation2 (scripts/install-office.sh)…");
+  try {
+    await run('sh', [resolve('scripts/install-office.sh')], { timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    throw new Error(`cannot install LibreOffice for the report tests (scripts/install-office.sh, as root): ${(err as Error).message}`);
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  // The browser and OCR are installed while the server starts (one after the other: both use apt).
+  // The browser, OCR and LibreOffice are installed while the server starts (one after the other: all use apt).
   const chromium = ensureChromium();
   chromium.catch(() => undefined);
   const ocr = chromium.then(
@@ -77,6 +92,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     () => ensureOcr(),
   );
   ocr.catch(() => undefined);
+  // apt again, after the OCR packages.
+  const office = ocr.then(
+    () => ensureOffice(),
+    () => ensureOffice(),
+  );
+  office.catch(() => undefined);
   const cli = await ensureTemporalCli((m) => console.log(m));
   const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
   rmSync(dbFile, { force: true });
@@ -90,6 +111,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     project.provide('chromiumPath', await chromium);
     await ocr;
+    await office;
   } catch (err) {
     await server.stop();
     throw err;

@@ -1,5 +1,10 @@
 // A report built on the real server, read back: its counts match the workflows' states.
 import ExcelJS from 'exceljs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportNow, reportScheduleId } from '../../client/reports.js';
@@ -9,6 +14,9 @@ import { REPORT_STATUS_LABELS } from '../../domain/report.js';
 import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import * as msg from '../../workflows/messages.js';
 import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
+import { ARTIFACTS } from '../global-setup.js';
+
+const run = promisify(execFile);
 
 describe('reports', () => {
   let h: Harness;
@@ -97,6 +105,21 @@ describe('reports', () => {
     // One appendix row per task (5), the task of two units with each unit's status.
     expect(docText).toMatch(/Phòng Hành chính – Tổng hợp: chưa đến hạn\s+Phòng Tổ chức cán bộ: chưa đến hạn/);
     expect(docText).toContain('Tổng cộng: 5 nhiệm vụ, 6 lượt đơn vị thực hiện');
+
+    // Rendered by LibreOffice: the body on A4 portrait, the appendix landscape; pages 1 and 2 saved to look at.
+    const shots = join(ARTIFACTS, 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    const out = mkdtempSync(join(tmpdir(), 'report-pdf-'));
+    await run('soffice', ['--headless', `-env:UserInstallation=file://${out}/profile`, '--convert-to', 'pdf', '--outdir', out, report.docx], { timeout: 120_000 });
+    const pdf = join(out, basename(report.docx).replace(/\.docx$/, '.pdf'));
+    const info = (await run('pdfinfo', ['-f', '1', '-l', '99', pdf])).stdout;
+    const sizes = [...info.matchAll(/Page +\d+ size: +([\d.]+) x ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(sizes[0]![0]).toBeCloseTo(595.3, 0); // A4 portrait
+    expect(sizes[0]![1]).toBeCloseTo(841.9, 0);
+    expect(sizes.at(-1)![0]).toBeGreaterThan(sizes.at(-1)![1]); // the appendix, landscape
+    await run('pdftoppm', ['-r', '80', '-f', '1', '-l', '2', '-png', pdf, join(shots, 'report-page')]);
+    expect(readdirSync(shots).filter((f) => /^report-page-\d+\.png$/.test(f)).length).toBeGreaterThanOrEqual(2);
 
     const told = await eventually(() => {
       const r = h.outbox({ kind: 'report' }).filter((n) => n.planId === plan.id);

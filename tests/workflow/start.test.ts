@@ -106,6 +106,8 @@ describe('npm start', () => {
       TEMPORAL_CLI: inject('temporalCli'),
       TEMPORAL_TASK_QUEUE: 'npm-start-demo',
       DEMO_SECONDS_PER_DAY: '2',
+      // Two tasks, not the example's 103 workflows: the ladder is the same, the machine stays free.
+      EXAMPLE_PLAN_FILE: 'tests/fixtures/plans/demo-small.yaml',
       // Credentials of a real OA: a demo must not use them.
       ZALO_APP_ID: '1234567890',
       ZALO_APP_SECRET: 'secret',
