@@ -130,15 +130,16 @@ const report = program.command('report').description('Báo cáo định kỳ');
 report
   .command('build <plan>')
   .description('Lập ngay báo cáo của một kỳ: DOCX và XLSX trong DATA_DIR/reports')
-  .requiredOption('--period <period>', 'kỳ báo cáo: 2024-05 (tháng), 2024-Q2 (quý), 2024-H1 (6 tháng), 2024 (năm)')
+  .requiredOption('--period <period>', 'kỳ báo cáo: "Quý II/2024", "Tháng 5/2024", "6 tháng đầu năm 2024", "Năm 2024" (hoặc 2024-Q2, 2024-05, 2024-H1, 2024)')
   .option('--json')
   .action(async (planId: string, o: { period: string; json?: boolean }) => {
-    if (!parseReportPeriod(o.period)) throw new UsageError(`Kỳ báo cáo "${o.period}" không đúng dạng: 2024-05, 2024-Q2, 2024-H1 hoặc 2024.`);
+    const period = parseReportPeriod(o.period);
+    if (!period) throw new UsageError(`Kỳ báo cáo «${o.period}» không đúng dạng: ghi «Quý II/2024», «Tháng 5/2024», «6 tháng đầu năm 2024», «Năm 2024» (hoặc 2024-Q2, 2024-05, 2024-H1, 2024).`);
     const s = store();
     const known = s.planGet(planId);
     s.close();
     if (!known) throw new UsageError(`Kế hoạch "${planId}" chưa được khởi động.`);
-    const r = await buildReportNow(await connect(), planId, o.period, config.TEMPORAL_TASK_QUEUE);
+    const r = await buildReportNow(await connect(), planId, period.code, config.TEMPORAL_TASK_QUEUE);
     out(!!o.json, r, fmt.reportBuilt(r));
   });
 
