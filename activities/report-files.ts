@@ -78,6 +78,16 @@ function grid(head: string[], rows: (string[] | { group: string } | { total: str
   });
 }
 
+/** Two blocks side by side without borders: the letterhead, the signature. */
+function sideBySide(parts: [number, number], left: Paragraph[], right: Paragraph[]): Table {
+  return new Table({
+    width: { size: PORTRAIT_WIDTH, type: WidthType.DXA },
+    borders: NO_BORDERS,
+    columnWidths: shares(PORTRAIT_WIDTH, parts),
+    rows: [new TableRow({ children: [left, right].map((children) => new TableCell({ borders: NO_BORDERS, children })) })],
+  });
+}
+
 /** "Kế hoạch số 12/KH-SNV ngày 05/3/2024": what a blank number or a missing date leaves out. */
 function planReference(d: ReportData): string {
   const number = /\d/.test(d.plan.documentNumber) ? ` số ${d.plan.documentNumber}` : '';
@@ -114,62 +124,34 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
   const late = d.late.slice(0, 10);
   const next = d.next.rows.slice(0, 10);
   const title = `Kết quả thực hiện ${planObject(d.plan.title)} ${d.period.label}`;
-  const letterhead = new Table({
-    width: { size: PORTRAIT_WIDTH, type: WidthType.DXA },
-    borders: NO_BORDERS,
-    columnWidths: shares(PORTRAIT_WIDTH, [40, 60]),
-    rows: [
-      new TableRow({
-        children: [
-          new TableCell({
-            borders: NO_BORDERS,
-            children: [
-              ...(d.agency.parent ? [centered([run(d.agency.parent.toUpperCase(), { size: 26 })])] : []),
-              centered([run(d.agency.name.toUpperCase(), { bold: true, size: 26 })]),
-              centered([run(`Số:      /${head.numberSuffix}`, { size: 26 })]),
-            ],
-          }),
-          new TableCell({
-            borders: NO_BORDERS,
-            children: [
-              centered([run('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 24 })]),
-              centered([run('Độc lập - Tự do - Hạnh phúc', { bold: true, underline: true })]),
-              centered([run(head.placeDate, { italics: true })]),
-            ],
-          }),
-        ],
-      }),
+  const letterhead = sideBySide(
+    [40, 60],
+    [
+      ...(d.agency.parent ? [centered([run(d.agency.parent.toUpperCase(), { size: 26 })])] : []),
+      centered([run(d.agency.name.toUpperCase(), { bold: true, size: 26 })]),
+      centered([run(`Số:      /${head.numberSuffix}`, { size: 26 })]),
     ],
-  });
-  const signature = new Table({
-    width: { size: PORTRAIT_WIDTH, type: WidthType.DXA },
-    borders: NO_BORDERS,
-    columnWidths: shares(PORTRAIT_WIDTH, [50, 50]),
-    rows: [
-      new TableRow({
-        children: [
-          new TableCell({
-            borders: NO_BORDERS,
-            children: [
-              new Paragraph({ children: [run('Nơi nhận:', { bold: true, italics: true, size: 24 })] }),
-              ...head.copies.map((x, i) => new Paragraph({ children: [run(`- ${x}${i === head.copies.length - 1 ? '.' : ';'}`, { size: 22 })] })),
-            ],
-          }),
-          new TableCell({
-            borders: NO_BORDERS,
-            children: [
-              ...(head.signer.on ? [centered([run(head.signer.on, { bold: true })])] : []),
-              centered([run(head.signer.title, { bold: true })]),
-              centered([run('')]),
-              centered([run('')]),
-              centered([run('')]),
-              centered([run(head.signer.name, { bold: true })]),
-            ],
-          }),
-        ],
-      }),
+    [
+      centered([run('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 24 })]),
+      centered([run('Độc lập - Tự do - Hạnh phúc', { bold: true, underline: true })]),
+      centered([run(head.placeDate, { italics: true })]),
     ],
-  });
+  );
+  const signature = sideBySide(
+    [50, 50],
+    [
+      new Paragraph({ children: [run('Nơi nhận:', { bold: true, italics: true, size: 24 })] }),
+      ...head.copies.map((x, i) => new Paragraph({ children: [run(`- ${x}${i === head.copies.length - 1 ? '.' : ';'}`, { size: 22 })] })),
+    ],
+    [
+      ...(head.signer.on ? [centered([run(head.signer.on, { bold: true })])] : []),
+      centered([run(head.signer.title, { bold: true })]),
+      centered([run('')]),
+      centered([run('')]),
+      centered([run('')]),
+      centered([run(head.signer.name, { bold: true })]),
+    ],
+  );
   const pageNumber = new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: 26 })] })] });
   const margins = { top: convertMillimetersToTwip(20), bottom: convertMillimetersToTwip(20), left: convertMillimetersToTwip(30), right: convertMillimetersToTwip(15) };
   const doc = new Document({

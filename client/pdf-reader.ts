@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Block, Paragraph, PlanDocument, Table, TableCell } from '../domain/document.js';
+import { levenshtein } from '../domain/text.js';
 import { DocumentError } from './document-error.js';
 import { ocrPages, OcrTimeout, ocrUnavailable, type OcrWord } from './ocr.js';
 
@@ -638,17 +639,7 @@ function similar(a: string, b: string): boolean {
   b = b.slice(0, 100);
   const longer = Math.max(a.length, b.length);
   if (!longer || Math.abs(a.length - b.length) > 0.2 * longer) return false;
-  return distance(a, b) <= 0.15 * longer;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return levenshtein(a, b) <= 0.15 * longer;
 }
 
 /**

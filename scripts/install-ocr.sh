@@ -14,18 +14,7 @@ if have_ocr; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "install-ocr: must run as root (apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils)" >&2
-    exit 1
-  fi
-else
-  SUDO=
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie poppler-utils
+sh "$(dirname "$0")/apt-install.sh" install-ocr tesseract-ocr tesseract-ocr-vie poppler-utils
 
 if ! have_ocr; then
   echo "install-ocr: packages installed but tesseract with the 'vie' model or pdftoppm is still missing" >&2

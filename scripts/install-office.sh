@@ -9,18 +9,7 @@ if command -v soffice >/dev/null 2>&1; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "install-office: must run as root (apt-get install libreoffice-writer-nogui fonts-liberation2)" >&2
-    exit 1
-  fi
-else
-  SUDO=
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-liberation2
+sh "$(dirname "$0")/apt-install.sh" install-office libreoffice-writer-nogui fonts-liberation2
 
 if ! command -v soffice >/dev/null 2>&1; then
   echo "install-office: packages installed but soffice is still missing" >&2

@@ -9,7 +9,7 @@ import { readPlanStructure } from '../../client/documents.js';
 import { loadOrg } from '../../client/files.js';
 import { orgSchema, type Org } from '../../domain/org.js';
 import { importPlanDocument, type ImportedPlan, type ImportedTask } from '../../domain/plan-import.js';
-import { fold } from '../../domain/text.js';
+import { fold, levenshtein } from '../../domain/text.js';
 
 export const CORPUS_DIR = 'tests/fixtures/corpus';
 
@@ -85,23 +85,13 @@ function sameDeadline(expected: string, found: string): boolean {
   return x === y || x.includes(y) || y.includes(x);
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /** Does a found task start with the expected title (its first words, folded), or nearly (after a label or a lead-in)? */
 function sameTask(e: ExpectedTask, t: ImportedTask, strict: boolean, words: number): boolean {
   const want = norm(e.title).split(' ').slice(0, words).join(' ');
   const text = norm(`${t.content || t.title}`);
   if (text.startsWith(want)) return true;
   // A scan's misread letters ("V01" read "VI"): a long start within two edits still names the task.
-  if (want.length >= 20 && editDistance(text.slice(0, want.length), want) <= 2) return true;
+  if (want.length >= 20 && levenshtein(text.slice(0, want.length), want) <= 2) return true;
   if (strict) return false;
   // After a short lead-in, or after "<unit>:" ("Bộ Chỉ huy quân sự tỉnh …: Phối hợp với …").
   const raw = fold(t.content || t.title);

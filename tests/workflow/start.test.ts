@@ -28,20 +28,26 @@ async function health(port: number): Promise<{ ok: boolean; temporal: { reachabl
   }
 }
 
+/** `npm start` on its own data directory, ports and task queue, on the embedded server. */
+async function freshEnv(prefix: string, taskQueue: string): Promise<{ env: NodeJS.ProcessEnv; dataDir: string; port: number; devPort: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const [port, devPort] = [await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    TEMPORAL_DEV_PORT: String(devPort),
+    TEMPORAL_UI_PORT: '0',
+    TEMPORAL_CLI: inject('temporalCli'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  };
+  delete env.TEMPORAL_ADDRESS;
+  return { env, dataDir, port, devPort };
+}
+
 describe('npm start', () => {
   it('runs everything, starts the example plan once, and survives a restart on the same data', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-start-'));
-    const [port, devPort] = [await freePort(), await freePort()];
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      TEMPORAL_DEV_PORT: String(devPort),
-      TEMPORAL_UI_PORT: '0',
-      TEMPORAL_CLI: inject('temporalCli'),
-      TEMPORAL_TASK_QUEUE: 'npm-start-test',
-    };
-    delete (env as NodeJS.ProcessEnv).TEMPORAL_ADDRESS;
+    const { env, port, devPort } = await freshEnv('de-an-06-start-', 'npm-start-test');
 
     let app = start(env);
     expect((await eventually(() => health(port), 90_000, 'healthz', () => app.output()))!.temporal.reachable).toBe(true);
@@ -95,16 +101,10 @@ describe('npm start', () => {
   });
 
   it('--demo: its own data, never a real Zalo OA, and business time fast enough to watch the ladder climb', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'de-an-06-demo-'));
-    const [port, devPort] = [await freePort(), await freePort()];
+    const fresh = await freshEnv('de-an-06-demo-', 'npm-start-demo');
+    const { port, dataDir } = fresh;
     const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      TEMPORAL_DEV_PORT: String(devPort),
-      TEMPORAL_UI_PORT: '0',
-      TEMPORAL_CLI: inject('temporalCli'),
-      TEMPORAL_TASK_QUEUE: 'npm-start-demo',
+      ...fresh.env,
       DEMO_SECONDS_PER_DAY: '2',
       // Two tasks, not the example's 103 workflows: the ladder is the same, the machine stays free.
       EXAMPLE_PLAN_FILE: 'tests/fixtures/plans/demo-small.yaml',
@@ -115,7 +115,6 @@ describe('npm start', () => {
       ZALO_ACCESS_TOKEN: 'access',
       ZALO_REFRESH_TOKEN: 'refresh',
     };
-    delete (env as NodeJS.ProcessEnv).TEMPORAL_ADDRESS;
     const app = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     app.stdout!.on('data', (b: Buffer) => (out += b.toString()));
