@@ -79,6 +79,18 @@ describe('dashboard in a browser', () => {
 
     const task = await ctx.newPage();
     await task.goto(`${h.base}/nhiem-vu?id=${encodeURIComponent(approvalTask)}`);
+    await task.screenshot({ path: join(SHOTS, 'task.png'), fullPage: true });
+    await task.setViewportSize({ width: 390, height: 844 });
+    expect(await task.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await task.screenshot({ path: join(SHOTS, 'task-phone.png'), fullPage: true });
+    await task.setViewportSize({ width: 1200, height: 900 });
+    // The conversation that led here, as the staff member saw it in Zalo.
+    const chat = await ctx.newPage();
+    await chat.setViewportSize({ width: 390, height: 844 });
+    await chat.goto(`${h.base}/dev/zalo`);
+    await chat.locator('#who').selectOption('hcth.cv2');
+    await chat.getByText('Đã ghi nhận báo cáo hoàn thành').first().waitFor();
+    await chat.screenshot({ path: join(SHOTS, 'chat-phone.png'), fullPage: true });
     await task.getByRole('button', { name: 'Duyệt kết quả' }).click();
     await task.getByText('Đã duyệt kết quả.').waitFor();
     await expect.poll(() => count('done_on_time'), { timeout: 20_000 }).toBe(String(doneBefore + 1));

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { tokenProblem } from '../../bot/zalo-tokens.js';
 import { sendSigninCode } from '../../worker/notify.js';
 import { createApp, zaloHealthProbe } from '../../web/server.js';
+import { devZaloRouter } from '../../web/dev-zalo.js';
 import { startBotHarness, type BotHarness, type BotHarnessOptions } from './bot-harness.js';
 import { eventually, ORG } from './harness-core.js';
 
@@ -24,6 +25,8 @@ export async function startDashboardHarness(opts: Pick<BotHarnessOptions, 'secon
   const app = createApp({
     connection: h.client.connection as Connection,
     namespace: 'default',
+    // The chat page of `npm start`, over the same double: the browser tests photograph it.
+    routers: [devZaloRouter({ org: ORG, store: h.store, double: h.double })],
     dashboard: {
       org: ORG,
       store: h.store,

@@ -92,7 +92,7 @@ describe('admin CLI', () => {
     expect(letter.stderr).toContain('Không khởi động: không tìm thấy nhiệm vụ nào: văn bản không giống một kế hoạch.');
 
     const badPeriod = await cli('report', 'build', plan.id, '--period', '2025-13');
-    expect(badPeriod.stderr).toContain('Kỳ báo cáo "2025-13" không đúng dạng');
+    expect(badPeriod.stderr).toContain('Kỳ báo cáo «2025-13» không đúng dạng');
 
     writeFileSync(join(dir, 'empty.txt'), '');
     const empty = await cli('plan', 'parse', join(dir, 'empty.txt'));

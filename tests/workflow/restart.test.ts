@@ -140,7 +140,7 @@ describe('restarts', () => {
     await eventually(() => {
       const r = store.outboxList({ workflowId: id });
       return r.length >= LADDER.length && r;
-    }, 90_000, 'the ladder after the server restart');
+    }, 180_000, 'the ladder after the server restart');
     const final = store.outboxList({ workflowId: id });
     expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
     const state = await client.workflow.getHandle(id).query(msg.getTaskState);
@@ -150,5 +150,5 @@ describe('restarts', () => {
     await client.connection.close();
     await server.stop();
     store.close();
-  });
+  }, 300_000);
 });
