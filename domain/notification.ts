@@ -159,7 +159,7 @@ export const texts = {
     `${assignee.name} chưa giải trình về ${label} (hạn ngày ${formatDate(due)}). Đề nghị đồng chí đôn đốc.`,
   explanationAnswered: (label: string, by: PersonRef, answer: string) => `${by.name} đã giải trình về ${label}: ${answer}`,
   assigned: (label: string, by: PersonRef, due: string) =>
-    `${by.name} giao đồng chí thực hiện ${label}, thời hạn: ${due}. Đề nghị xác nhận "đã nhận".`,
+    `${by.name} giao đồng chí thực hiện ${label}, thời hạn: ${due}. Đề nghị bấm «Đã nhận» để xác nhận.`,
   activated: (label: string, by: PersonRef, due: IsoDate) =>
     `${by.name} đã kích hoạt ${label}, hạn hoàn thành ngày ${formatDate(due)}.`,
   cancelled: (label: string, by: PersonRef, reason: string) => `${by.name} đã hủy ${label}. Lý do: ${reason}.`,

@@ -107,6 +107,11 @@ describe('dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Đọc và xem trước' }).click();
     await page.getByText('21 nhiệm vụ đọc được').waitFor();
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: true });
+    // On a phone the preview is not cut off: nothing wider than the screen (the table scrolls in its card).
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SHOTS, 'preview-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
 
     await page.getByLabel('Đơn vị chủ trì II.2.(1)').fill('Phòng Tổ chức cán bộ');
     // The same document is uploaded by other tests on this server: a plan id of its own.
