@@ -124,6 +124,9 @@ export function taskLabel(ref: string, title: string, unitName: string): string 
   return `Nhiệm vụ ${ref} «${title}» (${unitName})`;
 }
 
+/** A leader who acts, as staff read it: "Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang". */
+const titled = (p: PersonRef): string => (p.title ? `${p.title} ${p.name}` : p.name);
+
 export const texts = {
   reminder: (label: string, due: IsoDate, daysLeft: number, onDueDate: boolean) =>
     daysLeft > 0
@@ -141,16 +144,16 @@ export const texts = {
   approvalRequest: (label: string, by: PersonRef, note: string) =>
     `${by.name} báo cáo đã hoàn thành ${label}${note ? `: ${note}` : ''}. Đề nghị đồng chí xem xét, duyệt.`,
   approved: (label: string, by: PersonRef, onTime: boolean) =>
-    `${by.name} đã duyệt kết quả ${label}: hoàn thành ${onTime ? 'đúng hạn' : 'quá hạn'}.`,
+    `Đồng chí ${titled(by)} đã duyệt kết quả ${label}: hoàn thành ${onTime ? 'đúng hạn' : 'quá hạn'}.`,
   rejected: (label: string, by: PersonRef, reason: string, due?: IsoDate, overdue?: boolean) =>
-    `${by.name} chưa duyệt kết quả ${label}. Lý do: ${reason}. Đề nghị đồng chí tiếp tục thực hiện và báo cáo lại` +
+    `Đồng chí ${titled(by)} chưa duyệt kết quả ${label}. Lý do: ${reason}. Đề nghị đồng chí tiếp tục thực hiện và báo cáo lại` +
     (due ? `; hạn ngày ${formatDate(due)}${overdue ? ' (đã quá hạn)' : ''}.` : '.'),
   extensionRequest: (label: string, by: PersonRef, until: IsoDate, reason: string) =>
     `${by.name} xin gia hạn ${label} đến ngày ${formatDate(until)}. Lý do: ${reason}. Đề nghị đồng chí cho ý kiến.`,
   extensionApproved: (label: string, by: PersonRef, until: IsoDate) =>
-    `${by.name} đồng ý gia hạn ${label} đến ngày ${formatDate(until)}.`,
+    `Đồng chí ${titled(by)} đồng ý gia hạn ${label} đến ngày ${formatDate(until)}.`,
   extensionRefused: (label: string, by: PersonRef, reason: string) =>
-    `${by.name} không đồng ý gia hạn ${label}${reason ? `. Lý do: ${reason}` : ''}. Hạn cũ giữ nguyên.`,
+    `Đồng chí ${titled(by)} không đồng ý gia hạn ${label}${reason ? `. Lý do: ${reason}` : ''}. Hạn cũ giữ nguyên.`,
   explanationRequest: (label: string, by: PersonRef, question: string, due: IsoDate) =>
     `${by.title} ${by.name} yêu cầu giải trình về ${label}: ${question}. Hạn trả lời: ${formatDate(due)}.`,
   explanationReminder: (label: string, due: IsoDate) =>
@@ -159,10 +162,10 @@ export const texts = {
     `${assignee.name} chưa giải trình về ${label} (hạn ngày ${formatDate(due)}). Đề nghị đồng chí đôn đốc.`,
   explanationAnswered: (label: string, by: PersonRef, answer: string) => `${by.name} đã giải trình về ${label}: ${answer}`,
   assigned: (label: string, by: PersonRef, due: string) =>
-    `${by.name} giao đồng chí thực hiện ${label}, thời hạn: ${due}. Đề nghị bấm «Đã nhận» để xác nhận.`,
+    `Đồng chí ${titled(by)} giao đồng chí thực hiện ${label}, thời hạn: ${due}. Đề nghị bấm «Đã nhận» để xác nhận.`,
   activated: (label: string, by: PersonRef, due: IsoDate) =>
-    `${by.name} đã kích hoạt ${label}, hạn hoàn thành ngày ${formatDate(due)}.`,
-  cancelled: (label: string, by: PersonRef, reason: string) => `${by.name} đã hủy ${label}. Lý do: ${reason}.`,
+    `Đồng chí ${titled(by)} đã kích hoạt ${label}, hạn hoàn thành ngày ${formatDate(due)}.`,
+  cancelled: (label: string, by: PersonRef, reason: string) => `Đồng chí ${titled(by)} đã hủy ${label}. Lý do: ${reason}.`,
   forwarded: (to: PersonRef, reason: string, text: string) =>
     `[Chuyển thay cho đồng chí ${to.name} vì ${reason}] ${text}`,
   deliveredInstead: (missed: PersonRef, reason: string, got: PersonRef) =>

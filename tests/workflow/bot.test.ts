@@ -61,7 +61,8 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(request.buttons.map((b) => b.payload)).toEqual(['duyệt II.1.(1)', 'từ chối II.1.(1)']);
     expect(await h.ask('hcth.truong', 'duyệt II.1.(1)')).toContain('Trạng thái: hoàn thành đúng hạn.');
     expect((await unitView(h, id)).status).toBe('done_on_time');
-    await h.received('hcth.cv2', /^Hoàng Văn Giang đã duyệt kết quả Nhiệm vụ II\.1\.\(1\).*: hoàn thành đúng hạn\.$/);
+    // A leader is named with his title in what staff receive.
+    await h.received('hcth.cv2', /^Đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang đã duyệt kết quả Nhiệm vụ II\.1\.\(1\).*: hoàn thành đúng hạn\.$/);
   });
 
   it('managers decide from Zalo: extension, explanation, reassignment, and the unit summary', async () => {
