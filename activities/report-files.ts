@@ -20,7 +20,7 @@ import {
 import ExcelJS from 'exceljs';
 import { formatDate } from '../domain/notification.js';
 import { REPORT_STATUS_LABELS, type AppendixRow, type ReportData } from '../domain/report.js';
-import { TASK_STATUSES, type TaskStatus } from '../domain/status.js';
+import { ESCALATION_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 
 const FONT = 'Times New Roman';
 const SIZE = 28; // half-points: 14 pt for the body
@@ -274,7 +274,7 @@ export async function reportXlsx(d: ReportData): Promise<Buffer> {
       r.extended ? 'Có' : '',
       r.result,
       cap(label(r.status)),
-      ['', 'Trưởng đơn vị', 'Phó Giám đốc phụ trách', 'Giám đốc'][r.escalationLevel] ?? '',
+      r.escalationLevel > 0 ? (ESCALATION_LABELS[r.escalationLevel] ?? '') : '',
     ]);
   const widths = [12, 50, 30, 22, 12, 24, 10, 40, 22, 22];
   tasks.columns.forEach((col, i) => {
