@@ -52,7 +52,7 @@ export function unitTask(v: UnitTaskView): string {
     `Đơn vị chủ trì: ${v.unit.name}`,
     ...(v.task.support.length ? [`Đơn vị phối hợp: ${v.task.support.join(', ')}`] : []),
     `Người được giao: ${v.assignee.name} (${v.assignee.title})${v.acknowledgedBy ? ', đã nhận' : ', chưa nhận'}`,
-    `Thời hạn: ${v.due ? formatDate(v.due) : '—'} (văn bản ghi: "${v.task.deadline.text}")${v.originalDue && v.due !== v.originalDue ? `, đã gia hạn từ ${formatDate(v.originalDue)}` : ''}`,
+    `Thời hạn: ${v.due ? formatDate(v.due) : '—'} (văn bản ghi: «${v.task.deadline.text}»)${v.originalDue && v.due !== v.originalDue ? `, đã gia hạn từ ${formatDate(v.originalDue)}` : ''}`,
     `Trạng thái: ${STATUS_LABELS[v.status]}`,
     `Mức báo cáo cấp trên: ${v.escalationLevel} (${ESCALATION_LABELS[v.escalationLevel]})`,
     ...(v.progress ? [`Tiến độ: ${v.progress.percent}%${v.progress.note ? ` — ${v.progress.note}` : ''}`] : []),
@@ -115,7 +115,7 @@ const DEADLINE_KIND_LABELS = {
   date: 'theo ngày',
   recurring: 'định kỳ',
   ongoing: 'thường xuyên',
-  event: 'chờ kích hoạt',
+  event: 'khi có điều kiện',
   phased: 'theo lộ trình',
   unknown: 'chưa rõ',
 } as const;

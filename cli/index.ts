@@ -34,7 +34,7 @@ async function connect(): Promise<Client> {
     const connection = await Connection.connect({ address, connectTimeout: 5000 });
     return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   } catch {
-    throw new UsageError(`Không kết nối được máy chủ Temporal tại ${address}. Hãy chạy "npm start" hoặc đặt TEMPORAL_ADDRESS.`);
+    throw new UsageError(`Không kết nối được máy chủ Temporal tại ${address}. Hãy chạy «npm start» hoặc đặt TEMPORAL_ADDRESS.`);
   }
 }
 
@@ -47,7 +47,7 @@ function out(json: boolean, data: unknown, text: string): void {
 
 function person(o: Org, id: string | undefined): string {
   if (!id) throw new UsageError('Hãy cho biết ai thực hiện: --as MÃ_NGƯỜI.');
-  if (!findPerson(o, id)) throw new UsageError(`Không có người mã "${id}" trong sơ đồ tổ chức.`);
+  if (!findPerson(o, id)) throw new UsageError(`Không có người mã «${id}» trong sơ đồ tổ chức.`);
   return id;
 }
 
@@ -81,7 +81,7 @@ async function planFromDocument(file: string, chart: Org, o: { yes?: boolean; al
   const imported = importPlanDocument(await readPlanStructure(file), chart);
   if (imported.tasks.length === 0) throw new UsageError(`Không khởi động: ${imported.warnings[0]?.vi ?? 'không có nhiệm vụ'}.`);
   if (imported.warnings.length && !o.allowWarnings)
-    throw new UsageError(`${fmt.importPreview(imported, chart.units.length)}\n\nKhông khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa văn bản, hoặc dùng "plan parse --yaml" để rà soát rồi khởi động tệp YAML, hoặc thêm --allow-warnings (nhiệm vụ chưa đủ thông tin sẽ không được theo dõi).`);
+    throw new UsageError(`${fmt.importPreview(imported, chart.units.length)}\n\nKhông khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa văn bản, hoặc dùng «plan parse --yaml» để rà soát rồi khởi động tệp YAML, hoặc thêm --allow-warnings (nhiệm vụ chưa đủ thông tin sẽ không được theo dõi).`);
   if (!o.yes) throw new UsageError(`${fmt.importPreview(imported, chart.units.length)}\n\nChưa khởi động: xem lại bảng trên rồi chạy lại với --yes.`);
   const { plan: input } = toPlanInput(imported, chart);
   const p = planSchema.parse(input);
@@ -122,7 +122,7 @@ plan
   .option('--json')
   .action(async (planId: string, o: { json?: boolean }) => {
     const rows = await planTasks(await connect(), planId);
-    if (rows.length === 0) throw new UsageError(`Không tìm thấy nhiệm vụ nào của kế hoạch "${planId}".`);
+    if (rows.length === 0) throw new UsageError(`Không tìm thấy nhiệm vụ nào của kế hoạch «${planId}».`);
     out(!!o.json, rows, fmt.planStatus(planId, rows, org()));
   });
 
@@ -130,7 +130,7 @@ const report = program.command('report').description('Báo cáo định kỳ');
 report
   .command('build <plan>')
   .description('Lập ngay báo cáo của một kỳ: DOCX và XLSX trong DATA_DIR/reports')
-  .requiredOption('--period <period>', 'kỳ báo cáo: "Quý II/2024", "Tháng 5/2024", "6 tháng đầu năm 2024", "Năm 2024" (hoặc 2024-Q2, 2024-05, 2024-H1, 2024)')
+  .requiredOption('--period <period>', 'kỳ báo cáo: «Quý II/2024», «Tháng 5/2024», «6 tháng đầu năm 2024», «Năm 2024» (hoặc 2024-Q2, 2024-05, 2024-H1, 2024)')
   .option('--json')
   .action(async (planId: string, o: { period: string; json?: boolean }) => {
     const period = parseReportPeriod(o.period);
@@ -138,7 +138,7 @@ report
     const s = store();
     const known = s.planGet(planId);
     s.close();
-    if (!known) throw new UsageError(`Kế hoạch "${planId}" chưa được khởi động.`);
+    if (!known) throw new UsageError(`Kế hoạch «${planId}» chưa được khởi động.`);
     const r = await buildReportNow(await connect(), planId, period.code, config.TEMPORAL_TASK_QUEUE);
     out(!!o.json, r, fmt.reportBuilt(r));
   });
@@ -246,7 +246,7 @@ personCmd
   .action((o: { unit?: string; json?: boolean }) => {
     const chart = org();
     const unit = o.unit ? chart.units.find((u) => u.code.toLowerCase() === o.unit!.trim().toLowerCase()) : undefined;
-    if (o.unit && !unit) throw new UsageError(`Không có đơn vị mã "${o.unit}" trong sơ đồ tổ chức.`);
+    if (o.unit && !unit) throw new UsageError(`Không có đơn vị mã «${o.unit}» trong sơ đồ tổ chức.`);
     const s = store();
     try {
       const now = Date.now();
@@ -290,7 +290,7 @@ zaloCmd
     if (o.expiresIn !== undefined) {
       expiresInSec = /^\d+$/.test(o.expiresIn.trim()) ? Number(o.expiresIn.trim()) : NaN;
       if (!(expiresInSec > 0 && expiresInSec <= MAX_TOKEN_TTL_SEC))
-        throw new UsageError(`Thời hạn --expires-in "${o.expiresIn}" không hợp lệ: ghi số giây, từ 1 đến ${MAX_TOKEN_TTL_SEC} (mã truy cập Zalo thường có hạn 90000 giây).`);
+        throw new UsageError(`Thời hạn --expires-in «${o.expiresIn}» không hợp lệ: ghi số giây, từ 1 đến ${MAX_TOKEN_TTL_SEC} (mã truy cập Zalo thường có hạn 90000 giây).`);
     }
     const s = store();
     try {

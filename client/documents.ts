@@ -34,7 +34,7 @@ export async function readPlanStructure(file: string): Promise<PlanDocument> {
   if (ext === '.txt' || ext === '.text') doc = textDocument(decodeText(bytes, file));
   else if (ext === '.docx') doc = await readDocx(bytes, file);
   else if (ext === '.pdf') doc = await readPdf(bytes, file);
-  else throw new DocumentError(`Không đọc được định dạng "${ext || '(không có)'}": hãy dùng .docx, .pdf hoặc .txt.`, `unsupported format "${ext}"`);
+  else throw new DocumentError(`Không đọc được định dạng «${ext || '(không có)'}»: hãy dùng .docx, .pdf hoặc .txt.`, `unsupported format "${ext}"`);
   if (!doc.blocks.some((b) => (b.kind === 'paragraph' ? b.text.trim() : b.rows.some((r) => r.some((c) => c.text.trim())))))
     throw new DocumentError(`Tệp ${file} không có chữ nào đọc được.`, `${file} has no readable text`);
   return doc;

@@ -21,7 +21,7 @@ export class TaskActionError extends Error {
 export function taskIdFrom(arg: string): string {
   if (arg.startsWith('plan/')) return arg;
   const [planId, ref, unit] = arg.split('/');
-  if (!planId || !ref) throw new TaskActionError(`Mã nhiệm vụ "${arg}" không đúng dạng KẾ_HOẠCH/SỐ_HIỆU[/ĐƠN_VỊ].`, `bad task id "${arg}"`);
+  if (!planId || !ref) throw new TaskActionError(`Mã nhiệm vụ «${arg}» không đúng dạng KẾ_HOẠCH/SỐ_HIỆU[/ĐƠN_VỊ].`, `bad task id "${arg}"`);
   return unit ? unitWorkflowId(planId, ref, unit) : taskWorkflowId(planId, ref);
 }
 

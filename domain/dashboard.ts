@@ -177,20 +177,10 @@ function single(v: unknown): string | undefined {
 
 const DATE_FIELDS = { dueFrom: 'Hạn từ ngày', dueTo: 'Hạn đến ngày' } as const;
 
-/** Shown inside a message: short, so a pasted essay does not fill the page. */
-function shown(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-}
-
 function parseDueDate(value: string, label: string): { date?: IsoDate; error?: string } {
   const parsed = parseDateInput(value);
   if (parsed.ok) return { date: parsed.date };
-  // Tell "no such day" apart from "not a date at all": the fix differs.
-  const vn = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
-  if (vn) return { error: `${label}: ngày ${vn[1]}/${vn[2]}/${vn[3]} không tồn tại, đã bỏ qua điều kiện này.` };
-  if (iso) return { error: `${label}: ngày ${iso[3]}/${iso[2]}/${iso[1]} không tồn tại, đã bỏ qua điều kiện này.` };
-  return { error: `${label}: "${shown(value)}" không phải là ngày (viết dạng ngày/tháng/năm, ví dụ 30/6/2025), đã bỏ qua điều kiện này.` };
+  return { error: `${label}: ${parsed.vi.charAt(0).toLowerCase()}${parsed.vi.slice(1, -1)}, đã bỏ qua điều kiện này.` };
 }
 
 /** Parses query-string values into a filter; ignores unknown/invalid values, reports bad dates in Vietnamese. */

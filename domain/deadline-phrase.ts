@@ -76,7 +76,7 @@ const CYCLE_VI: Record<Cycle, string> = { monthly: 'hằng tháng', quarterly: '
 const R = {
   empty: { vi: 'chưa ghi thời hạn', en: 'no deadline is written' },
   notUnderstood: {
-    vi: 'không hiểu cách ghi này; hãy ghi ngày (ví dụ 30/6/2024), tháng, quý hoặc năm, "thường xuyên", "hằng tháng" hoặc "khi có văn bản hướng dẫn"',
+    vi: 'không hiểu cách ghi này; hãy ghi ngày (ví dụ 30/6/2024), tháng, quý hoặc năm, «thường xuyên», «hằng tháng» hoặc «khi có văn bản hướng dẫn»',
     en: 'this wording is not understood; write a date (e.g. 30/6/2024), a month, quarter or year, "thường xuyên" (ongoing), "hằng tháng" (monthly) or "khi có văn bản hướng dẫn" (on an event)',
   },
   badDate: (d: number, m: number, y?: number): Reason => {
@@ -92,19 +92,19 @@ const R = {
   },
   noYear: { vi: 'không ghi năm và kế hoạch không cho biết năm', en: 'no year is written and the plan gives none' },
   beforePeriod: {
-    vi: '"trước" một tháng, quý hoặc năm có thể hiểu là hết kỳ trước đó hoặc hết chính kỳ đó; hãy ghi ngày cụ thể',
+    vi: '«trước» một tháng, quý hoặc năm có thể hiểu là hết kỳ trước đó hoặc hết chính kỳ đó; hãy ghi ngày cụ thể',
     en: '"trước" (before) a month, quarter or year can mean the end of the period before or of that one; write the exact date',
   },
   openStart: { vi: 'chỉ ghi thời điểm bắt đầu, không có thời hạn', en: 'only a start is given, no deadline' },
-  vague: { vi: '"đầu" hoặc "giữa" kỳ không chỉ ra ngày nào', en: '"đầu"/"giữa" (early/mid) does not name a day' },
+  vague: { vi: '«đầu» hoặc «giữa» kỳ không chỉ ra ngày nào', en: '"đầu"/"giữa" (early/mid) does not name a day' },
   backwards: { vi: 'khoảng thời gian kết thúc trước khi bắt đầu', en: 'the range ends before it starts' },
   condition: {
-    vi: 'thời hạn kèm điều kiện hoặc phương án khác ("khi", "hoặc", "nếu"); hãy ghi một thời hạn',
+    vi: 'thời hạn kèm điều kiện hoặc phương án khác («khi», «hoặc», «nếu»); hãy ghi một thời hạn',
     en: 'the deadline comes with a condition or an alternative ("khi", "hoặc", "nếu"); write one deadline',
   },
   severalDates: { vi: 'có nhiều mốc thời gian, không rõ mốc nào là thời hạn', en: 'there are several dates and no telling which one is the deadline' },
   ongoingWithDate: {
-    vi: 'vừa ghi "thường xuyên" vừa ghi mốc thời gian; hãy chọn một',
+    vi: 'vừa ghi «thường xuyên» vừa ghi mốc thời gian; hãy chọn một',
     en: 'it says both "thường xuyên" (ongoing) and a date; choose one',
   },
   severalCycles: (names: string[]): Reason => ({
@@ -112,11 +112,11 @@ const R = {
     en: `it names several cycles (${names.join(', ')}); a task has one`,
   }),
   unsupportedCycle: (name: string): Reason => ({
-    vi: `chu kỳ "${name}" chưa được hỗ trợ (chỉ có hằng tháng, hằng quý, 6 tháng, hằng năm)`,
+    vi: `chu kỳ «${name}» chưa được hỗ trợ (chỉ có hằng tháng, hằng quý, 6 tháng, hằng năm)`,
     en: `the cycle "${name}" is not supported (monthly, quarterly, half-yearly or yearly only)`,
   }),
   noCycle: {
-    vi: 'ghi "định kỳ" nhưng không rõ hằng tháng, hằng quý, 6 tháng hay hằng năm',
+    vi: 'ghi «định kỳ» nhưng không rõ hằng tháng, hằng quý, 6 tháng hay hằng năm',
     en: 'it says "định kỳ" (periodic) but not whether monthly, quarterly, half-yearly or yearly',
   },
   cycleDayTooLate: (d: number): Reason => ({
@@ -124,7 +124,7 @@ const R = {
     en: `day ${d} of each cycle cannot be used since not every month has it; use days 1–${MAX_CYCLE_DAY}`,
   }),
   cycleLastDay: {
-    vi: `hạn "cuối tháng" của mỗi kỳ không dùng được; hãy ghi một ngày từ 1 đến ${MAX_CYCLE_DAY}`,
+    vi: `hạn «cuối tháng» của mỗi kỳ không dùng được; hãy ghi một ngày từ 1 đến ${MAX_CYCLE_DAY}`,
     en: `a "cuối tháng" (month-end) cycle deadline cannot be used; write a day from 1 to ${MAX_CYCLE_DAY}`,
   },
   cycleBadDay: { vi: 'ngày hạn của mỗi kỳ không có trên lịch', en: 'the day due in each cycle is not a calendar day' },
@@ -137,7 +137,7 @@ const R = {
 } satisfies Record<string, Reason | ((...args: never[]) => Reason)>;
 
 function unknown(text: string, reason: Reason): ParsedDeadline {
-  return { kind: 'unknown', text, warning: { vi: `Thời hạn "${text}": ${reason.vi}.`, en: `Deadline "${text}": ${reason.en}.` } };
+  return { kind: 'unknown', text, warning: { vi: `Thời hạn «${text}»: ${reason.vi}.`, en: `Deadline "${text}": ${reason.en}.` } };
 }
 
 // ---------------------------------------------------------------------------

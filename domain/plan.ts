@@ -95,15 +95,15 @@ export function checkPlanAgainstOrg(plan: Plan, org: Org, file: string): void {
         if (!units.has(code))
           issues.push({
             path: `tasks[${i}].lead[${j}]`,
-            vi: `đơn vị chủ trì "${code}" không có trong sơ đồ tổ chức`,
+            vi: `đơn vị chủ trì «${code}» không có trong sơ đồ tổ chức`,
             en: `lead unit "${code}" is not in the org chart`,
           });
       });
     }
     if (t.assignee && !people.has(t.assignee))
-      issues.push({ path: `tasks[${i}].assignee`, vi: `không có người mã "${t.assignee}"`, en: `no person with id "${t.assignee}"` });
+      issues.push({ path: `tasks[${i}].assignee`, vi: `không có người mã «${t.assignee}»`, en: `no person with id "${t.assignee}"` });
   });
   if (plan.reporting && !units.has(plan.reporting.owner))
-    issues.push({ path: 'reporting.owner', vi: `đơn vị "${plan.reporting.owner}" không có trong sơ đồ tổ chức`, en: `unit "${plan.reporting.owner}" is not in the org chart` });
+    issues.push({ path: 'reporting.owner', vi: `đơn vị «${plan.reporting.owner}» không có trong sơ đồ tổ chức`, en: `unit "${plan.reporting.owner}" is not in the org chart` });
   if (issues.length) throw new InvalidFileError(file, issues);
 }

@@ -18,7 +18,7 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
   awaiting_approval: 'chờ duyệt',
   done_on_time: 'hoàn thành đúng hạn',
   done_late: 'hoàn thành quá hạn',
-  awaiting_activation: 'chờ kích hoạt',
+  awaiting_activation: 'chờ điều kiện triển khai',
   cancelled: 'đã hủy',
 };
 

@@ -25,9 +25,9 @@ const paramSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (!p.from && p.value === undefined)
-      ctx.addIssue({ code: 'custom', message: bilingual('tham số thiếu "from" (lấy từ đâu) hoặc "value" (giá trị cố định)', 'parameter needs "from" or "value"') });
+      ctx.addIssue({ code: 'custom', message: bilingual('tham số thiếu «from» (lấy từ đâu) hoặc «value» (giá trị cố định)', 'parameter needs "from" or "value"') });
     if (p.from && p.value !== undefined)
-      ctx.addIssue({ code: 'custom', message: bilingual('tham số chỉ được có một trong "from" và "value"', 'parameter takes "from" or "value", not both') });
+      ctx.addIssue({ code: 'custom', message: bilingual('tham số chỉ được có một trong «from» và «value»', 'parameter takes "from" or "value", not both') });
     if (p.value !== undefined && p.value.length > p.max)
       ctx.addIssue({ code: 'custom', path: ['value'], message: bilingual(`giá trị dài ${p.value.length} ký tự, vượt giới hạn ${p.max}`, `value is ${p.value.length} characters, over the limit of ${p.max}`) });
   });
@@ -61,7 +61,7 @@ export const templatesSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['templates', kind],
-          message: bilingual(`loại thông báo "${kind}" không có; các loại: ${NOTIFICATION_KINDS.join(', ')}`, `unknown notification kind "${kind}"; kinds: ${NOTIFICATION_KINDS.join(', ')}`),
+          message: bilingual(`loại thông báo «${kind}» không có; các loại: ${NOTIFICATION_KINDS.join(', ')}`, `unknown notification kind "${kind}"; kinds: ${NOTIFICATION_KINDS.join(', ')}`),
         });
     if (c.hours.start >= c.hours.end) ctx.addIssue({ code: 'custom', path: ['hours'], message: bilingual('giờ bắt đầu phải trước giờ kết thúc', 'start must be before end') });
   });

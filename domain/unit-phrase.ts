@@ -459,7 +459,7 @@ class Reader {
     const name = cleanName(g.text, false);
     if (g.kind === 'vague') {
       this.warn({
-        vi: `"${name}" không chỉ rõ đơn vị nào; giữ nguyên tên`,
+        vi: `«${name}» không chỉ rõ đơn vị nào; giữ nguyên tên`,
         en: `"${name}" names no unit in particular; kept by name`,
       });
       return { name };
@@ -484,7 +484,7 @@ class Reader {
     if (m.unit) {
       if (!m.exact)
         this.warn({
-          vi: `Hiểu "${name}" là ${m.unit.name} (${m.unit.code})`,
+          vi: `Hiểu «${name}» là ${m.unit.name} (${m.unit.code})`,
           en: `Took "${name}" to mean ${m.unit.name} (${m.unit.code})`,
         });
       return { codes: [m.unit.code] };
@@ -492,7 +492,7 @@ class Reader {
     if (m.ambiguous) {
       const list = m.ambiguous.map((u) => `${u.name} (${u.code})`).join(', ');
       this.warn({
-        vi: `"${name}" gần giống nhiều đơn vị: ${list}; giữ nguyên tên`,
+        vi: `«${name}» gần giống nhiều đơn vị: ${list}; giữ nguyên tên`,
         en: `"${name}" is as close to several units: ${list}; kept by name`,
       });
       return { name };
@@ -501,12 +501,12 @@ class Reader {
     const prefix = PREFIX_RE.exec(f)?.[0].trim();
     if ((prefix && this.index.ownPrefixes.has(prefix)) || /^\p{Lu}{2,}$/u.test(name))
       this.warn({
-        vi: `Không có đơn vị "${name}" trong sơ đồ tổ chức; giữ nguyên tên`,
+        vi: `Không có đơn vị «${name}» trong sơ đồ tổ chức; giữ nguyên tên`,
         en: `No unit "${name}" in the org chart; kept by name`,
       });
     else
       this.warn({
-        vi: `Không hiểu "${name}" là đơn vị nào; giữ nguyên tên`,
+        vi: `Không hiểu «${name}» là đơn vị nào; giữ nguyên tên`,
         en: `Could not tell which unit "${name}" is; kept by name`,
       });
     return { name };
@@ -534,7 +534,7 @@ export function resolveUnits(text: string, org: Org): UnitResolution {
   // "Theo phân công tại Quyết định số …": the units are in another document.
   if (REFERRED.test(fold(tidy(text)))) {
     reader.warn({
-      vi: `"${tidy(text)}": đơn vị được giao ở văn bản khác; hãy chọn đơn vị chủ trì`,
+      vi: `«${tidy(text)}»: đơn vị được giao ở văn bản khác; hãy chọn đơn vị chủ trì`,
       en: `"${tidy(text)}": the units are assigned in another document; choose the lead unit`,
     });
     return { lead: [], support: [], external: [], warnings: reader.warnings };

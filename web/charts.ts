@@ -81,7 +81,7 @@ const SEGMENTS: Segment[] = [
   { key: 'due_soon', label: 'Sắp đến hạn', color: CHART_COLORS.dueSoon, count: (l) => l.counts.byStatus.due_soon },
   {
     key: 'not_due',
-    label: 'Chưa đến hạn, chờ kích hoạt',
+    label: 'Chưa đến hạn, chờ điều kiện triển khai',
     color: CHART_COLORS.notDue,
     count: (l) => l.counts.byStatus.not_due + l.counts.byStatus.awaiting_activation,
   },

@@ -164,7 +164,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   function requirePhase(...phases: UnitTaskState['phase'][]): void {
     if (phases.includes(s.phase)) return;
     const why: Record<UnitTaskState['phase'], string> = {
-      waiting: 'nhiệm vụ đang chờ kích hoạt',
+      waiting: 'nhiệm vụ đang chờ điều kiện triển khai',
       active: 'nhiệm vụ đang thực hiện',
       awaiting_approval: 'kết quả đang chờ duyệt',
       done: 'nhiệm vụ đã hoàn thành',

@@ -185,7 +185,7 @@ describe('parseFilter', () => {
 
   it('says when a value is not a date at all, and when the range is reversed', () => {
     expect(parseFilter({ dueTo: 'hôm qua' }).errors).toEqual([
-      'Hạn đến ngày: "hôm qua" không phải là ngày (viết dạng ngày/tháng/năm, ví dụ 30/6/2025), đã bỏ qua điều kiện này.',
+      'Hạn đến ngày: «hôm qua» không phải là ngày (viết dạng ngày/tháng/năm, ví dụ 30/6/2024), đã bỏ qua điều kiện này.',
     ]);
     const reversed = parseFilter({ dueFrom: '2025-03-01', dueTo: '2025-02-01' });
     expect(reversed.filter).toEqual({ dueFrom: '2025-03-01', dueTo: '2025-02-01' });

@@ -244,7 +244,7 @@ describe('parseDeadlinePhrase', () => {
     if (want.kind === 'unknown') {
       expect(got).toMatchObject({ kind: 'unknown', text });
       if (got.kind === 'unknown') {
-        expect(got.warning.vi).toContain(`"${text}"`);
+        expect(got.warning.vi).toContain(`«${text}»`);
         expect(got.warning.en).toContain(`"${text}"`);
       }
     } else {
@@ -262,7 +262,7 @@ describe('parseDeadlinePhrase', () => {
       ['Quý V/2024', /không có quý V/, /no quarter V/],
       ['6 tháng đầu năm', /không ghi năm/, /no year/],
       ['', /chưa ghi thời hạn/, /no deadline/],
-      ['Trước Quý III/2024', /"trước"/, /"trước" \(before\)/],
+      ['Trước Quý III/2024', /«trước»/, /"trước" \(before\)/],
       ['Trước ngày 31/12 hằng năm', /ngày 31/, /day 31/],
       [MULTI_CYCLE, /nhiều chu kỳ/, /several cycles/],
       ['Sớm nhất có thể', /không hiểu/, /not understood/],
@@ -273,7 +273,7 @@ describe('parseDeadlinePhrase', () => {
       if (got.kind !== 'unknown') continue;
       expect(got.warning.vi).toMatch(vi);
       expect(got.warning.en).toMatch(en);
-      expect(got.warning.vi).toContain(`"${got.text}"`);
+      expect(got.warning.vi).toContain(`«${got.text}»`);
       expect(got.warning.en).toContain(`"${got.text}"`);
       expect(got.warning.vi).not.toBe(got.warning.en);
     }

@@ -117,7 +117,7 @@ describe('bad documents', () => {
     writeFileSync(join(dir, 'bin.txt'), Buffer.from([0xff, 0xfe, 0x00, 0x41]));
     await fails(join(dir, 'bin.txt'), /không phải văn bản UTF-8/);
     writeFileSync(join(dir, 'plan.odt'), 'x');
-    await fails(join(dir, 'plan.odt'), /Không đọc được định dạng "\.odt"/);
+    await fails(join(dir, 'plan.odt'), /Không đọc được định dạng «\.odt»/);
     await fails(join(dir, 'khong-co.txt'), /Không tìm thấy tệp/);
   });
 

@@ -42,7 +42,7 @@ describe('Zalo templates configuration', () => {
     const e = refusal('templates:\n  nhac_viec:\n    templateId: "1"\n    params: { a: { from: task_ref, max: 30 } }\n');
     expect(e.issues[0]!.path).toBe('templates.nhac_viec');
     expect(e.issues[0]!.en).toMatch(/unknown notification kind "nhac_viec"; kinds: reminder, escalation/);
-    expect(e.issues[0]!.vi).toMatch(/loại thông báo "nhac_viec" không có/);
+    expect(e.issues[0]!.vi).toMatch(/loại thông báo «nhac_viec» không có/);
   });
 
   it('refuses a parameter with nothing to fill it, and one with both a source and a value', () => {

@@ -105,14 +105,14 @@ describe('admin CLI', () => {
     const outsider = await cli('task', 'ack', t2, '--as', 'tccb.cv1');
     expect(outsider.code).toBe(1);
     expect(outsider.stderr).toContain('Đồng chí không thuộc đơn vị hoặc lãnh đạo phụ trách nhiệm vụ này.');
-    expect((await cli('task', 'ack', t2, '--as', 'ai.do')).stderr).toContain('Không có người mã "ai.do"');
+    expect((await cli('task', 'ack', t2, '--as', 'ai.do')).stderr).toContain('Không có người mã «ai.do»');
     expect((await cli('task', 'extend', t2, '31/02/2025', 'chờ', '--as', 'hcth.cv1')).stderr).toContain('Ngày 31/02/2025 không tồn tại.');
     expect((await cli('task', 'show', `${plan.id}/II.9.(9)`)).stderr).toContain('Không tìm thấy nhiệm vụ');
 
     writeFileSync(join(dir, 'bad.yaml'), stringify({ ...plan, id: 'bad-plan', tasks: [{ ...plan.tasks[0], lead: ['XYZ'] }] }));
     const bad = await cli('plan', 'start', join(dir, 'bad.yaml'));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('tasks[0].lead[0]: đơn vị chủ trì "XYZ" không có trong sơ đồ tổ chức');
+    expect(bad.stderr).toContain('tasks[0].lead[0]: đơn vị chủ trì «XYZ» không có trong sơ đồ tổ chức');
     expect((await cli('plan', 'list', '--json')).stdout).not.toContain('bad-plan');
   });
 
@@ -210,7 +210,7 @@ describe('admin CLI', () => {
     expect(same.stderr).toContain('Mã truy cập và mã làm mới trùng nhau');
     const badTtl = await cli('zalo', 'token', long, `${long}-r`, '--expires-in', '90000000');
     expect(badTtl.code).toBe(1);
-    expect(badTtl.stderr).toContain('Thời hạn --expires-in "90000000" không hợp lệ');
+    expect(badTtl.stderr).toContain('Thời hạn --expires-in «90000000» không hợp lệ');
     expect(pairBefore()).toEqual(kept);
   });
 });

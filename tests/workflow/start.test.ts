@@ -144,7 +144,7 @@ describe('npm start', () => {
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain(`${orgFile} is invalid`);
     expect(app.output()).toContain('units[0].head: no person with id "khong-co" in people');
-    expect(app.output()).toContain('không có người mã "khong-co"');
+    expect(app.output()).toContain('không có người mã «khong-co»');
   });
 
   it('refuses to start with an invalid Zalo templates file, naming the file, the path and the problem', async () => {
