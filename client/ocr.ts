@@ -203,7 +203,11 @@ function superscriptMark(
   // A quote or dash is raised by nature; one right after ";" or ":" is a mark all the same.
   const before = line.filter((o) => o.left < w.left).sort((a, b) => b.left - a.left)[0];
   const punctuation = /^[-–—.,:;'"`~_*]+$/u.test(w.str);
-  if (w.str.length > 4 || /\p{Ll}{2}/u.test(w.str) || (punctuation && !(/^['’`]$/u.test(w.str) && before && /[;:]$/u.test(before.str)))) return undefined;
+  const afterClause = /^['’`]$/u.test(w.str) && !!before && /[;:]$/u.test(before.str);
+  if (w.str.length > 4 || /\p{Ll}{2}/u.test(w.str) || (punctuation && !afterClause)) return undefined;
+  // Vietnamese has no apostrophe, and after ";" or ":" a quote cannot close one: a lone one there is a
+  // mark whatever its box (Tesseract sometimes stretches it down to the baseline).
+  if (afterClause) return INLINE_MARK;
   // Only words that sit on the baseline say where it is (no g, p, y, dot below, comma or bracket);
   // a straight line through their bottoms follows a skewed scan.
   const on = line.filter((o) => o !== w && o.str.length > 1 && !/[gpqyjỳỹỷýỵạặậẹệịọộợụự(),;]/iu.test(o.str));

@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Block, Paragraph, PlanDocument, Table, TableCell } from '../domain/document.js';
+import { INLINE_MARK, type Block, type Paragraph, type PlanDocument, type Table, type TableCell } from '../domain/document.js';
 import { levenshtein } from '../domain/text.js';
 import { DocumentError } from './document-error.js';
 import { ocrPages, OcrTimeout, ocrUnavailable, type OcrWord } from './ocr.js';
@@ -547,8 +547,9 @@ function buildLines(page: PageLayout): Line[] {
     const sorted = g.items.slice().sort((a, b) => a.x - b.x);
     const border = (from: number, to: number) =>
       verticals.some((r) => r.x0 >= from - 1 && r.x0 <= to + 1 && r.y0 <= g.y - 0.3 * g.size && r.y1 >= g.y - 0.3 * g.size);
-    // OCR reads specks at a scan's edges and a box's frame as "`", "ˆ", "/": alone, they are no text.
-    const chunks = joinItems(sorted, g.size, border).filter((c) => c.items.some((it) => it.line === undefined) || /[\p{L}\p{N}]/u.test(c.text));
+    // OCR reads specks at a scan's edges and a box's frame as "`", "ˆ", "/": alone, they are no text
+    // (a list mark the OCR found is).
+    const chunks = joinItems(sorted, g.size, border).filter((c) => c.items.some((it) => it.line === undefined) || /[\p{L}\p{N}]/u.test(c.text) || c.text.includes(INLINE_MARK));
     if (!chunks.length) continue;
     const solid = sorted.filter((it) => it.str.trim());
     const chars = solid.reduce((s, it) => s + it.str.length, 0);

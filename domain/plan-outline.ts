@@ -269,6 +269,49 @@ function outline(doc: PlanDocument): Item[] {
   return roots;
 }
 
+const fieldDashes = (item: Item) => item.children.filter((c) => c.kind === 'dash' && !c.children.length && fieldOf(c.text));
+
+/**
+ * Blocks of fields ("- Thời gian hoàn thành: …", "- Đơn vị chủ trì: …") belong to the level of the outline
+ * where the plan gives them (the kind of label most blocks follow). A block placed after the last of a
+ * list of items belongs to more than that item:
+ * - below that level ("2.1. …" then "(1) … (2) … (3) …" then the block): to the item at that level, whose
+ *   sub-items are steps of one task;
+ * - at that level ("3.1. … 3.2. … 3.3. …" then the block, none of them with fields): to each of them.
+ */
+function placeFieldBlocks(roots: Item[]): void {
+  const holders: Item[] = [];
+  const walk = (i: Item) => {
+    if (fieldDashes(i).length) holders.push(i);
+    i.children.forEach(walk);
+  };
+  roots.forEach(walk);
+  const byKind = new Map<LabelKind, number>();
+  for (const h of holders) byKind.set(h.kind, (byKind.get(h.kind) ?? 0) + 1);
+  const level = [...byKind].sort((a, b) => b[1] - a[1])[0];
+  if (!level || level[1] < 2) return;
+  const kind = level[0];
+  for (const h of holders) {
+    const parent = h.parent;
+    if (!parent || parent.children.at(-1) !== h) continue;
+    // The block runs from its first field to the end ("- Kết quả: …" goes with it).
+    const first = h.children.indexOf(fieldDashes(h)[0]!);
+    const block = h.children.slice(first);
+    if (!block.every((c) => c.kind === 'dash' && !c.children.length)) continue;
+    const siblings = parent.children.filter((c) => c !== h && c.kind === h.kind);
+    if (siblings.some((c) => fieldDashes(c).length)) continue;
+    if (RANK[h.kind] > RANK[kind]) {
+      let owner: Item | undefined = parent;
+      while (owner && owner.kind !== kind) owner = owner.parent;
+      if (!owner || fieldDashes(owner).length) continue;
+      h.children = h.children.filter((c) => !block.includes(c));
+      owner.children.push(...block.map((c) => ({ ...c, parent: owner })));
+    } else if (h.kind === kind) {
+      for (const c of siblings) if (!c.children.length) c.children = block.map((b) => ({ ...b, parent: c }));
+    }
+  }
+}
+
 /**
  * What the headings above an item make of it: the nearest one that says decides ("MỤC TIÊU, NHIỆM VỤ"
  * assigns work; its "a) Mục tiêu" only explains it); a plan without sections is all work.
@@ -338,14 +381,15 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
     // "… hoàn thành các mặt công tác, như:" then dashes: examples of one piece of work, not tasks of their own.
     const examples = /\b(?:như|nhu)\s*:$/iu.test(item.text) && item.children.length > 0 && item.children.every((c) => c.kind === 'dash' && !c.children.length);
     // Dashes that give a field ("- Đơn vị chủ trì: …") make the item one task, its other dashes its details.
-    const fielded = item.children.length > 0 && item.children.every((c) => c.kind === 'dash' && !c.children.length) && item.children.some((c) => fieldOf(c.text));
+    // So do fields after its sub-items ("(1) … (2) …" then "- Thời gian hoàn thành: …"): the sub-items are its steps.
+    const fielded = fieldDashes(item).length > 0 && item.children.every((c) => !c.children.length);
     const leaf = examples || fielded || item.children.length === 0;
     if (item.kind !== 'roman' && !heading && leaf) {
       const context = contextOf(item);
       const inTaskSection = context === 'task';
       const fields: Partial<RawTask> = {};
       for (const [k, v] of [...labelled, ...item.children.map((c) => fieldOf(c.text)).filter((x): x is NonNullable<typeof x> => !!x)]) fields[k] = v;
-      const details = examples || fielded ? item.children.filter((c) => !fieldOf(c.text)).map((c) => `- ${[c.text, ...c.more].join(' ')}`) : [];
+      const details = examples || fielded ? item.children.filter((c) => !fieldOf(c.text)).map((c) => `${c.kind === 'paren' ? `(${c.label})` : '-'} ${[c.text, ...c.more].join(' ')}`) : [];
       const body = [item.text, ...item.more.filter((m) => !fieldOf(m)), ...details].join(' ');
       // The unit may open the item or one of its paragraphs ("a) Tổ chức chương trình …:" then "Báo … chủ trì, …").
       const sentences = [item.text, ...item.more.filter((m) => !fieldOf(m))];
@@ -403,6 +447,8 @@ export function outlineTasks(doc: PlanDocument): RawTask[] {
       } else visit(c, intro ?? unit);
     }
   };
-  for (const r of outline(doc)) visit(splitInline(r), undefined);
+  const roots = outline(doc).map(splitInline);
+  placeFieldBlocks(roots);
+  for (const r of roots) visit(r, undefined);
   return tasks;
 }

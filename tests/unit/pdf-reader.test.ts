@@ -393,6 +393,21 @@ describe('OCR words', () => {
     const words = parseTsv(tsv, 1).map((w) => w.str);
     expect(words).toEqual(['1.', 'C04:', '(•)', 'Chủ', 'trì;', '-', '(•) Tuyên', 'bố', 'lý', 'do']);
   });
+
+  it('a lone quote after ";" is a mark even when its box reaches the baseline (Vietnamese has no apostrophe); after a word it stays', () => {
+    const line = (words: string[]) =>
+      [
+        'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext',
+        ['4', '1', '1', '1', '1', '0', 490, 1130, 1800, 100, -1, ''].join('\t'),
+        row(500, 1160, 90, 49, 'Bộ'),
+        row(610, 1160, 120, 49, 'Công'),
+        row(750, 1160, 60, 49, 'an'),
+        row(830, 1147, 67, 74, words[0]!),
+        row(920, 1151, 33, 62, "'", 25),
+      ].join('\n');
+    expect(parseTsv(line(['an;']), 1).map((w) => w.str).at(-1)).toBe('(•)');
+    expect(parseTsv(line(['an']), 1).map((w) => w.str).at(-1)).toBe("'");
+  });
 });
 
 describe('scanned PDFs', () => {

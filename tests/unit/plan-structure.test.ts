@@ -351,6 +351,39 @@ describe('prose', () => {
     expect(t[0]!.content).toBe('Xây dựng và ban hành hướng dẫn công tác bầu cử. - Bảo đảm thống nhất với hướng dẫn cấp trên.');
   });
 
+  it('a block of fields after the last of several items: steps of one task share it with their item; fieldless tasks of one group each take it', () => {
+    const t = prose(
+      [
+        'II. NHIỆM VỤ VÀ GIẢI PHÁP',
+        '1. Cải cách thủ tục hành chính',
+        '1.1. Rà soát thủ tục hành chính thuộc thẩm quyền.',
+        '- Thời gian hoàn thành: Quý II/2026.',
+        '- Đơn vị chủ trì: Văn phòng Sở',
+        '1.2. Tổ chức số hóa hồ sơ theo ba bước:',
+        'a) Bước một: chậm nhất ngày 15/3/2026.',
+        'b) Bước hai: chậm nhất ngày 30/4/2026.',
+        '- Thời gian hoàn thành: Quý III/2026.',
+        '- Đơn vị chủ trì: Phòng Hành chính – Tổng hợp',
+        '- Kết quả: Hồ sơ được số hóa.',
+        '2. Kiểm tra, giám sát',
+        '2.1. Kiểm tra việc giải quyết hồ sơ.',
+        '2.2. Tổng hợp khó khăn, vướng mắc.',
+        '2.3. Báo cáo kết quả kiểm tra.',
+        '- Thời gian thực hiện: Quý IV/2026.',
+        '- Đơn vị chủ trì: Thanh tra Sở',
+        '- Đơn vị phối hợp: Văn phòng Sở.',
+      ].join('\n'),
+    );
+    expect(t.map((x) => [x.ref, x.units, x.support, x.deadline])).toEqual([
+      ['II.1.1.1', 'Văn phòng Sở', undefined, 'Quý II/2026'],
+      ['II.1.1.2', 'Phòng Hành chính – Tổng hợp', undefined, 'Quý III/2026'],
+      ['II.2.2.1', 'Thanh tra Sở', 'Văn phòng Sở', 'Quý IV/2026'],
+      ['II.2.2.2', 'Thanh tra Sở', 'Văn phòng Sở', 'Quý IV/2026'],
+      ['II.2.2.3', 'Thanh tra Sở', 'Văn phòng Sở', 'Quý IV/2026'],
+    ]);
+    expect(t[1]!.content).toMatch(/^Tổ chức số hóa hồ sơ theo ba bước: \(a\)|^Tổ chức số hóa hồ sơ theo ba bước: - Bước một/);
+  });
+
   it('deadlines inside the sentence: "chậm nhất là ngày …", a leading "Trước khi …:" clause', () => {
     const t = prose(
       [
