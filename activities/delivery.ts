@@ -8,7 +8,7 @@ import type { Org, PersonRef } from '../domain/org.js';
 import { chooseChannels, closedBy, type Attempt, type Channel, type ChannelRules, type Reach } from '../domain/reach.js';
 import { channelRules, type TemplatesConfig } from '../domain/templates.js';
 import { reachOf } from '../store/reach.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore, OnceStore, ReachStore } from '../store/store.js';
 import type { Notifier } from './notifier.js';
 
 export interface ChannelTarget {
@@ -30,7 +30,7 @@ export interface ChannelSender {
 
 export interface DeliveryOptions {
   org: Org;
-  store: Store;
+  store: AccountStore & ReachStore & OnceStore;
   /** The sender of each channel that is configured. */
   senders: Partial<Record<Channel, ChannelSender>>;
   templates: TemplatesConfig;

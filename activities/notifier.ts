@@ -1,7 +1,7 @@
 // Where notifications go. The engine only knows this interface; Zalo plugs in later.
 import type { Logger } from 'pino';
 import { deliveryLines, WAITING_FOR_ZALO, type Delivery, type Notification } from '../domain/notification.js';
-import type { Store } from '../store/store.js';
+import type { OutboxStore } from '../store/store.js';
 
 export interface Notifier {
   /** Delivers or throws (to be retried); a channel that can tell says where it went. */
@@ -22,7 +22,7 @@ export class LogNotifier implements Notifier {
  */
 export class OutboxNotifier implements Notifier {
   constructor(
-    private readonly store: Store,
+    private readonly store: OutboxStore,
     private readonly inner: Notifier,
     private readonly now: () => number = Date.now,
   ) {}
@@ -55,7 +55,7 @@ export class WaitingDeliveries {
 
   constructor(
     private readonly o: {
-      store: Store;
+      store: OutboxStore;
       notifier: Notifier;
       ready: () => boolean;
       report: (workflowId: string, lines: string[]) => Promise<void>;

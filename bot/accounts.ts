@@ -2,7 +2,7 @@
 // one-time code an admin issued ("dk 123456"). Codes are stored hashed and used once.
 import { createHash, randomInt } from 'node:crypto';
 import { findPerson, type Org, type Person } from '../domain/org.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore, ReachStore } from '../store/store.js';
 
 export const LINK_CODE_TTL_MS = 24 * 3600_000;
 /** Wrong codes a Zalo user may send in an hour before the bot stops checking them. */
@@ -16,7 +16,7 @@ export const hashLinkCode = (code: string): string => createHash('sha256').updat
  */
 export function issueLinkCode(
   org: Org,
-  store: Store,
+  store: AccountStore & ReachStore,
   personId: string,
   now: number,
   forZaloUser?: string,
@@ -30,12 +30,12 @@ export function issueLinkCode(
 }
 
 /** People of the org chart whose phone (from the org file, or shared through Zalo) is this one ("84…"). */
-export function peopleWithPhone(org: Org, store: Store, phone: string): Person[] {
+export function peopleWithPhone(org: Org, store: AccountStore & ReachStore, phone: string): Person[] {
   return org.people.filter((p) => (store.personPhoneOf(p.id) ?? p.phone) === phone);
 }
 
 /** Links from the org file win over nothing, never over a link a person made with a code. */
-export function syncOrgLinks(org: Org, store: Store, now: number): number {
+export function syncOrgLinks(org: Org, store: AccountStore & ReachStore, now: number): number {
   let added = 0;
   for (const p of org.people) {
     if (!p.zaloUserId || store.zaloLinkOf(p.zaloUserId) || store.zaloLinkOfPerson(p.id)) continue;
@@ -45,7 +45,7 @@ export function syncOrgLinks(org: Org, store: Store, now: number): number {
   return added;
 }
 
-export function personOfZalo(org: Org, store: Store, zaloUserId: string): Person | undefined {
+export function personOfZalo(org: Org, store: AccountStore & ReachStore, zaloUserId: string): Person | undefined {
   const link = store.zaloLinkOf(zaloUserId);
   if (link) return findPerson(org, link.personId);
   const p = org.people.find((x) => x.zaloUserId === zaloUserId);
@@ -54,7 +54,7 @@ export function personOfZalo(org: Org, store: Store, zaloUserId: string): Person
 
 export type RedeemResult = { ok: true; person: Person } | { ok: false; reason: 'throttled' | 'wrong_code' } | { ok: false; reason: 'linked_elsewhere'; to: Person };
 
-export function redeemLinkCode(org: Org, store: Store, zaloUserId: string, code: string, now: number): RedeemResult {
+export function redeemLinkCode(org: Org, store: AccountStore & ReachStore, zaloUserId: string, code: string, now: number): RedeemResult {
   // Throttled before the code is looked at, so guessing stays at 5 tries an hour.
   if (store.attemptCount('link', zaloUserId, now - 3600_000) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
   // A Zalo account linked to someone else is never re-pointed silently: that is the admin's call.

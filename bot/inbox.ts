@@ -3,13 +3,13 @@
 // pending and is retried with backoff, also after a restart; handlers are idempotent per event key.
 import type { Logger } from 'pino';
 import { mapLimit } from '../runtime/concurrency.js';
-import type { InboxRow, Store } from '../store/store.js';
+import type { InboxRow, InboxStore } from '../store/store.js';
 import { readEvent, type BotEvent } from './events.js';
 
 export type EventHandler = (event: BotEvent) => Promise<string>;
 
 export interface InboxOptions {
-  store: Store;
+  store: InboxStore;
   handle: EventHandler;
   log: Logger;
   /** People handled at once. */

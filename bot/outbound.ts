@@ -1,7 +1,7 @@
 // Sending one text to one Zalo user: split at 2,000 characters on line breaks, buttons on the
 // last part, each part sent once per key (a retry after a crash resends only what is missing).
 import type { QuickAction } from '../domain/notification.js';
-import type { Store } from '../store/store.js';
+import type { OnceStore } from '../store/store.js';
 import { ZALO_MAX_TEXT, type ZaloButton, type ZaloClient } from './zalo-client.js';
 
 /** Zalo shows about five buttons; more are dropped from the end. */
@@ -28,7 +28,7 @@ export const buttonsOf = (actions: QuickAction[]): ZaloButton[] =>
 
 export async function sendText(
   zalo: ZaloClient,
-  store: Store,
+  store: OnceStore,
   o: { userId: string; text: string; actions?: QuickAction[]; key: string; now?: () => number },
 ): Promise<void> {
   const parts = splitMessage(o.text);

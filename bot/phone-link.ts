@@ -5,7 +5,7 @@
 import type { QuickAction } from '../domain/notification.js';
 import type { Org, Person } from '../domain/org.js';
 import { displayPhone, maskPhone, normalisePhone } from '../domain/phone.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore, OnceStore, ReachStore } from '../store/store.js';
 import { issueLinkCode, peopleWithPhone } from './accounts.js';
 import type { ZaloClient } from './zalo-client.js';
 
@@ -25,7 +25,7 @@ export const USER_INFO_REQUEST = {
 const CODE_ROUTE = 'Đồng chí cũng có thể liên hệ quản trị viên để nhận mã liên kết, rồi gửi «dk <mã>», ví dụ «dk 123456».';
 
 /** Sends the request (once per event key); what the user then shares arrives as a submit_info event. */
-export async function requestPhone(zalo: ZaloClient, store: Store, zaloUserId: string, key: string, now: number): Promise<void> {
+export async function requestPhone(zalo: ZaloClient, store: AccountStore & ReachStore & OnceStore, zaloUserId: string, key: string, now: number): Promise<void> {
   const once = `request-info:${key}`;
   if (store.onceDone(once)) return;
   await zalo.message.requestUserInfo(zaloUserId, USER_INFO_REQUEST);
@@ -33,7 +33,7 @@ export async function requestPhone(zalo: ZaloClient, store: Store, zaloUserId: s
 }
 
 /** What the bot answers to a shared phone. */
-export function answerSharedPhone(org: Org, store: Store, zaloUserId: string, linked: Person | undefined, rawPhone: string, now: number): LinkAnswer {
+export function answerSharedPhone(org: Org, store: AccountStore & ReachStore & OnceStore, zaloUserId: string, linked: Person | undefined, rawPhone: string, now: number): LinkAnswer {
   const phone = normalisePhone(rawPhone);
   if (!phone)
     return { text: `Số điện thoại «${rawPhone.slice(0, 20)}» không phải số điện thoại Việt Nam hợp lệ. ${CODE_ROUTE}`, outcome: 'phone invalid' };

@@ -12,7 +12,7 @@
 //   503 unavailable                     the queue could not record it: Zalo retries
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
+import type { InboxStore } from '../store/store.js';
 import { readEvent } from './events.js';
 import { checkWebhook, type WebhookAuthConfig } from './webhook-auth.js';
 
@@ -23,7 +23,7 @@ const STATUS = { unsigned: 401, bad_signature: 401, stale: 401, wrong_app: 403, 
 
 export interface WebhookDeps {
   auth: WebhookAuthConfig;
-  store: Store;
+  store: InboxStore;
   log: Logger;
   /** Called after an event is queued (wakes the processor). */
   onQueued?: () => void;

@@ -7,7 +7,7 @@ import type { ChannelSender, SendOutcome } from '../activities/delivery.js';
 import type { Notification } from '../domain/notification.js';
 import { refusalReason, type Channel } from '../domain/reach.js';
 import { fillTemplate, templateFor, type TemplatesConfig } from '../domain/templates.js';
-import type { Store } from '../store/store.js';
+import type { OnceStore } from '../store/store.js';
 import { sendText } from './outbound.js';
 import { ZaloApiError, type ZaloClient } from './zalo-client.js';
 
@@ -23,7 +23,7 @@ export function outcomeOf(err: unknown): SendOutcome {
 /** Zalo's tracking_id is at most 48 characters; ours is derived from the delivery key. */
 const trackingId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
-export function zaloSenders(zalo: ZaloClient, store: Store, templates: TemplatesConfig, now: () => number = Date.now): Partial<Record<Channel, ChannelSender>> {
+export function zaloSenders(zalo: ZaloClient, store: OnceStore, templates: TemplatesConfig, now: () => number = Date.now): Partial<Record<Channel, ChannelSender>> {
   const template = (n: Notification) => {
     const t = templateFor(templates, n.kind);
     if (!t) throw new Error(`no template configured for ${n.kind}`);

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isPersonRefusal } from '../domain/reach.js';
-import type { Store } from '../store/store.js';
+import type { SettingStore, ZaloTokenStore } from '../store/store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { ZaloTokenManager, type RefreshedTokens } from './zalo-tokens.js';
 
@@ -68,7 +68,7 @@ export interface ZaloClientOptions {
   oauthBaseUrl: string; // default https://oauth.zaloapp.com
   appId: string;
   appSecret: string;
-  store: Store;
+  store: ZaloTokenStore & SettingStore;
   limiter: RateLimiter;
   log?: Logger;
   timeoutMs?: number;

@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Store, ZaloTokens } from '../store/store.js';
+import type { SettingStore, ZaloTokens, ZaloTokenStore } from '../store/store.js';
 
 export interface RefreshedTokens {
   accessToken: string;
@@ -14,7 +14,7 @@ export interface RefreshedTokens {
 }
 
 export interface ZaloTokenManagerOptions {
-  store: Store;
+  store: ZaloTokenStore & SettingStore;
   refresh: (refreshToken: string) => Promise<RefreshedTokens>;
   now?: () => number;
   /** Lease holder id; default random per manager. */
@@ -43,7 +43,7 @@ export const TOKEN_PROBLEM_SETTING = 'zalo.token_problem';
 const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);
 
 /** The problem in force for the stored pair, if any. */
-export function tokenProblem(store: Store): TokenProblem | undefined {
+export function tokenProblem(store: ZaloTokenStore & SettingStore): TokenProblem | undefined {
   const raw = store.settingGet(TOKEN_PROBLEM_SETTING);
   const t = store.zaloTokensGet();
   if (!raw || !t) return undefined;
@@ -52,13 +52,13 @@ export function tokenProblem(store: Store): TokenProblem | undefined {
 }
 
 /** Can Zalo be called at `now`: a pair is stored, and its access token is not known to be dead with no refresh possible. */
-export function tokensUsable(store: Store, now: number): boolean {
+export function tokensUsable(store: ZaloTokenStore & SettingStore, now: number): boolean {
   const t = store.zaloTokensGet();
   return !!t && (!tokenProblem(store) || t.expiresAt > now);
 }
 
 /** Stores a pair a person obtained from the Zalo console: the stored pair is replaced and any token problem lifted. */
-export function installTokens(store: Store, pair: { accessToken: string; refreshToken: string; expiresInSec?: number }, now: number): void {
+export function installTokens(store: ZaloTokenStore & SettingStore, pair: { accessToken: string; refreshToken: string; expiresInSec?: number }, now: number): void {
   store.zaloTokensPut({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: now + (pair.expiresInSec ?? DEFAULT_TTL_SEC) * 1000, updatedAt: now });
   store.settingPut(TOKEN_PROBLEM_SETTING, undefined);
 }
@@ -72,7 +72,7 @@ const EARLY_RETRY_MS = 60_000;
 const realSleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 export class ZaloTokenManager {
-  private readonly store: Store;
+  private readonly store: ZaloTokenStore & SettingStore;
   private readonly refresh: (refreshToken: string) => Promise<RefreshedTokens>;
   private readonly now: () => number;
   private readonly holder: string;

@@ -17,7 +17,7 @@ import {
   type Skip,
 } from '../domain/reach.js';
 import { reachOf } from '../store/reach.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore, ReachStore } from '../store/store.js';
 
 export interface ReachRow {
   person: Pick<Person, 'id' | 'name' | 'title'>;
@@ -35,7 +35,7 @@ export interface ReachRow {
 }
 
 /** Every person (of one unit when `unit` is given), unreachable first, then by unit and name. */
-export function reachReport(org: Org, store: Store, rules: ChannelRules, now: number, o: { unit?: string } = {}): ReachRow[] {
+export function reachReport(org: Org, store: AccountStore & ReachStore, rules: ChannelRules, now: number, o: { unit?: string } = {}): ReachRow[] {
   const rows = org.people
     .map((p): ReachRow => {
       const reach = reachOf(org, store, p.id, now);

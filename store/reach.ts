@@ -2,9 +2,9 @@
 // from Zalo (link, follow state, last interaction, a phone shared in chat, refusals).
 import { findPerson, type Org } from '../domain/org.js';
 import { REFUSAL_MEMORY_MS, type Reach } from '../domain/reach.js';
-import type { Store } from './store.js';
+import type { AccountStore, ReachStore } from './store.js';
 
-export function reachOf(org: Org, store: Store, personId: string, now: number): Reach {
+export function reachOf(org: Org, store: AccountStore & ReachStore, personId: string, now: number): Reach {
   const person = findPerson(org, personId);
   const link = store.zaloLinkOfPerson(personId);
   const phone = store.personPhoneOf(personId) ?? person?.phone;

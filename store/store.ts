@@ -110,11 +110,15 @@ export interface RateStore {
   ratePause(bucket: string, until: number): void;
 }
 
-export interface Store extends ReachStore, RateStore {
-  /** Plans that were started (their tasks live in Temporal). */
+/** Plans that were started (their tasks live in Temporal). */
+export interface PlanStore {
   planSave(p: Plan, now: number): void;
   planList(): PlanRecord[];
   planGet(id: string): PlanRecord | undefined;
+}
+
+/** Notifications on their way out, each once by its key. */
+export interface OutboxStore {
   /** Records a notification; false when its key was recorded before. */
   outboxRecord(n: Notification, now: number): boolean;
   outboxGet(key: string): OutboxRow | undefined;
@@ -125,28 +129,38 @@ export interface Store extends ReachStore, RateStore {
   /** Held messages, oldest first, skipping `offset` of them. */
   outboxWaiting(limit: number, offset?: number): OutboxRow[];
   outboxList(filter?: OutboxFilter): OutboxRow[];
+}
 
-  /** Zalo tokens: the stored pair, the first pair (only when none is stored), a new pair. */
+/** The OA's tokens: the stored pair, the first pair (only when none is stored), a new pair, and who may refresh. */
+export interface ZaloTokenStore {
   zaloTokensGet(): ZaloTokens | undefined;
   zaloTokensSeed(t: ZaloTokens): boolean;
   zaloTokensPut(t: ZaloTokens): void;
   /** Takes the refresh lease (across processes) until `now + ttlMs`; false while another holder has it. */
   zaloRefreshLease(holder: string, now: number, ttlMs: number): boolean;
   zaloRefreshRelease(holder: string): void;
+}
 
-  /** Account links: one-time codes (stored hashed) and the links themselves. */
+/** Failed attempts (wrong link or sign-in codes) of a kind by one key since `since`; `attemptRecord` counts one more. */
+export interface AttemptStore {
+  attemptCount(scope: string, key: string, since: number): number;
+  attemptRecord(scope: string, key: string, now: number): void;
+}
+
+/** Zalo accounts linked to people: one-time codes (stored hashed) and the links themselves. */
+export interface AccountStore extends AttemptStore {
   /** `zaloUserId`: the code works only for that Zalo account (a code offered after a phone match). */
   linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): void;
   /** The person of an unused, unexpired code (bound to no account or to this one), which is used up by this call. */
   linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): string | undefined;
-  /** Failed attempts (wrong link or sign-in codes) of a kind by one key since `since`; `attemptRecord` counts one more. */
-  attemptCount(scope: string, key: string, since: number): number;
-  attemptRecord(scope: string, key: string, now: number): void;
   zaloLink(zaloUserId: string, personId: string, now: number): void;
   zaloLinkOf(zaloUserId: string): ZaloLink | undefined;
   zaloLinkOfPerson(personId: string): ZaloLink | undefined;
   zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): void;
+}
 
+/** Webhook deliveries accepted for processing. */
+export interface InboxStore {
   /** Records a webhook delivery once; false when its key was accepted before (a repeated delivery). */
   inboxAccept(key: string, body: string, now: number): boolean;
   inboxPending(limit: number): InboxRow[];
@@ -155,29 +169,56 @@ export interface Store extends ReachStore, RateStore {
   inboxCount(): number;
   /** Forgets handled deliveries received before `before` (their dedupe keys with them); returns how many. */
   inboxPrune(before: number): number;
+}
 
-  /** Markers of things done once (a reply sent, a part of a long message sent). */
+/** Markers of things done once (a reply sent, a part of a long message sent). */
+export interface OnceStore {
   onceDone(key: string): boolean;
   onceMark(key: string, now: number): void;
+}
 
-  /** Dashboard sign-in: one-time codes per person (hashed, single use) and sessions. */
+/** Dashboard sign-in: one-time codes per person (hashed, single use) and sessions. */
+export interface SessionStore extends AttemptStore {
   signinCodeIssue(personId: string, codeHash: string, expiresAt: number): void;
   signinCodeRedeem(personId: string, codeHash: string, now: number): boolean;
   sessionCreate(s: Session): void;
   sessionGet(id: string, now: number): Session | undefined;
   sessionDelete(id: string): void;
-  /** A value made once and kept (e.g. the cookie-signing secret when none is configured). */
+}
+
+/** Values made once and kept (e.g. the cookie-signing secret when none is configured). */
+export interface SettingStore {
   settingGetOrCreate(key: string, make: () => string): string;
   settingGet(key: string): string | undefined;
   /** undefined deletes the setting. */
   settingPut(key: string, value: string | undefined): void;
+}
 
-  /** A plan document being reviewed on the dashboard before it is started. */
+/** A plan document being reviewed on the dashboard before it is started. */
+export interface DraftStore {
   draftSave(d: PlanDraft): void;
   draftGet(id: string): PlanDraft | undefined;
+}
 
+/** What the bot remembers of each person's conversation. */
+export interface ConversationStore {
   botContextGet(personId: string): BotContext | undefined;
   botContextPut(personId: string, ctx: BotContext): void;
+}
 
+/** The whole store, as the SQLite (and a PostgreSQL) implementation provides it; consumers ask for the parts they use. */
+export interface Store
+  extends PlanStore,
+    OutboxStore,
+    ZaloTokenStore,
+    AccountStore,
+    InboxStore,
+    OnceStore,
+    SessionStore,
+    SettingStore,
+    DraftStore,
+    ConversationStore,
+    ReachStore,
+    RateStore {
   close(): void;
 }
