@@ -14,7 +14,7 @@ const personSchema = z.object({
     .union([z.string(), z.number()])
     .transform((v, ctx) => {
       const p = normalisePhone(v);
-      if (!p) ctx.addIssue({ code: 'custom', message: bilingual(`số điện thoại "${v}" không hợp lệ`, `"${v}" is not a Vietnamese phone number`) });
+      if (!p) ctx.addIssue({ code: 'custom', message: bilingual(`số điện thoại «${v}» không hợp lệ`, `"${v}" is not a Vietnamese phone number`) });
       return p ?? '';
     })
     .optional(),
@@ -67,15 +67,15 @@ export const orgSchema = z
   .superRefine((org, ctx) => {
     const people = new Set<string>();
     org.people.forEach((p, i) => {
-      if (people.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: bilingual(`mã người "${p.id}" bị trùng`, `duplicate person id "${p.id}"`) });
+      if (people.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: bilingual(`mã người «${p.id}» bị trùng`, `duplicate person id "${p.id}"`) });
       people.add(p.id);
     });
     const ref = (id: string, path: (string | number)[]) => {
-      if (!people.has(id)) ctx.addIssue({ code: 'custom', path, message: bilingual(`không có người mã "${id}" trong danh sách people`, `no person with id "${id}" in people`) });
+      if (!people.has(id)) ctx.addIssue({ code: 'custom', path, message: bilingual(`không có người mã «${id}» trong danh sách people`, `no person with id "${id}" in people`) });
     };
     const units = new Set<string>();
     org.units.forEach((u, i) => {
-      if (units.has(u.code)) ctx.addIssue({ code: 'custom', path: ['units', i, 'code'], message: bilingual(`mã đơn vị "${u.code}" bị trùng`, `duplicate unit code "${u.code}"`) });
+      if (units.has(u.code)) ctx.addIssue({ code: 'custom', path: ['units', i, 'code'], message: bilingual(`mã đơn vị «${u.code}» bị trùng`, `duplicate unit code "${u.code}"`) });
       units.add(u.code);
       ref(u.head, ['units', i, 'head']);
       if (u.focal) ref(u.focal, ['units', i, 'focal']);
@@ -86,9 +86,9 @@ export const orgSchema = z
     org.leadership.deputies.forEach((d, i) => {
       ref(d.person, ['leadership', 'deputies', i, 'person']);
       d.units.forEach((code, j) => {
-        if (!units.has(code)) ctx.addIssue({ code: 'custom', path: ['leadership', 'deputies', i, 'units', j], message: bilingual(`không có đơn vị mã "${code}"`, `no unit with code "${code}"`) });
+        if (!units.has(code)) ctx.addIssue({ code: 'custom', path: ['leadership', 'deputies', i, 'units', j], message: bilingual(`không có đơn vị mã «${code}»`, `no unit with code "${code}"`) });
         const other = inCharge.get(code);
-        if (other) ctx.addIssue({ code: 'custom', path: ['leadership', 'deputies', i, 'units', j], message: bilingual(`đơn vị "${code}" đã do ${other} phụ trách`, `unit "${code}" is already in the charge of ${other}`) });
+        if (other) ctx.addIssue({ code: 'custom', path: ['leadership', 'deputies', i, 'units', j], message: bilingual(`đơn vị «${code}» đã do ${other} phụ trách`, `unit "${code}" is already in the charge of ${other}`) });
         inCharge.set(code, d.person);
       });
     });

@@ -67,7 +67,7 @@ export const planSchema = z
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();
     plan.tasks.forEach((t, i) => {
-      if (seen.has(t.ref)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'ref'], message: bilingual(`số hiệu "${t.ref}" bị trùng`, `duplicate task ref "${t.ref}"`) });
+      if (seen.has(t.ref)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'ref'], message: bilingual(`số hiệu «${t.ref}» bị trùng`, `duplicate task ref "${t.ref}"`) });
       seen.add(t.ref);
     });
   });

@@ -168,7 +168,7 @@ const CHECKS: Checks = {
     first(
       () => inPhase(s, 'active'),
       () => (isRecurring(task) || !s.due ? { vi: 'Nhiệm vụ định kỳ không xin gia hạn được; hãy báo cáo theo kỳ.', en: 'recurring tasks cannot be extended' } : undefined),
-      () => (!isValidIsoDate(a.until) ? { vi: `Ngày gia hạn "${a.until}" không tồn tại.`, en: `extension date "${a.until}" does not exist` } : undefined),
+      () => (!isValidIsoDate(a.until) ? { vi: `Ngày gia hạn «${a.until}» không tồn tại.`, en: `extension date "${a.until}" does not exist` } : undefined),
       () =>
         a.until <= s.due!
           ? { vi: `Ngày gia hạn phải sau hạn hiện tại (${formatDate(s.due!)}).`, en: 'extension must be after the current due date' }
@@ -199,7 +199,7 @@ const CHECKS: Checks = {
   activate: (s, a) =>
     first(
       () => inPhase(s, 'waiting'),
-      () => (!isValidIsoDate(a.due) ? { vi: `Ngày "${a.due}" không tồn tại.`, en: `date "${a.due}" does not exist` } : undefined),
+      () => (!isValidIsoDate(a.due) ? { vi: `Ngày «${a.due}» không tồn tại.`, en: `date "${a.due}" does not exist` } : undefined),
     ),
   cancel: (s, a) =>
     first(
@@ -216,7 +216,7 @@ export function check<K extends Action>(action: K, s: UnitTaskState, a: ActionAr
 /** Moving a task to a person (of another unit): what the chain found for the target unit allows. */
 export function reassignRefusal(s: UnitTaskState, a: ActionArgs['reassign'], target: Chain | undefined): Refusal | undefined {
   const unit = a.unit ?? s.chain.unit.code;
-  if (!target) return { vi: `Không có đơn vị mã "${unit}".`, en: `unknown unit "${unit}"` };
+  if (!target) return { vi: `Không có đơn vị mã «${unit}».`, en: `unknown unit "${unit}"` };
   if (!target.members.some((m) => m.id === a.to))
     return { vi: `Người được giao phải là cán bộ của ${target.unit.name}.`, en: `"${a.to}" is not a member of ${target.unit.code}` };
   const roles = rolesOf(s.chain, s.assignee, a.actor);

@@ -113,7 +113,7 @@ describe('refusals', () => {
   it('moving a task: the unit must exist, the person must belong to it, only leadership moves it to another unit', () => {
     const { s } = task();
     const other = chainFor(org, 'TCCB');
-    expect(reassignRefusal(s, { actor: 'hcth.truong', to: 'x', unit: 'ZZZ' }, undefined)?.vi).toBe('Không có đơn vị mã "ZZZ".');
+    expect(reassignRefusal(s, { actor: 'hcth.truong', to: 'x', unit: 'ZZZ' }, undefined)?.vi).toBe('Không có đơn vị mã «ZZZ».');
     expect(reassignRefusal(s, { actor: 'hcth.truong', to: 'tccb.cv1' }, chain)?.vi).toBe(`Người được giao phải là cán bộ của ${chain.unit.name}.`);
     expect(reassignRefusal(s, { actor: 'hcth.truong', to: 'tccb.cv1', unit: 'TCCB' }, other)?.vi).toBe('Chỉ lãnh đạo Sở hoặc quản trị viên mới giao nhiệm vụ sang đơn vị khác.');
     expect(reassignRefusal(s, { actor: 'ld.giamdoc', to: 'tccb.cv1', unit: 'TCCB' }, other)).toBeUndefined();

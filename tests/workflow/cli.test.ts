@@ -148,7 +148,7 @@ describe('admin CLI', () => {
     expect(everyone).toHaveLength(ORG.people.length);
     const unknown = await cli('person', 'reach', '--unit', 'XYZ');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('Không có đơn vị mã "XYZ" trong sơ đồ tổ chức.');
+    expect(unknown.stderr).toContain('Không có đơn vị mã «XYZ» trong sơ đồ tổ chức.');
 
     // Zalo refuses the refresh token of an expired pair (the token manager's own path): nobody is reachable.
     s = state();
