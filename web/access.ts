@@ -1,6 +1,6 @@
 // Who may see what on the dashboard. Roles come from the org chart; the engine still decides
 // every action. Staff see their own tasks, a unit head the unit's, leadership and admins all.
-import { quote } from '../client/plans.js';
+import { group, is, isAnyOf, or } from '../client/visibility.js';
 import type { Org, Person } from '../domain/org.js';
 
 export interface Viewer {
@@ -23,8 +23,8 @@ export const seesEverything = (v: Viewer): boolean => v.leadership || v.admin;
 /** The visibility clause limiting a viewer to their tasks ('' for everything). */
 export function scopeClause(v: Viewer): string {
   if (seesEverything(v)) return '';
-  const own = `TaskAssignee = ${quote(v.person.id)}`;
-  return v.heads.length ? `(${own} OR TaskUnit IN (${v.heads.map(quote).join(', ')}))` : own;
+  const own = is('TaskAssignee', v.person.id);
+  return v.heads.length ? group(or(own, isAnyOf('TaskUnit', v.heads))) : own;
 }
 
 export function maySee(v: Viewer, task: { unit: string; assignee: string }): boolean {

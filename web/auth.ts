@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Org } from '../domain/org.js';
 import { fold } from '../domain/text.js';
 import type { Session, Store } from '../store/store.js';
-import { viewerOf, type Viewer } from './access.js';
+import { viewerOf } from './access.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -32,18 +32,8 @@ export interface AuthDeps {
   now?: () => number;
 }
 
-export interface Authed {
-  viewer: Viewer;
-  session: Session;
-  /** Set for admins while Zalo refuses our refresh token: every page then shows the banner. */
-  tokenProblem?: { at: number };
-}
-
-declare module 'express-serve-static-core' {
-  interface Locals {
-    auth?: Authed;
-  }
-}
+// The type of `res.locals.auth` lives apart (layout.ts needs it too); kept reachable from here.
+export type { Authed } from './session-types.js';
 
 const hashCode = (personId: string, code: string): string => createHash('sha256').update(`signin:${personId}:${code}`).digest('hex');
 

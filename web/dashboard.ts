@@ -1,36 +1,26 @@
-// The dashboard pages: the overview (counts, units, charts, tasks, from visibility) and a task's
+// The dashboard's routes: the overview (counts, units, charts, tasks, from visibility) and a task's
 // page (state and timeline from its workflow) with the managers' actions through client/tasks.ts.
+// Each route loads, calls the views (dashboard-views.ts) or the action mapping (task-actions.ts),
+// and sends or redirects.
 import type { Client } from '@temporalio/client';
 import express, { type Request, type Response, type Router } from 'express';
+import { and, findPlanTasks, LATEST_RUN, visibilityClauses } from '../client/visibility.js';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
-import { businessDateOf, daysBetween, type IsoDate } from '../domain/calendar.js';
-import { refusal, rolesOf, type Action } from '../domain/authz.js';
-import {
-  byUnit,
-  completionOverTime,
-  countByStatus,
-  matchesText,
-  parseFilter,
-  sortForDashboard,
-  visibilityClauses,
-  type DashboardFilter,
-  type DashboardRow,
-} from '../domain/dashboard.js';
-import { parseDateInput } from '../domain/date-input.js';
-import { formatDate, formatDateTime } from '../domain/notification.js';
+import { businessDateOf } from '../domain/calendar.js';
+import { matchesText, parseFilter, type DashboardFilter, type DashboardRow } from '../domain/dashboard.js';
 import type { Org } from '../domain/org.js';
-import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 import type { UnitTaskView } from '../domain/task.js';
 import type { Store } from '../store/store.js';
-import * as msg from '../workflows/messages.js';
-import { maySee, scopeClause, seesEverything, type Viewer } from './access.js';
-import type { Authed } from './auth.js';
-import { completionChartSvg, unitBarsSvg } from './charts.js';
+import { maySee, scopeClause, type Viewer } from './access.js';
+import { overview, taskHref, taskPage, unitShares } from './dashboard-views.js';
 import { flashOf, flashQuery } from './flash.js';
-import { html, raw, type Html } from './html.js';
+import { html, type Html } from './html.js';
 import { page } from './layout.js';
+import { doneText, updateFor } from './task-actions.js';
 import { versionOf, type TaskIndex } from './task-index.js';
-import { findPlanTasks } from '../client/plans.js';
+
+// Still exported here, as it was before the views moved out.
+export { PAGE_SIZE } from './dashboard-views.js';
 
 export interface DashboardDeps {
   org: Org;
@@ -40,16 +30,6 @@ export interface DashboardDeps {
   index?: TaskIndex;
   now?: () => number;
 }
-
-/** The unit table's columns: the same statuses as the counts, attention first. */
-const UNIT_COLUMNS: TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_on_time', 'done_late'];
-
-/** Rows shown in the task table; the counts always cover every matching task. */
-
-const statusTag = (s: TaskStatus): Html => html`<span class="tag ${s}">${STATUS_LABELS[s]}</span>`;
-const unitName = (org: Org, code: string): string => org.units.find((u) => u.code === code)?.name ?? code;
-const personName = (org: Org, id: string): string => org.people.find((p) => p.id === id)?.name ?? id;
-const taskHref = (workflowId: string): string => `/nhiem-vu?id=${encodeURIComponent(workflowId)}`;
 
 /**
  * The viewer's tasks matching a filter. Scoped or filtered views ask visibility; the unfiltered
@@ -63,229 +43,12 @@ export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: Dash
   if (clauses.length === 0 && deps.index) {
     ({ rows, version } = await deps.index.snapshot());
   } else {
-    rows = await findPlanTasks(deps.client, deps.store, ["ExecutionStatus != 'ContinuedAsNew'", ...clauses].join(' AND '));
+    rows = await findPlanTasks(deps.client, deps.store, and(LATEST_RUN, ...clauses));
     version = versionOf(rows);
   }
   if (filter.text) rows = rows.filter((r) => matchesText(r, filter.text!));
   return { rows, version };
 }
-
-/** Rows on one page of the list below the summary. */
-export const PAGE_SIZE = 50;
-
-/** Whether the viewer decides on a unit's completions: its head, the Phó Giám đốc in charge, the Giám đốc. */
-function decidesFor(org: Org, viewer: Viewer, unit: string): boolean {
-  if (org.leadership.director === viewer.person.id) return true;
-  if (org.leadership.deputies.some((d) => d.person === viewer.person.id && d.units.includes(unit))) return true;
-  return viewer.heads.includes(unit);
-}
-
-function overview(deps: DashboardDeps, auth: Authed, rows: DashboardRow[], filter: DashboardFilter, errors: string[], today: string, pageNo: number): Html {
-  const { org } = deps;
-  const counts = countByStatus(rows);
-  // Units ranked by what is late, then by what waits: the leader's eye goes to the top.
-  const units = byUnit(rows, org).sort((a, b) => b.counts.byStatus.overdue - a.counts.byStatus.overdue || b.counts.byStatus.awaiting_approval - a.counts.byStatus.awaiting_approval);
-  const sorted = sortForDashboard(rows);
-  const overdue = sorted.filter((r) => r.status === 'overdue');
-  const decide = sorted.filter((r) => r.status === 'awaiting_approval' && decidesFor(org, auth.viewer, r.unit));
-  const filtered = Object.values(filter).some((v) => v !== undefined);
-  // Unfiltered, the list below holds what the sections above do not; filtered, it is the answer.
-  const listed = filtered ? sorted : sorted.filter((r) => r.status !== 'overdue' && !decide.includes(r));
-  const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
-  const pageNow = Math.min(Math.max(1, pageNo), pages);
-  const shown = listed.slice((pageNow - 1) * PAGE_SIZE, pageNow * PAGE_SIZE);
-  const plans = deps.store.planList();
-  const more = (n: number, href: string, what: string) => (n > 0 ? html`<p><a href="${href}">Xem tất cả ${n} ${what}</a></p>` : '');
-  const pageHref = (n: number) => {
-    const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
-    q.set('trang', String(n));
-    return `/?${q.toString()}`;
-  };
-  return html`
-    <h1>Tình hình thực hiện ${plans.length === 1 ? html`kế hoạch «${plans[0]!.title}»` : 'các kế hoạch'}</h1>
-    <p class="muted">Cập nhật ${formatDate(today)} · ${counts.total} nhiệm vụ · đã hoàn thành ${Math.round(counts.completion * 100)}%</p>
-    ${errors.map((e) => html`<p class="error">${e}</p>`)}
-    <section class="counts" aria-label="Số nhiệm vụ theo trạng thái">
-      ${TASK_STATUSES.filter((s) => s !== 'cancelled' || counts.byStatus.cancelled).map(
-        (s) => html`<a class="count ${s}" href="/?status=${s}" data-status="${s}"><b>${counts.byStatus[s]}</b>${STATUS_LABELS[s]}</a>`,
-      )}
-    </section>
-    ${decide.length && !filtered
-      ? html`<section class="card" id="decide"><h2>Chờ đồng chí duyệt (${decide.length})</h2>${taskTable(org, decide.slice(0, 10))}${more(decide.length > 10 ? decide.length : 0, '/?status=awaiting_approval', 'nhiệm vụ chờ duyệt')}</section>`
-      : ''}
-    ${overdue.length && !filtered
-      ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.length})</h2>${taskTable(org, overdue.slice(0, 10))}${more(overdue.length > 10 ? overdue.length : 0, '/?status=overdue', 'nhiệm vụ quá hạn')}</section>`
-      : ''}
-    <section class="card"><h2>Theo đơn vị</h2>
-      <div class="scroll"><table id="units"><thead><tr><th>Đơn vị</th><th>Tổng</th>${UNIT_COLUMNS.map((s) => html`<th class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}">${STATUS_LABELS[s]}</th>`)}<th>Hoàn thành</th></tr></thead><tbody>
-      ${units.map(
-        (u) => html`<tr class="${u.counts.byStatus.overdue ? 'overdue' : ''}" data-unit="${u.unit}"><td><a href="/?unit=${u.unit}">${u.name}</a></td><td>${u.counts.total}</td>
-          ${UNIT_COLUMNS.map((s) => html`<td class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}" data-status="${s}">${u.counts.byStatus[s]}</td>`)}
-          <td><div class="bar" title="${Math.round(u.counts.completion * 100)}%"><span style="width:${Math.round(u.counts.completion * 100)}%"></span></div> ${Math.round(u.counts.completion * 100)}%</td></tr>`,
-      )}
-      </tbody></table></div>
-      ${raw(unitBarsSvg(units))}
-    </section>
-    <section class="card"><h2>Tiến độ hoàn thành theo tuần</h2>${raw(completionChartSvg(completionOverTime(rows, today, 12)))}</section>
-    <details class="card" ${filtered ? 'open' : ''}><summary>Lọc nhiệm vụ</summary>
-    <form class="filters" method="get" action="/">
-      ${plans.length > 1 ? html`<label>Kế hoạch <select name="planId"><option value="">Tất cả</option>${plans.map((p) => html`<option value="${p.id}" ${filter.planId === p.id ? 'selected' : ''}>${p.title}</option>`)}</select></label>` : ''}
-      <label>Đơn vị <select name="unit"><option value="">Tất cả</option>${org.units.map((u) => html`<option value="${u.code}" ${filter.unit === u.code ? 'selected' : ''}>${u.name}</option>`)}</select></label>
-      <label>Trạng thái <select name="status"><option value="">Tất cả</option>${TASK_STATUSES.map((s) => html`<option value="${s}" ${filter.status === s ? 'selected' : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
-      <label>Người thực hiện <select name="assignee"><option value="">Tất cả</option>${org.people.map((p) => html`<option value="${p.id}" ${filter.assignee === p.id ? 'selected' : ''}>${p.name}</option>`)}</select></label>
-      <label>Hạn từ <input name="dueFrom" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueFrom ? formatDate(filter.dueFrom) : ''}"></label>
-      <label>Hạn đến <input name="dueTo" placeholder="ngày/tháng/năm" inputmode="numeric" value="${filter.dueTo ? formatDate(filter.dueTo) : ''}"></label>
-      <label>Tìm <input name="text" value="${filter.text ?? ''}" placeholder="số hiệu, nội dung"></label>
-      <button>Lọc</button>
-    </form></details>
-    <section class="card" id="list"><h2>${filtered ? 'Nhiệm vụ' : 'Các nhiệm vụ khác'} (${listed.length})</h2>${taskTable(org, shown)}
-      ${pages > 1
-        ? html`<nav class="pages" aria-label="Trang">Trang ${pageNow}/${pages}${pageNow > 1 ? html` · <a href="${pageHref(pageNow - 1)}">Trang trước</a>` : ''}${pageNow < pages ? html` · <a href="${pageHref(pageNow + 1)}">Trang sau</a>` : ''}</nav>`
-        : ''}
-    </section>
-    <p class="muted">Đăng nhập: ${auth.viewer.person.name}.</p>`;
-}
-
-function taskTable(org: Org, rows: DashboardRow[]): Html {
-  if (rows.length === 0) return html`<p class="muted">Không có nhiệm vụ nào.</p>`;
-  return html`<div class="scroll"><table><thead><tr><th>Số hiệu</th><th>Nhiệm vụ</th><th class="hide-sm">Đơn vị</th><th class="hide-sm">Người thực hiện</th><th>Hạn</th><th>Trạng thái</th></tr></thead><tbody>
-    ${rows.map(
-      (r) => html`<tr class="${r.status === 'overdue' ? 'overdue' : ''}" data-workflow-id="${r.workflowId}"><td><a href="${taskHref(r.workflowId)}">${r.ref}</a></td><td>${r.title}<span class="sm-only muted"><br>${unitName(org, r.unit)} · ${personName(org, r.assignee)}</span></td>
-        <td class="hide-sm">${unitName(org, r.unit)}</td><td class="hide-sm">${personName(org, r.assignee)}</td><td>${r.due ? formatDate(r.due) : '—'}</td>
-        <td>${statusTag(r.status)}${r.escalationLevel ? html` <span class="muted">cấp ${r.escalationLevel}</span>` : ''}</td></tr>`,
-    )}
-  </tbody></table></div>`;
-}
-
-
-/** The form each action posts, and the engine's rule that says who may take it. */
-const FORM_ACTION: Record<string, Action> = {
-  approve: 'approveCompletion',
-  reject: 'rejectCompletion',
-  'extend-yes': 'decideExtension',
-  'extend-no': 'decideExtension',
-  activate: 'activate',
-  explain: 'requestExplanation',
-  reassign: 'reassign',
-  cancel: 'cancel',
-};
-
-function taskPage(deps: DashboardDeps, auth: Authed, v: UnitTaskView, flash: { ok?: string; error?: string }, today: IsoDate): Html {
-  const { org } = deps;
-  const viewer = auth.viewer;
-  const csrf = auth.session.csrf;
-  const roles = rolesOf(v.chain, v.assignee, viewer.person.id);
-  // Only what this person may do is offered (the engine would refuse the rest).
-  const may = (form: string) => !refusal(FORM_ACTION[form]!, roles);
-  // Late while still open, also while a completion awaits approval.
-  const open = v.phase === 'active' || v.phase === 'awaiting_approval';
-  const overdueDays = open && v.due ? daysBetween(v.due, today) : 0;
-  const hidden = html`<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="id" value="${v.workflowId}">`;
-  const action = (name: string, label: string, fields: Html | string = '', cls = ''): Html =>
-    html`<form method="post" action="/nhiem-vu/thao-tac">${hidden}<input type="hidden" name="action" value="${name}">${fields}<button class="${cls}">${label}</button></form>`;
-  const deadline = v.task.deadline;
-  return html`
-    <p><a href="/">← Tổng quan</a></p>
-    <h1>${v.task.ref} ${v.task.title}</h1>
-    ${flash.ok ? html`<p class="notice" role="status">${flash.ok}</p>` : ''}
-    ${flash.error ? html`<p class="error" role="alert">${flash.error}</p>` : ''}
-    <section class="card">
-      <p>${statusTag(v.status)}${overdueDays > 0 ? html` <strong class="overdue-days">quá hạn ${overdueDays} ngày</strong>` : ''} ${v.escalationLevel ? html`<span class="muted">Đã báo cáo cấp ${v.escalationLevel}: ${ESCALATION_LABELS[v.escalationLevel]}</span>` : ''}</p>
-      <table>
-        <tr><th>Kế hoạch</th><td>${v.planTitle}</td></tr>
-        <tr><th>Nội dung</th><td>${v.task.content}</td></tr>
-        <tr><th>Đơn vị chủ trì</th><td>${v.unit.name}</td></tr>
-        ${v.task.support.length ? html`<tr><th>Đơn vị phối hợp</th><td>${v.task.support.map((s) => unitName(org, s)).join(', ')}</td></tr>` : ''}
-        <tr><th>Người thực hiện</th><td>${v.assignee.name}${v.acknowledgedBy ? ' (đã nhận)' : ''}</td></tr>
-        <tr><th>Thời hạn</th><td>${v.due ? formatDate(v.due) : '—'} <span class="muted">(«${deadline.text}»${v.originalDue && v.originalDue !== v.due ? `; hạn ban đầu ${formatDate(v.originalDue)}` : ''})</span></td></tr>
-        <tr><th>Tiến độ</th><td>${v.progress ? `${v.progress.percent}% — ${v.progress.note || 'không ghi chú'} (${v.progress.by.name})` : 'chưa báo cáo'}</td></tr>
-        ${v.completion ? html`<tr><th>Báo cáo hoàn thành</th><td>${v.completion.note || '—'} (${v.completion.by.name})</td></tr>` : ''}
-        ${v.extensionRequest ? html`<tr><th>Xin gia hạn</th><td>đến ${formatDate(v.extensionRequest.until)}: ${v.extensionRequest.reason} (${v.extensionRequest.by.name})</td></tr>` : ''}
-        <tr><th>Minh chứng</th><td>${v.evidence?.length ? v.evidence.map((e) => html`<a href="${e.url}" rel="noopener noreferrer" target="_blank">${e.name ?? e.url}</a> <span class="muted">(${e.by.name})</span><br>`) : 'chưa có'}</td></tr>
-      </table>
-    </section>
-    ${managerActions(v, action, may)}
-    <section class="card"><h2>Diễn biến</h2><ol class="timeline">
-      ${v.timeline.map((e) => html`<li><span class="muted">${formatDateTime(e.at)}</span> — ${e.text}</li>`)}
-    </ol></section>`;
-}
-
-function managerActions(v: UnitTaskView, action: (name: string, label: string, fields?: Html | string, cls?: string) => Html, may: (form: string) => boolean): Html {
-  const forms: Html[] = [];
-  const offer = (form: string, f: Html) => may(form) && forms.push(f);
-  if (v.phase === 'awaiting_approval') {
-    offer('approve', action('approve', 'Duyệt kết quả'));
-    offer('reject', action('reject', 'Từ chối', html`<label>Lý do <input name="reason" required></label>`, 'danger'));
-  }
-  if (v.extensionRequest) {
-    offer('extend-yes', action('extend-yes', `Đồng ý gia hạn đến ${formatDate(v.extensionRequest.until)}`));
-    offer('extend-no', action('extend-no', 'Không đồng ý gia hạn', html`<label>Lý do <input name="reason" required></label>`, 'secondary'));
-  }
-  if (v.phase === 'waiting')
-    offer('activate', action('activate', 'Kích hoạt', html`<label>Hạn hoàn thành <input name="due" required placeholder="ngày/tháng/năm" inputmode="numeric" pattern="\\d{1,2}/\\d{1,2}/\\d{4}"></label>`));
-  if (v.phase === 'active' || v.phase === 'awaiting_approval') {
-    offer('explain', action('explain', 'Yêu cầu giải trình', html`<label>Nội dung cần giải trình <input name="question" required></label>`, 'secondary'));
-  }
-  if (v.phase !== 'done' && v.phase !== 'cancelled') {
-    const members = v.chain.members.filter((m) => m.id !== v.assignee.id);
-    // No one is chosen for the person: a tap on "Giao lại" alone must not hand the task to the first name.
-    offer(
-      'reassign',
-      action('reassign', 'Giao lại', html`<label>Giao cho <select name="to" required><option value="">— chọn cán bộ —</option>${members.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>`, 'secondary'),
-    );
-    offer(
-      'cancel',
-      action(
-        'cancel',
-        'Hủy nhiệm vụ',
-        html`<label>Lý do hủy <input name="reason" required></label><label class="confirm"><input type="checkbox" name="confirm" value="yes" required> Xác nhận hủy: nhiệm vụ sẽ dừng theo dõi và không nhắc nữa</label>`,
-        'danger',
-      ),
-    );
-  }
-  return forms.length ? html`<section class="card actions"><h2>Xử lý</h2>${forms}</section>` : html``;
-}
-
-/** The form of an action → the engine's update and its arguments. */
-function updateFor(action: string, body: Record<string, string>): { update: Parameters<typeof actOnTask>[2]; args: object } {
-  switch (action) {
-    case 'approve':
-      return { update: msg.approveCompletion, args: {} };
-    case 'reject':
-      return { update: msg.rejectCompletion, args: { reason: body.reason ?? '' } };
-    case 'extend-yes':
-      return { update: msg.decideExtension, args: { approve: true } };
-    case 'extend-no':
-      return { update: msg.decideExtension, args: { approve: false, reason: body.reason ?? '' } };
-    case 'explain':
-      return { update: msg.requestExplanation, args: { question: body.question ?? '' } };
-    case 'cancel':
-      // The confirmation box is required in the form; a request without it changes nothing.
-      if (body.confirm !== 'yes') throw new TaskActionError('Đề nghị đánh dấu ô xác nhận hủy nhiệm vụ.', 'cancel without confirmation');
-      return { update: msg.cancel, args: { reason: body.reason ?? '' } };
-    case 'reassign':
-      if (!body.to) throw new TaskActionError('Đề nghị chọn cán bộ được giao.', 'reassign without a person');
-      return { update: msg.reassign, args: { to: body.to } };
-    case 'activate': {
-      const d = parseDateInput(body.due ?? '');
-      if (!d.ok) throw new TaskActionError(d.vi, `bad date "${body.due}"`);
-      return { update: msg.activate, args: { due: d.date } };
-    }
-    default:
-      throw new TaskActionError('Thao tác không hợp lệ.', `unknown action "${action}"`);
-  }
-}
-
-const DONE_TEXT: Record<string, string> = {
-  approve: 'Đã duyệt kết quả.',
-  reject: 'Đã trả lại để tiếp tục thực hiện.',
-  'extend-yes': 'Đã đồng ý gia hạn.',
-  'extend-no': 'Đã không đồng ý gia hạn.',
-  reassign: 'Đã giao lại nhiệm vụ.',
-  explain: 'Đã gửi yêu cầu giải trình.',
-  cancel: 'Đã hủy nhiệm vụ.',
-  activate: 'Đã kích hoạt nhiệm vụ.',
-};
 
 export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: express.RequestHandler; checkCsrf: express.RequestHandler }): Router {
   const now = deps.now ?? Date.now;
@@ -310,7 +73,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const flash = flashOf(req, auth.session).ok;
     const ok = flash ? html`<p class="notice" role="status">${flash}</p>` : html``;
     const pageNo = Number(typeof req.query.trang === 'string' ? req.query.trang : 1) || 1;
-    send(req, res, 'Tổng quan', html`${ok}${overview(deps, auth, rows, filter, errors, businessDateOf(now()), pageNo)}`);
+    send(req, res, 'Tổng quan', html`${ok}${overview({ org: deps.org, plans: deps.store.planList(), auth, rows, filter, errors, today: businessDateOf(now()), pageNo })}`);
   });
 
   const loadTask = async (res: Response, id: string): Promise<UnitTaskView | undefined> => {
@@ -324,16 +87,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
       return undefined;
     }
     if (shown.kind === 'multi') {
-      // A task of several units: its page is the list of its units' shares.
-      const units = shown.view.units;
-      res.type('html').send(
-        page({
-          title: shown.view.task.title,
-          auth,
-          body: html`<p><a href="/">← Tổng quan</a></p><h1>${shown.view.task.ref} ${shown.view.task.title}</h1><section class="card"><p>Nhiệm vụ do ${units.length} đơn vị chủ trì:</p><ul>
-            ${units.map((u) => html`<li><a href="${taskHref(u.workflowId)}">${unitName(deps.org, u.unit)}</a> — ${statusTag(u.status)}</li>`)}</ul></section>`,
-        }).value,
-      );
+      res.type('html').send(page({ title: shown.view.task.title, auth, body: unitShares(deps.org, shown.view) }).value);
       return undefined;
     }
     const v = shown.view;
@@ -355,7 +109,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     if (!v) return;
     const { ok } = flashOf(req, res.locals.auth!.session);
     const flash = { ...(ok ? { ok } : {}) };
-    send(req, res, `${v.task.ref} ${v.task.title}`, taskPage(deps, res.locals.auth!, v, flash, businessDateOf(now())));
+    send(req, res, `${v.task.ref} ${v.task.title}`, taskPage(deps.org, res.locals.auth!, v, flash, businessDateOf(now())));
   });
 
   r.post('/nhiem-vu/thao-tac', express.urlencoded({ extended: false, limit: '32kb' }), guard.requireViewer, guard.checkCsrf, async (req, res) => {
@@ -363,15 +117,16 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const v = await loadTask(res, String(body.id ?? ''));
     if (!v) return;
     const auth = res.locals.auth!;
+    const action = String(body.action ?? '');
     try {
-      const { update, args } = updateFor(String(body.action ?? ''), body);
+      const { update, args } = updateFor(action, body);
       await actOnTask(deps.client, v.workflowId, update, { ...args, actor: auth.viewer.person.id });
       deps.index?.invalidate();
-      res.redirect(303, `${taskHref(v.workflowId)}&${flashQuery(res.locals.auth!.session, 'ok', DONE_TEXT[body.action!] ?? 'Đã thực hiện.')}`);
+      res.redirect(303, `${taskHref(v.workflowId)}&${flashQuery(res.locals.auth!.session, 'ok', doneText(action))}`);
     } catch (err) {
       if (!(err instanceof TaskActionError)) throw err;
       const fresh = (await loadTask(res, v.workflowId)) ?? v;
-      res.status(409).type('html').send(page({ title: v.task.title, body: taskPage(deps, auth, fresh, { error: err.message }, businessDateOf(now())), auth }).value);
+      res.status(409).type('html').send(page({ title: v.task.title, body: taskPage(deps.org, auth, fresh, { error: err.message }, businessDateOf(now())), auth }).value);
     }
   });
 

@@ -1,6 +1,6 @@
 // The page frame: Vietnamese, phone-first, no external assets.
 import { formatDateTime } from '../domain/notification.js';
-import type { Authed } from './auth.js';
+import type { Authed } from './session-types.js';
 import { roleLabel, seesEverything } from './access.js';
 import { html, raw, type Html } from './html.js';
 

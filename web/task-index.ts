@@ -4,7 +4,7 @@
 // is read.
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { findPlanTasks } from '../client/plans.js';
+import { findPlanTasks, LATEST_RUN } from '../client/visibility.js';
 import type { DashboardRow } from '../domain/dashboard.js';
 import type { Store } from '../store/store.js';
 
@@ -51,7 +51,7 @@ export class TaskIndex {
 
   private async read(): Promise<Snapshot> {
     this.stale = false;
-    const rows = await findPlanTasks(this.client, this.store, "ExecutionStatus != 'ContinuedAsNew'");
+    const rows = await findPlanTasks(this.client, this.store, LATEST_RUN);
     this.current = { rows, version: versionOf(rows), at: this.now() };
     return this.current;
   }
