@@ -18,10 +18,11 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrg } from '../client/files.js';
-import { compareRefs, findTasks, startPlan } from '../client/plans.js';
+import { startPlan } from '../client/plans.js';
 import { actOnTask } from '../client/tasks.js';
+import { and, countTasks, findTasks, inRefOrder, is, LATEST_RUN, visibilityClauses } from '../client/visibility.js';
 import { addDays, businessDateOf } from '../domain/calendar.js';
-import { byUnit, completionOverTime, countByStatus, parseFilter, sortForDashboard, visibilityClauses, type DashboardRow } from '../domain/dashboard.js';
+import { byUnit, completionOverTime, countByStatus, parseFilter, sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { planSchema, type Plan } from '../domain/plan.js';
@@ -277,11 +278,10 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
 
   // Visibility is eventually consistent: wait until every status count is the expected one.
   t0 = performance.now();
-  const base = `WorkflowType = 'unitTaskWorkflow' AND PlanId = '${plan.id}'`;
   let seen: Record<string, number> = {};
   for (;;) {
     seen = {};
-    for (const s of TASK_STATUSES) seen[s] = (await client.workflow.count(`${base} AND TaskStatus = '${s}'`)).count;
+    for (const s of TASK_STATUSES) seen[s] = await countTasks(client, and(is('PlanId', plan.id), is('TaskStatus', s)));
     if (TASK_STATUSES.every((s) => seen[s] === expected[s])) break;
     if (performance.now() - t0 > 600_000) throw new Error(`visibility did not settle: ${JSON.stringify(seen)} vs ${JSON.stringify(expected)}`);
     log(`visibility: ${JSON.stringify(seen)}`);
@@ -449,7 +449,7 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
   const rowsOf = (r: unknown): DashboardRow[] => (Array.isArray(r) ? (r as DashboardRow[]) : (r as { rows: DashboardRow[] }).rows);
   const parts = async (viewer: Viewer, query: Record<string, unknown>) => {
     const { filter } = parseFilter(query);
-    const where = ["ExecutionStatus != 'ContinuedAsNew'", scopeClause(viewer), visibilityClauses(filter)].filter(Boolean).join(' AND ');
+    const where = and(LATEST_RUN, scopeClause(viewer), visibilityClauses(filter));
     const out = {
       loadRows: [] as number[],
       visibilityRpc: [] as number[],
@@ -479,7 +479,7 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
       pagesRead = meter.pages - p1;
       const pg = await time(() => store.planGet(plan.id));
       const pl = await time(() => store.planList());
-      const rs = await time(() => [...ft.value].sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit)));
+      const rs = await time(() => inRefOrder([...ft.value]));
       const ds = await time(() => sortForDashboard(rows));
       const cu = await time(() => (countByStatus(rows), byUnit(rows, org)));
       const cc = await time(() => completionOverTime(rows, today, 12));
@@ -507,9 +507,9 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
         'loadRows: visibility RPC wait (listWorkflowExecutions, all pages)': p50(out.visibilityRpc),
         ...(out.temporalCpu.length ? { 'loadRows: dev server CPU (all its threads)': p50(out.temporalCpu) } : {}),
         'loadRows: everything but the RPC wait': p50(out.loadRowsWithoutRpc),
-        'findTasks without the RPC wait (SDK decoding, row building, compareRefs sort)': p50(out.findTasksWithoutRpc),
+        'findTasks without the RPC wait (SDK decoding, row building, inRefOrder sort)': p50(out.findTasksWithoutRpc),
         'loadRows − findTasks, both without RPC (joining titles: store.planGet parses the plan)': p50(out.joinTitles),
-        'findTasks sort alone (compareRefs: localeCompare vi numeric)': p50(out.refSort),
+        'findTasks sort alone (inRefOrder: domain/task-ref.ts, each ref read once)': p50(out.refSort),
         'store.planGet (one plan, parsed)': p50(out.planGet),
         'store.planList (every plan, parsed)': p50(out.planList),
         sortForDashboard: p50(out.dashboardSort),

@@ -1,6 +1,6 @@
 // What people type, resolved against the engine: "2" or a task ref to the task they mean, a name
 // to a member of the task's unit (bot/commands.ts leaves both as typed).
-import { findPlanTasks, quote, type TaskRow } from '../client/plans.js';
+import { and, findPlanTasks, is, RUNNING, type TaskRow } from '../client/visibility.js';
 import { showTask, TaskActionError } from '../client/tasks.js';
 import { unitsOf, type Org, type Person } from '../domain/org.js';
 import { taskWorkflowId, type UnitTaskView } from '../domain/task.js';
@@ -29,7 +29,7 @@ export async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Pr
   // Refs are stored as the plan writes them ("II.2.(1)"); people may type them in lower case.
   let rows: TaskRow[] = [];
   for (const ref of new Set([arg.ref, arg.ref.toUpperCase()])) {
-    rows = await findPlanTasks(deps.client, deps.store, `ExecutionStatus = 'Running' AND TaskRef = ${quote(ref)}`);
+    rows = await findPlanTasks(deps.client, deps.store, and(RUNNING, is('TaskRef', ref)));
     if (rows.length) break;
   }
   // Visibility lags behind a plan just started: ask the tasks the stored plans name directly.
@@ -86,7 +86,7 @@ function pickForPerson(org: Org, p: Person, rows: TaskRow[]): TaskRow[] {
 export async function evidenceTarget(deps: BotDeps, p: Person): Promise<string | undefined> {
   const last = deps.store.botContextGet(p.id)?.lastWorkflowId;
   if (last) return last;
-  const own = await findPlanTasks(deps.client, deps.store, `ExecutionStatus = 'Running' AND TaskAssignee = ${quote(p.id)}`);
+  const own = await findPlanTasks(deps.client, deps.store, and(RUNNING, is('TaskAssignee', p.id)));
   return own.length === 1 ? own[0]!.workflowId : undefined;
 }
 

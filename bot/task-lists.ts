@@ -1,8 +1,8 @@
 // Which tasks a person sees in "ds" and "đơn vị", from visibility. The list a person last saw is
 // remembered, so "nhận 2" means the 2nd line they read.
 import type { Client } from '@temporalio/client';
-import { findPlanTasks, quote } from '../client/plans.js';
 import { showTask } from '../client/tasks.js';
+import { and, escalationAtLeast, findPlanTasks, group, is, isAnyOf, LATEST_RUN, or, RUNNING } from '../client/visibility.js';
 import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
 import { unitsOf, type Org, type Person } from '../domain/org.js';
@@ -22,21 +22,20 @@ export function unitsInCharge(org: Org, p: Person): { role: 'staff' | 'head' | '
 }
 
 
-const inList = (values: string[]): string => `(${values.map(quote).join(', ')})`;
+const NEEDS_DECISION = isAnyOf('TaskStatus', ['awaiting_approval', 'overdue']);
 
 /** The visibility query of a person's open tasks: their own, plus what their role oversees. */
 export function listQuery(org: Org, p: Person): string {
-  const own = `TaskAssignee = ${quote(p.id)}`;
+  const own = is('TaskAssignee', p.id);
   const { role, units } = unitsInCharge(org, p);
-  const needsDecision = `TaskStatus IN ('awaiting_approval', 'overdue')`;
   let oversee: string | undefined;
-  if (role === 'head') oversee = `TaskUnit IN ${inList(units)}`;
-  if (role === 'deputy' && units.length) oversee = `TaskUnit IN ${inList(units)} AND (${needsDecision} OR EscalationLevel >= 2)`;
+  if (role === 'head') oversee = isAnyOf('TaskUnit', units);
+  if (role === 'deputy' && units.length) oversee = and(isAnyOf('TaskUnit', units), group(or(NEEDS_DECISION, escalationAtLeast(2))));
   if (role === 'director') {
     const direct = org.units.filter((u) => !org.leadership.deputies.some((d) => d.units.includes(u.code))).map((u) => u.code);
-    oversee = `EscalationLevel >= 3${direct.length ? ` OR (TaskUnit IN ${inList(direct)} AND ${needsDecision})` : ''}`;
+    oversee = or(escalationAtLeast(3), direct.length ? group(and(isAnyOf('TaskUnit', direct), NEEDS_DECISION)) : undefined);
   }
-  return `ExecutionStatus = 'Running' AND (${own}${oversee ? ` OR (${oversee})` : ''})`;
+  return and(RUNNING, group(or(own, oversee && group(oversee))));
 }
 
 /** A row of a person's list, and what awaits their decision on it (a leader's). */
@@ -147,7 +146,7 @@ export async function unitSummary(client: Client, store: Store, org: Org, p: Per
   // Admins follow every unit; other staff see only their own list.
   const units = charge.role === 'staff' && p.roles.includes('admin') ? org.units.map((u) => u.code) : charge.units;
   if (units.length === 0) return undefined;
-  const rows = await findPlanTasks(client, store, `TaskUnit IN ${inList(units)} AND ExecutionStatus != 'ContinuedAsNew'`);
+  const rows = await findPlanTasks(client, store, and(isAnyOf('TaskUnit', units), LATEST_RUN));
   const counts = new Map<TaskStatus, number>();
   for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const names = units.map((c) => org.units.find((u) => u.code === c)?.name ?? c);

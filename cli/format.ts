@@ -4,7 +4,7 @@ import { formatDate, formatDateTime } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
-import type { TaskRow } from '../client/plans.js';
+import type { TaskRow } from '../client/visibility.js';
 import type { PlanRecord } from '../store/store.js';
 import type { ImportedPlan } from '../domain/plan-import.js';
 import type { BuiltReport } from '../activities/reports.js';

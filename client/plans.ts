@@ -1,25 +1,14 @@
-// Starting a plan's task workflows and reading a plan's state from visibility.
+// Starting a plan's task workflows (client/visibility.ts reads their state).
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { chainFor, findUnit, personRef, type Org, type PersonRef } from '../domain/org.js';
 import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';
 import { resolvePolicy } from '../domain/policy.js';
-import type { DashboardRow } from '../domain/dashboard.js';
-import type { TaskStatus } from '../domain/status.js';
 import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
-import { businessDateOf } from '../domain/calendar.js';
 import { mapLimit } from '../runtime/concurrency.js';
 import type { Store } from '../store/store.js';
 import { ensureReportSchedules } from './reports.js';
 import { multiUnitTaskWorkflow, unitTaskWorkflow } from '../workflows/index.js';
-import {
-  EscalationLevelKey,
-  PlanIdKey,
-  TaskAssigneeKey,
-  TaskDueKey,
-  TaskRefKey,
-  TaskStatusKey,
-  TaskUnitKey,
-} from '../workflows/search-attributes.js';
+import { PlanIdKey, TaskRefKey } from '../workflows/search-attributes.js';
 
 export interface StartPlanResult {
   started: number;
@@ -92,72 +81,4 @@ export async function startPlan(
   };
   await ensureReportSchedules(client, plan, taskQueue);
   return result;
-}
-
-export interface TaskRow {
-  workflowId: string;
-  planId: string;
-  ref: string;
-  unit: string;
-  assignee: string;
-  status: TaskStatus;
-  due?: string;
-  escalationLevel: number;
-  running: boolean;
-  /** When the workflow closed (a task approved or cancelled). */
-  closedAt?: number;
-}
-
-/** Every unit task of a plan, read from visibility (eventually consistent). */
-export async function planTasks(client: Client, planId: string, extra = ''): Promise<TaskRow[]> {
-  return findTasks(client, `PlanId = ${quote(planId)}${extra ? ` AND ${extra}` : ''}`);
-}
-
-/** Unit tasks matching a visibility query over the task search attributes, in ref order. */
-export async function findTasks(client: Client, where: string): Promise<TaskRow[]> {
-  const rows: TaskRow[] = [];
-  const query = `WorkflowType = 'unitTaskWorkflow' AND ${where}`;
-  for await (const wf of client.workflow.list({ query })) {
-    const sa = wf.typedSearchAttributes;
-    const due = sa.get(TaskDueKey);
-    rows.push({
-      workflowId: wf.workflowId,
-      planId: sa.get(PlanIdKey) ?? '',
-      ref: sa.get(TaskRefKey) ?? '',
-      unit: sa.get(TaskUnitKey) ?? '',
-      assignee: sa.get(TaskAssigneeKey) ?? '',
-      status: (sa.get(TaskStatusKey) ?? 'not_due') as TaskStatus,
-      ...(due ? { due: businessDateOf(due.getTime()) } : {}),
-      escalationLevel: sa.get(EscalationLevelKey) ?? 0,
-      running: wf.status.name === 'RUNNING',
-      ...(wf.closeTime ? { closedAt: wf.closeTime.getTime() } : {}),
-    });
-  }
-  return rows.sort((a, b) => compareRefs(a.ref, b.ref) || a.unit.localeCompare(b.unit));
-}
-
-/** Unit tasks of a visibility query, of plans this system started, with their titles. */
-export async function findPlanTasks(client: Client, store: Store, where: string): Promise<DashboardRow[]> {
-  const titles = new Map<string, Map<string, string> | undefined>();
-  const rows: DashboardRow[] = [];
-  for (const r of await findTasks(client, where)) {
-    if (!titles.has(r.planId)) {
-      const record = store.planGet(r.planId);
-      titles.set(r.planId, record && new Map(record.plan.tasks.map((t) => [t.ref, t.title])));
-    }
-    const plan = titles.get(r.planId);
-    // Only plans this system started (a shared namespace may hold others).
-    if (plan) rows.push({ ...r, title: plan.get(r.ref) ?? '' });
-  }
-  return rows;
-}
-
-/** A string literal for a visibility query (quotes cannot be escaped there, so they are dropped). */
-export function quote(value: string): string {
-  return `'${value.replace(/['\\]/g, '')}'`;
-}
-
-/** "II.2.(10)" after "II.2.(9)": compare the numbers inside refs as numbers. */
-export function compareRefs(a: string, b: string): number {
-  return a.localeCompare(b, 'vi', { numeric: true });
 }

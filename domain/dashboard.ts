@@ -1,12 +1,30 @@
 // What the web dashboard shows about a plan's tasks: counts, per-unit lines, the attention order,
 // filters and the weekly completion curve. Pure: rows, "today" and the org come in as arguments.
-import type { TaskRow } from '../client/plans.js';
 import { addDays, businessDateOf, dayOfWeek, isValidIsoDate, type IsoDate } from './calendar.js';
 import { parseDateInput } from './date-input.js';
 import { formatDate } from './notification.js';
 import type { Org } from './org.js';
 import { ATTENTION_ORDER, TASK_STATUSES, type TaskStatus } from './status.js';
+import { refOrder } from './task-ref.js';
 import { fold, tidy } from './text.js';
+
+/**
+ * A unit task at a glance, as client/visibility.ts reads it from the task search attributes.
+ * Declared here because DashboardRow extends it and domain/ imports nothing from client/.
+ */
+export interface TaskRow {
+  workflowId: string;
+  planId: string;
+  ref: string;
+  unit: string;
+  assignee: string;
+  status: TaskStatus;
+  due?: string;
+  escalationLevel: number;
+  running: boolean;
+  /** When the workflow closed (a task approved or cancelled). */
+  closedAt?: number;
+}
 
 export interface DashboardRow extends TaskRow {
   /** Joined from the stored plan by the caller (visibility has no title). */
@@ -70,52 +88,6 @@ export function byUnit(rows: DashboardRow[], org: Org): UnitLine[] {
 
 const RANK = new Map<TaskStatus, number>(ATTENTION_ORDER.map((s, i) => [s, i]));
 
-const collator = new Intl.Collator('vi');
-const ROMAN_DIGITS: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100, D: 500, M: 1000 };
-
-/** Value of an upper-case Roman numeral ("IX" → 9), as plan section heads are numbered. */
-function romanValue(s: string): number | undefined {
-  if (!/^[IVXLCDM]+$/.test(s)) return undefined;
-  let total = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = ROMAN_DIGITS[s[i]!]!;
-    const next = ROMAN_DIGITS[s[i + 1] ?? ''] ?? 0;
-    total += v < next ? -v : v;
-  }
-  return total;
-}
-
-function refParts(ref: string): string[] {
-  return ref.match(/\d+|[^\d.()\s]+/g) ?? [];
-}
-
-/** A ref read once: its parts, numbers (Arabic or Roman) as numbers. */
-type RefKey = { ref: string; parts: { n: number | undefined; s: string }[] };
-
-function refKey(ref: string): RefKey {
-  return { ref, parts: refParts(ref).map((s) => ({ n: /^\d+$/.test(s) ? Number(s) : romanValue(s), s })) };
-}
-
-function compareRefKeys(a: RefKey, b: RefKey): number {
-  const pa = a.parts;
-  const pb = b.parts;
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    const c = x.n !== undefined && y.n !== undefined ? x.n - y.n : collator.compare(x.s, y.s);
-    if (c !== 0) return c;
-  }
-  return pa.length - pb.length || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
-}
-
-/**
- * "II.2.(10)" after "II.2.(9)" and "IX" after "V": numbers (Arabic or Roman) compare as numbers,
- * the rest in Vietnamese order ("đ" after "d"), a shorter ref first.
- */
-export function compareTaskRefs(a: string, b: string): number {
-  return compareRefKeys(refKey(a), refKey(b));
-}
-
 /** Missing due dates go last: a task without a deadline is the least pressing of its group. */
 function compareDue(a?: string, b?: string): number {
   if (a === b) return 0;
@@ -131,15 +103,13 @@ function plain(a: string, b: string): number {
 /** Overdue first (highest escalation level, then oldest due, then ref numerically), then the rest by attention. */
 export function sortForDashboard<T extends TaskRow>(rows: T[]): T[] {
   const rank = (s: TaskStatus) => RANK.get(s) ?? ATTENTION_ORDER.length;
-  // Each ref is read once, not on every comparison (10,000 rows: ~80 ms → a few ms).
-  const keys = new Map<string, RefKey>();
-  const keyOf = (ref: string): RefKey => keys.get(ref) ?? (keys.set(ref, refKey(ref)), keys.get(ref)!);
+  const byRef = refOrder();
   return [...rows].sort(
     (a, b) =>
       rank(a.status) - rank(b.status) ||
       (a.status === 'overdue' ? b.escalationLevel - a.escalationLevel : 0) ||
       compareDue(a.due, b.due) ||
-      compareRefKeys(keyOf(a.ref), keyOf(b.ref)) ||
+      byRef(a.ref, b.ref) ||
       // Ties (one task over several units or plans) in a fixed order, so the page does not jump.
       plain(a.unit, b.unit) ||
       plain(a.planId, b.planId) ||
@@ -216,24 +186,6 @@ export function parseFilter(q: Record<string, unknown>): { filter: DashboardFilt
   if (text) filter.text = tidy(text);
 
   return { filter, errors };
-}
-
-/** A visibility string literal: quotes cannot be escaped there, so they (and backslashes, control characters) are dropped. */
-function literal(value: string): string {
-  return `'${value.replace(/['\\\u0000-\u001f\u007f]/g, '')}'`;
-}
-
-/** The visibility-query clauses for the parts Temporal can answer, joined with AND; '' when none. */
-export function visibilityClauses(f: DashboardFilter): string {
-  const clauses: string[] = [];
-  if (f.planId !== undefined) clauses.push(`PlanId = ${literal(f.planId)}`);
-  if (f.unit !== undefined) clauses.push(`TaskUnit = ${literal(f.unit)}`);
-  if (f.status !== undefined) clauses.push(`TaskStatus = ${literal(f.status)}`);
-  if (f.assignee !== undefined) clauses.push(`TaskAssignee = ${literal(f.assignee)}`);
-  // TaskDue is a Datetime: bound by whole business days in Asia/Ho_Chi_Minh.
-  if (f.dueFrom !== undefined) clauses.push(`TaskDue >= ${literal(`${f.dueFrom}T00:00:00+07:00`)}`);
-  if (f.dueTo !== undefined) clauses.push(`TaskDue <= ${literal(`${f.dueTo}T23:59:59+07:00`)}`);
-  return clauses.join(' AND ');
 }
 
 /**

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { loadOrg } from '../../client/files.js';
 import { toInstant } from '../../domain/calendar.js';
+import { visibilityClauses } from '../../client/visibility.js';
 import {
   byUnit,
-  compareTaskRefs,
   completionOverTime,
   countByStatus,
   matchesText,
   parseFilter,
   sortForDashboard,
-  visibilityClauses,
   type DashboardRow,
   type UnitLine,
 } from '../../domain/dashboard.js';
+import { compareTaskRefs } from '../../domain/task-ref.js';
 import type { Org } from '../../domain/org.js';
 import type { TaskStatus } from '../../domain/status.js';
 import { completionChartSvg, unitBarsSvg } from '../../web/charts.js';

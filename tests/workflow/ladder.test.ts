@@ -1,6 +1,6 @@
 // Reminders before the due date and escalation up the chain after it, on the real dev server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planTasks } from '../../client/plans.js';
+import { planTasks } from '../../client/visibility.js';
 import { showTask } from '../../client/tasks.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';

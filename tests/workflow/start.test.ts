@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { planTasks } from '../../client/plans.js';
+import { planTasks } from '../../client/visibility.js';
 import { freePort } from '../global-setup.js';
 import { eventually } from '../helpers/harness.js';
 
