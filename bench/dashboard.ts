@@ -38,7 +38,6 @@ import { SESSION_COOKIE } from '../web/auth.js';
 import { loadRows, type DashboardDeps } from '../web/dashboard.js';
 import { createApp } from '../web/server.js';
 import { createTaskWorker } from '../worker/worker.js';
-import * as msg from '../workflows/messages.js';
 import { countingPlanWorker, waitFor } from './plan-start.js';
 
 const TASK_QUEUE = 'bench-dashboard';
@@ -271,8 +270,8 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
   await mapLimit(acting, 8, async ({ t, f }) => {
     const id = taskWorkflowId(plan.id, t.ref);
     const head = org.units.find((u) => u.code === (t.lead as string[])[0])!.head;
-    await actOnTask(client, id, msg.reportCompletion, { actor: head, note: 'Đã hoàn thành (sinh tự động).' });
-    if (f.approve) await actOnTask(client, id, msg.approveCompletion, { actor: head });
+    await actOnTask(client, id, 'reportCompletion', { actor: head, note: 'Đã hoàn thành (sinh tự động).' });
+    if (f.approve) await actOnTask(client, id, 'approveCompletion', { actor: head });
   });
   log(`${acting.length} tasks reported done (${acting.filter((x) => x.f.approve).length} approved) in ${Math.round((performance.now() - t0) / 1000)} s`);
 

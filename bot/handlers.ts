@@ -5,7 +5,6 @@ import { actOnTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
 import type { Org, Person } from '../domain/org.js';
 import type { UnitTaskView } from '../domain/task.js';
-import * as msg from '../workflows/messages.js';
 import { personOfZalo } from './accounts.js';
 import { parseCommand, type Audience } from './commands.js';
 import { done, isGuest, label, remember, type Answer, type BotDeps, type CommandContext, type EventContext, type MemberCommand } from './context.js';
@@ -125,7 +124,7 @@ async function attachEvidence({ deps, event, person }: EventContext<EventOf<'att
     v = await actOnTask(
       deps.client,
       target,
-      msg.attachEvidence,
+      'attachEvidence',
       { actor: person.id, kind: a.kind, url: a.url, ...(a.name ?? caption ? { name: (a.name ?? caption).slice(0, 200) } : {}) },
       { updateId: `bot:${event.key}#${i}` },
     );

@@ -4,8 +4,9 @@
 import { actOnTask } from '../client/tasks.js';
 import { formatDate } from '../domain/notification.js';
 import { unitsOf } from '../domain/org.js';
+import type { Action } from '../domain/authz.js';
 import type { UnitTaskView } from '../domain/task.js';
-import * as msg from '../workflows/messages.js';
+import type { ActionInputs } from '../domain/task-rules.js';
 import { redeemLinkCode } from './accounts.js';
 import { helpFor, HELP_TEXT, type BotCommand, type TaskRefArg } from './commands.js';
 import { done, label, remember, type Answer, type CommandContext, type CommandOf, type CommandRoutes } from './context.js';
@@ -23,7 +24,7 @@ type TaskCommand = Extract<BotCommand, { task: TaskRefArg }>;
 type TaskContext<C extends TaskCommand> = CommandContext<C> & {
   workflowId: string;
   /** Sends the update as the person, once per event. */
-  act<A extends object>(update: Parameters<typeof actOnTask>[2], args: A): Promise<UnitTaskView>;
+  act<K extends Action>(action: K, input: ActionInputs[K]): Promise<UnitTaskView>;
   /** Asks for what the command lacks; the next message answers it (or «hủy»). */
   ask(text: string): Answer;
 };
@@ -52,7 +53,7 @@ const onTask =
     return handler({
       ...ctx,
       workflowId,
-      act: (update, args) => actOnTask(deps.client, workflowId, update, { ...args, actor: person.id }, { updateId: `bot:${ctx.eventKey}` }),
+      act: (action, input) => actOnTask(deps.client, workflowId, action, { ...input, actor: person.id }, { updateId: `bot:${ctx.eventKey}` }),
       ask: (text) => {
         const word = COMMAND_WORD[command.type];
         if (word) remember(deps.store, person.id, { pending: { command: `${word} ${describe(command.task)}`, at: Date.now() } });
@@ -115,7 +116,7 @@ const ROUTES: CommandRoutes = {
   },
 
   acknowledge: onTask(async ({ act }) => {
-    const v = await act(msg.acknowledge, {});
+    const v = await act('acknowledge', {});
     return done(v, `Đã ghi nhận đồng chí nhận ${label(v)}${v.due ? `, hạn ${formatDate(v.due)}` : ''}.`);
   }),
 
@@ -123,13 +124,13 @@ const ROUTES: CommandRoutes = {
     // Without a percent the last one stands; with none ever given, the bot asks (never a silent 0 %).
     const percent = command.percent ?? (command.note ? (await unitView(deps, workflowId)).progress?.percent : undefined);
     if (percent === undefined) return ask('Đề nghị đồng chí gửi tỷ lệ hoàn thành và nội dung đã làm, ví dụ: «60% đã rà soát xong 3/5 thủ tục».');
-    const v = await act(msg.reportProgress, { percent, note: command.note });
+    const v = await act('reportProgress', { percent, note: command.note });
     return done(v, `Đã ghi nhận tiến độ ${percent}% của ${label(v)}.`);
   }),
 
   complete: onTask(async ({ command, act, ask }) => {
     if (!command.note) return ask('Đề nghị đồng chí gửi kết quả ngắn gọn (văn bản đã ban hành, số liệu…) để lãnh đạo duyệt; nếu không có gì thêm, gõ «không».');
-    const v = await act(msg.reportCompletion, { note: NOTHING.test(command.note) ? '' : command.note });
+    const v = await act('reportCompletion', { note: NOTHING.test(command.note) ? '' : command.note });
     return done(
       v,
       v.phase === 'awaiting_approval'
@@ -140,36 +141,36 @@ const ROUTES: CommandRoutes = {
 
   requestExtension: onTask(async ({ command, act, ask }) => {
     if (!command.until || !command.reason) return ask('Đề nghị đồng chí gửi ngày xin gia hạn đến và lý do, ví dụ: «30/6 chờ số liệu của Sở Tài chính».');
-    const v = await act(msg.requestExtension, { until: command.until, reason: command.reason });
+    const v = await act('requestExtension', { until: command.until, reason: command.reason });
     return done(v, `Đã ghi nhận đề nghị gia hạn ${label(v)} đến ngày ${formatDate(command.until)}, chờ đồng chí ${v.chain.head.title} ${v.chain.head.name} cho ý kiến.`);
   }),
 
   explain: onTask(async ({ command, act, ask }) => {
     if (!command.answer) return ask('Đề nghị đồng chí gửi nội dung giải trình, ví dụ: «chậm do chưa nhận được số liệu».');
-    const v = await act(msg.answerExplanation, { answer: command.answer });
+    const v = await act('answerExplanation', { answer: command.answer });
     return done(v, `Đã gửi giải trình về ${label(v)}.`);
   }),
 
   approve: onTask(async ({ command, act }) => {
-    const v = await act(msg.approveCompletion, command.note ? { note: command.note } : {});
+    const v = await act('approveCompletion', command.note ? { note: command.note } : {});
     return done(v, `Đã duyệt kết quả ${label(v)}.`);
   }),
 
   reject: onTask(async ({ command, act, ask }) => {
     if (!command.reason) return ask('Đề nghị đồng chí gửi lý do chưa duyệt, ví dụ: «thiếu biểu số liệu».');
-    const v = await act(msg.rejectCompletion, { reason: command.reason });
+    const v = await act('rejectCompletion', { reason: command.reason });
     return done(v, `Đã trả lại ${label(v)} để tiếp tục thực hiện.`);
   }),
 
   decideExtension: onTask(async ({ command, act, ask }) => {
     if (!command.approve && !command.reason) return ask('Đề nghị đồng chí gửi lý do không đồng ý gia hạn, ví dụ: «đã gia hạn một lần».');
-    const v = await act(msg.decideExtension, { approve: command.approve, ...(command.reason ? { reason: command.reason } : {}) });
+    const v = await act('decideExtension', { approve: command.approve, ...(command.reason ? { reason: command.reason } : {}) });
     return done(v, command.approve ? `Đã đồng ý gia hạn ${label(v)}${v.due ? ` đến ngày ${formatDate(v.due)}` : ''}.` : `Đã không đồng ý gia hạn ${label(v)}; hạn cũ giữ nguyên.`);
   }),
 
   requestExplanation: onTask(async ({ command, act, ask }) => {
     if (!command.question) return ask('Đề nghị đồng chí gửi nội dung cần giải trình, ví dụ: «vì sao chậm tiến độ».');
-    const v = await act(msg.requestExplanation, { question: command.question });
+    const v = await act('requestExplanation', { question: command.question });
     return done(v, `Đã gửi yêu cầu giải trình tới ${v.assignee.name}.`);
   }),
 
@@ -183,7 +184,7 @@ const ROUTES: CommandRoutes = {
           `Cán bộ của đơn vị: ${names.join(', ')}.`,
       );
     }
-    const v = await act(msg.reassign, { to: to.id });
+    const v = await act('reassign', { to: to.id });
     return done(v, `Đã giao lại ${label(v)} cho ${to.name}.`);
   }),
 };

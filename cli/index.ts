@@ -18,7 +18,7 @@ import { importPlanDocument, toPlanInput, type ImportedPlan } from '../domain/pl
 import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
 import { SqliteStore } from '../store/sqlite.js';
-import * as msg from '../workflows/messages.js';
+import type { ActionCall } from '../client/actions.js';
 import * as fmt from './format.js';
 import { issueLinkCode } from '../bot/accounts.js';
 import { installTokens } from '../bot/zalo-tokens.js';
@@ -155,7 +155,7 @@ task
   });
 
 /** Every action: `task NAME TASK [args…] --as PERSON [--unit UNIT] [--json]`. */
-function action(name: string, description: string, args: string, build: (a: string[], o: Record<string, unknown>) => { update: Parameters<typeof actOnTask>[2]; payload: object }, extra?: (c: Command) => Command) {
+function action(name: string, description: string, args: string, build: (a: string[], o: Record<string, unknown>) => ActionCall, extra?: (c: Command) => Command) {
   let c = task
     .command(`${name} <task> ${args}`.trim())
     .description(description)
@@ -167,8 +167,8 @@ function action(name: string, description: string, args: string, build: (a: stri
     const o = rest[rest.length - 2] as Record<string, unknown>;
     const positional = rest.slice(0, -2).flat().map(String);
     const actor = person(org(), o.as as string);
-    const { update, payload } = build(positional, o);
-    const view = await actOnTask(await connect(), taskIdFrom(id), update, { actor, ...payload }, o.unit ? { unit: o.unit as string } : {});
+    const call = build(positional, o);
+    const view = await actOnTask(await connect(), taskIdFrom(id), call.action, { ...call.input, actor }, o.unit ? { unit: o.unit as string } : {});
     out(!!o.json, view, `Đã ghi nhận. ${fmt.unitTask(view).split('\n').filter((l) => l.startsWith('Trạng thái') || l.startsWith('Thời hạn') || l.startsWith('Người được giao')).join('\n')}`);
   });
 }
@@ -197,30 +197,30 @@ function planYaml(imported: ImportedPlan, chart: Org): string {
   return `${notes.join('\n')}\n${stringify(input, { lineWidth: 0 })}`;
 }
 
-action('ack', 'Xác nhận đã nhận nhiệm vụ', '', () => ({ update: msg.acknowledge, payload: {} }));
+action('ack', 'Xác nhận đã nhận nhiệm vụ', '', () => ({ action: 'acknowledge', input: {} }));
 action('progress', 'Báo cáo tiến độ (phần trăm và ghi chú)', '<percent> [note...]', (a) => {
   const percent = Number(String(a[0]).replace('%', ''));
-  return { update: msg.reportProgress, payload: { percent, note: words(a.slice(1)) } };
+  return { action: 'reportProgress', input: { percent, note: words(a.slice(1)) } };
 });
 action('complete', 'Báo cáo hoàn thành, chờ trưởng đơn vị duyệt', '[note...]', (a, o) => ({
-  update: msg.reportCompletion,
-  payload: { note: words(a), evidence: (o.evidence as string[] | undefined) ?? [] },
+  action: 'reportCompletion',
+  input: { note: words(a), evidence: (o.evidence as string[] | undefined) ?? [] },
 }), (c) => c.option('--evidence <url...>', 'đường dẫn minh chứng'));
-action('approve', 'Duyệt kết quả hoàn thành', '[note...]', (a) => ({ update: msg.approveCompletion, payload: { note: words(a) } }));
-action('reject', 'Không duyệt kết quả, nêu lý do', '<reason...>', (a) => ({ update: msg.rejectCompletion, payload: { reason: words(a) } }));
+action('approve', 'Duyệt kết quả hoàn thành', '[note...]', (a) => ({ action: 'approveCompletion', input: { note: words(a) } }));
+action('reject', 'Không duyệt kết quả, nêu lý do', '<reason...>', (a) => ({ action: 'rejectCompletion', input: { reason: words(a) } }));
 action('extend', 'Xin gia hạn (NGÀY LÝ_DO), hoặc cho ý kiến với --approve / --refuse', '[args...]', (a, o) => {
-  if (o.approve || o.refuse) return { update: msg.decideExtension, payload: { approve: !!o.approve, reason: words(a) } };
+  if (o.approve || o.refuse) return { action: 'decideExtension', input: { approve: !!o.approve, reason: words(a) } };
   if (!a[0]) throw new UsageError('Hãy ghi ngày xin gia hạn, ví dụ: task extend KẾ_HOẠCH/II.2.(1) 30/6/2024 chờ số liệu --as hcth.cv1');
-  return { update: msg.requestExtension, payload: { until: date(a[0]), reason: words(a.slice(1)) } };
+  return { action: 'requestExtension', input: { until: date(a[0]), reason: words(a.slice(1)) } };
 }, (c) => c.addOption(new Option('--approve', 'đồng ý gia hạn').conflicts('refuse')).addOption(new Option('--refuse', 'không đồng ý gia hạn')));
 action('reassign', 'Giao lại cho người khác (và đơn vị khác với --to-unit)', '<person>', (a, o) => ({
-  update: msg.reassign,
-  payload: { to: a[0], ...(o.toUnit ? { unit: o.toUnit } : {}) },
+  action: 'reassign',
+  input: { to: String(a[0]), ...(o.toUnit ? { unit: String(o.toUnit) } : {}) },
 }), (c) => c.option('--to-unit <unit>', 'đơn vị mới'));
-action('explain', 'Yêu cầu giải trình', '<question...>', (a) => ({ update: msg.requestExplanation, payload: { question: words(a) } }));
-action('answer', 'Trả lời yêu cầu giải trình', '<answer...>', (a) => ({ update: msg.answerExplanation, payload: { answer: words(a) } }));
-action('activate', 'Kích hoạt nhiệm vụ đang chờ, với hạn hoàn thành', '<due>', (a) => ({ update: msg.activate, payload: { due: date(a[0]!) } }));
-action('cancel', 'Hủy nhiệm vụ, nêu lý do', '<reason...>', (a) => ({ update: msg.cancel, payload: { reason: words(a) } }));
+action('explain', 'Yêu cầu giải trình', '<question...>', (a) => ({ action: 'requestExplanation', input: { question: words(a) } }));
+action('answer', 'Trả lời yêu cầu giải trình', '<answer...>', (a) => ({ action: 'answerExplanation', input: { answer: words(a) } }));
+action('activate', 'Kích hoạt nhiệm vụ đang chờ, với hạn hoàn thành', '<due>', (a) => ({ action: 'activate', input: { due: date(a[0]!) } }));
+action('cancel', 'Hủy nhiệm vụ, nêu lý do', '<reason...>', (a) => ({ action: 'cancel', input: { reason: words(a) } }));
 
 const personCmd = program.command('person').description('Cán bộ và tài khoản Zalo');
 personCmd

@@ -1,9 +1,13 @@
 // Reading one task and acting on it as a named person: the same path for the CLI, the bot and the web.
+// What each action sends is the table in client/actions.ts.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
 import { taskWorkflowId, unitWorkflowId } from '../domain/task.js';
 import * as msg from '../workflows/messages.js';
+import type { Action } from '../domain/authz.js';
+import type { ArgsOf } from '../domain/task-rules.js';
+import { TASK_ACTIONS } from './actions.js';
 import { combinedStatus } from '../domain/status.js';
 
 /** A refused or impossible action: `message` is for the person (Vietnamese), `en` for the log. */
@@ -51,36 +55,25 @@ export async function showTask(client: Client, workflowId: string): Promise<Task
   }
 }
 
-type UpdateDef = (typeof msg)[
-  | 'acknowledge'
-  | 'reportProgress'
-  | 'reportCompletion'
-  | 'approveCompletion'
-  | 'rejectCompletion'
-  | 'requestExtension'
-  | 'decideExtension'
-  | 'reassign'
-  | 'requestExplanation'
-  | 'answerExplanation'
-  | 'activate'
-  | 'cancel'];
-
 /**
- * Sends an update to a unit task. A task led by several units is resolved to the acting
- * person's unit (or `unit`, when given).
+ * Takes an action of the table (client/actions.ts) on a unit task as a person. A task led by
+ * several units is resolved to the acting person's unit (or `unit`, when given).
  */
-export async function actOnTask<A>(
+export async function actOnTask<K extends Action>(
   client: Client,
   workflowId: string,
-  update: { name: string } & UpdateDef,
-  args: A & { actor: string },
+  action: K,
+  args: ArgsOf<K>,
   opts: { unit?: string; updateId?: string } = {},
 ): Promise<UnitTaskView> {
+  const spec = TASK_ACTIONS[action];
+  // The shape only; what the state allows is the workflow's to say (domain/task-rules.ts).
+  const input = spec.input.safeParse(args);
+  if (!input.success) throw new TaskActionError('Thông tin gửi kèm thao tác không hợp lệ.', `${action}: ${input.error.message}`);
   const target = await unitTarget(client, workflowId, args.actor, opts.unit);
   try {
-    return (await client.workflow
-      .getHandle(target)
-      .executeUpdate(update as never, { args: [args] as never, ...(opts.updateId ? { updateId: opts.updateId } : {}) })) as UnitTaskView;
+    const sent: ArgsOf<K> = { ...input.data, actor: args.actor };
+    return await client.workflow.getHandle(target).executeUpdate(spec.update, { args: [sent], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
   } catch (err) {
     throw asActionError(err, target);
   }

@@ -12,22 +12,26 @@ import type { Policy } from './policy.js';
 import { STATUS_LABELS, type TaskStatus } from './status.js';
 import type { Acting, Phase, TaskSpec, UnitTaskState } from './task.js';
 
-/** What each action takes, besides who acts. The workflow's updates and every client use these. */
-export interface ActionArgs {
-  acknowledge: Acting;
-  reportProgress: Acting & { percent: number; note: string };
-  reportCompletion: Acting & { note: string; evidence?: string[] };
-  approveCompletion: Acting & { note?: string };
-  rejectCompletion: Acting & { reason: string };
-  requestExtension: Acting & { until: IsoDate; reason: string };
-  decideExtension: Acting & { approve: boolean; reason?: string };
-  reassign: Acting & { to: string; unit?: string };
-  requestExplanation: Acting & { question: string };
-  answerExplanation: Acting & { answer: string };
-  attachEvidence: Acting & { kind: 'image' | 'file' | 'link'; url: string; name?: string };
-  activate: Acting & { due: IsoDate };
-  cancel: Acting & { reason: string };
+/** What the person gives for each action, besides who they are. */
+export interface ActionInputs {
+  acknowledge: Record<never, never>;
+  reportProgress: { percent: number; note: string };
+  reportCompletion: { note: string; evidence?: string[] };
+  approveCompletion: { note?: string };
+  rejectCompletion: { reason: string };
+  requestExtension: { until: IsoDate; reason: string };
+  decideExtension: { approve: boolean; reason?: string };
+  reassign: { to: string; unit?: string };
+  requestExplanation: { question: string };
+  answerExplanation: { answer: string };
+  attachEvidence: { kind: 'image' | 'file' | 'link'; url: string; name?: string };
+  activate: { due: IsoDate };
+  cancel: { reason: string };
 }
+
+/** What each action takes: who acts, and what they give. The workflow's updates and every client use these. */
+export type ArgsOf<K extends Action> = Acting & ActionInputs[K];
+export type ActionArgs = { [K in Action]: ArgsOf<K> };
 
 /** Why an action is refused: Vietnamese for the person, English for operators. */
 export interface Refusal {

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Request, type Response, type Router } from 'express';
 import { and, findPlanTasks, LATEST_RUN, visibilityClauses } from '../client/visibility.js';
+import { doneText } from '../client/actions.js';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
 import { matchesText, parseFilter, type DashboardFilter, type DashboardRow } from '../domain/dashboard.js';
@@ -16,7 +17,7 @@ import { overview, taskHref, taskPage, unitShares } from './dashboard-views.js';
 import { flashOf, flashQuery } from './flash.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
-import { doneText, updateFor } from './task-actions.js';
+import { actionOf } from './task-actions.js';
 import { versionOf, type TaskIndex } from './task-index.js';
 
 // Still exported here, as it was before the views moved out.
@@ -119,10 +120,10 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const auth = res.locals.auth!;
     const action = String(body.action ?? '');
     try {
-      const { update, args } = updateFor(action, body);
-      await actOnTask(deps.client, v.workflowId, update, { ...args, actor: auth.viewer.person.id });
+      const call = actionOf(action, body);
+      await actOnTask(deps.client, v.workflowId, call.action, { ...call.input, actor: auth.viewer.person.id });
       deps.index?.invalidate();
-      res.redirect(303, `${taskHref(v.workflowId)}&${flashQuery(res.locals.auth!.session, 'ok', doneText(action))}`);
+      res.redirect(303, `${taskHref(v.workflowId)}&${flashQuery(res.locals.auth!.session, 'ok', doneText(call.action, call.input))}`);
     } catch (err) {
       if (!(err instanceof TaskActionError)) throw err;
       const fresh = (await loadTask(res, v.workflowId)) ?? v;

@@ -2,7 +2,6 @@
 // requests from the Zalo double, and everything they read is what the double received.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnTask, showTask } from '../../client/tasks.js';
-import * as msg from '../../workflows/messages.js';
 import { issueLinkCode } from '../../bot/accounts.js';
 import { addDays, businessDateOf } from '../../domain/calendar.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
@@ -225,7 +224,7 @@ describe('Zalo bot: escalation and unreachable people', () => {
     expect(head.buttons.length).toBeGreaterThan(0);
     await h.received('ld.pgd1', /Nhiệm vụ II\.1\.\(1\).*đã quá hạn.*Báo cáo cấp 2/, 40_000);
     // Done with it: its overdue notices to hcth.cv2 would otherwise be "the latest message" in the next test.
-    await actOnTask(h.client, taskWorkflowId(plan.id, 'II.1.(1)'), msg.cancel, { actor: 'ld.giamdoc', reason: 'kết thúc phần thử' });
+    await actOnTask(h.client, taskWorkflowId(plan.id, 'II.1.(1)'), 'cancel', { actor: 'ld.giamdoc', reason: 'kết thúc phần thử' });
   });
 
   it('two plans with the same ref: a tapped button answers the task of the latest message', async () => {
@@ -316,7 +315,7 @@ describe('Zalo bot: faults', () => {
   it('Zalo refuses a notification as malformed (-201): not retried forever, not forwarded, and the timeline says so', async () => {
     const id = await openTask('hcth.cv1');
     h.double.failNext(-201, 1, 'message');
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'đã xong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'đã xong' });
     const view = await eventually(async () => {
       const v = await unitView(h, id);
       return v.timeline.some((e) => e.kind === 'delivery') && v;

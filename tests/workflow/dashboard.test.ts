@@ -6,7 +6,6 @@ import { showTask } from '../../client/tasks.js';
 import { actOnTask } from '../../client/tasks.js';
 import { taskWorkflowId } from '../../domain/task.js';
 import { SESSION_COOKIE } from '../../web/auth.js';
-import * as msg from '../../workflows/messages.js';
 import { ADMIN_TOKEN, startDashboardHarness, type DashboardHarness } from '../helpers/dashboard-harness.js';
 import { eventually, testPlan } from '../helpers/harness-core.js';
 import { WebClient } from '../helpers/web-client.js';
@@ -123,7 +122,7 @@ describe('dashboard over HTTP', () => {
     const plan = await h.startPlan(testPlan([{ assignee: 'hcth.pho', deadline: { kind: 'date', due: '2025-01-10', text: 'Ngày 10/1/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     await eventually(async () => (await showTask(h.client, id).catch(() => undefined))?.view.status === 'overdue', 20_000, 'the task to be overdue');
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.pho', note: 'đã xong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.pho', note: 'đã xong' });
 
     // The assignee: no decisions of his head's.
     const staff = await signIn('hcth.pho');
@@ -159,7 +158,7 @@ describe('dashboard over HTTP', () => {
     const waiting = taskWorkflowId(plan.id, 'II.1.(13)');
     await eventually(async () => (await showTask(h.client, waiting).catch(() => undefined))?.view.status === 'not_due', 30_000, 'the tasks to start');
     const assignee = (await showTask(h.client, waiting)).view as { assignee: { id: string } };
-    await actOnTask(h.client, waiting, msg.reportCompletion, { actor: assignee.assignee.id, note: 'xong' });
+    await actOnTask(h.client, waiting, 'reportCompletion', { actor: assignee.assignee.id, note: 'xong' });
     // ld.pgd1 is in charge of CCVC: the completion waits for him.
     const c = await signIn('ld.pgd1');
     const home = await eventually(async () => {
@@ -215,7 +214,7 @@ describe('dashboard over HTTP', () => {
   });
 
   it('the head approves a completion from the task page; the overview shows it', async () => {
-    await actOnTask(h.client, hcthTask, msg.reportCompletion, { actor: 'hcth.cv2', note: 'đã gửi báo cáo' });
+    await actOnTask(h.client, hcthTask, 'reportCompletion', { actor: 'hcth.cv2', note: 'đã gửi báo cáo' });
     const c = await signIn('hcth.truong');
     const page = await c.get(`/nhiem-vu?id=${encodeURIComponent(hcthTask)}`);
     expect(page.text_).toContain('Duyệt kết quả');

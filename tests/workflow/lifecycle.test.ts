@@ -35,23 +35,23 @@ describe('unit task lifecycle', () => {
     h = await startHarness({ secondsPerDay: 30 });
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } });
 
-    let v = await actOnTask(h.client, id, msg.acknowledge, { actor: 'hcth.cv2' });
+    let v = await actOnTask(h.client, id, 'acknowledge', { actor: 'hcth.cv2' });
     expect(v.assignee.id).toBe('hcth.cv2');
     expect(v.acknowledgedBy?.id).toBe('hcth.cv2');
-    v = await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv2', percent: 60, note: 'đã xong phần rà soát' });
+    v = await actOnTask(h.client, id, 'reportProgress', { actor: 'hcth.cv2', percent: 60, note: 'đã xong phần rà soát' });
     expect(v.progress).toMatchObject({ percent: 60, note: 'đã xong phần rà soát' });
-    v = await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv2', note: 'Đã hoàn thành', evidence: ['https://example.invalid/bien-ban.jpg'] });
+    v = await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv2', note: 'Đã hoàn thành', evidence: ['https://example.invalid/bien-ban.jpg'] });
     expect(v.status).toBe('awaiting_approval');
     expect(v.completion?.evidence).toEqual(['https://example.invalid/bien-ban.jpg']);
     await eventually(() => h!.outbox({ workflowId: id, kind: 'approval_request', to: 'hcth.truong' }).length === 1, 10_000, 'approval request');
 
-    v = await actOnTask(h.client, id, msg.rejectCompletion, { actor: 'hcth.truong', reason: 'thiếu số liệu' });
+    v = await actOnTask(h.client, id, 'rejectCompletion', { actor: 'hcth.truong', reason: 'thiếu số liệu' });
     expect(v.status).not.toBe('awaiting_approval');
     expect(v.phase).toBe('active');
     await eventually(() => h!.outbox({ workflowId: id, kind: 'decision', to: 'hcth.cv2' }).some((r) => r.text.includes('thiếu số liệu')), 10_000, 'rejection');
 
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv2', note: 'Bổ sung số liệu' });
-    v = await actOnTask(h.client, id, msg.approveCompletion, { actor: 'hcth.truong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv2', note: 'Bổ sung số liệu' });
+    v = await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
     expect(v.status).toBe('done_on_time');
     expect(v.timeline.map((t) => t.kind)).toEqual(
       expect.arrayContaining(['started', 'acknowledged', 'progress', 'completion', 'rejected', 'approved']),
@@ -65,21 +65,21 @@ describe('unit task lifecycle', () => {
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } });
     const before = await view(id);
 
-    const outsider = await refused(actOnTask(h.client, id, msg.acknowledge, { actor: 'tccb.cv1' }));
+    const outsider = await refused(actOnTask(h.client, id, 'acknowledge', { actor: 'tccb.cv1' }));
     expect(outsider.message).toContain('không thuộc đơn vị');
-    const notAssignee = await refused(actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv2', percent: 10, note: '' }));
+    const notAssignee = await refused(actOnTask(h.client, id, 'reportProgress', { actor: 'hcth.cv2', percent: 10, note: '' }));
     expect(notAssignee.message).toContain('không có quyền');
-    const wrongState = await refused(actOnTask(h.client, id, msg.approveCompletion, { actor: 'hcth.truong' }));
+    const wrongState = await refused(actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' }));
     expect(wrongState.message).toContain('nhiệm vụ đang thực hiện');
-    const badPercent = await refused(actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 140, note: '' }));
+    const badPercent = await refused(actOnTask(h.client, id, 'reportProgress', { actor: 'hcth.cv1', percent: 140, note: '' }));
     expect(badPercent.message).toContain('từ 0 đến 100');
-    const noDate = await refused(actOnTask(h.client, id, msg.requestExtension, { actor: 'hcth.cv1', until: '2025-02-30', reason: 'bận' }));
+    const noDate = await refused(actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '2025-02-30', reason: 'bận' }));
     expect(noDate.message).toContain('không tồn tại');
-    const earlier = await refused(actOnTask(h.client, id, msg.requestExtension, { actor: 'hcth.cv1', until: '2025-03-10', reason: 'bận' }));
+    const earlier = await refused(actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '2025-03-10', reason: 'bận' }));
     expect(earlier.message).toContain('phải sau hạn hiện tại');
-    const staffCancel = await refused(actOnTask(h.client, id, msg.cancel, { actor: 'hcth.cv2', reason: 'không cần' }));
+    const staffCancel = await refused(actOnTask(h.client, id, 'cancel', { actor: 'hcth.cv2', reason: 'không cần' }));
     expect(staffCancel.message).toContain('không có quyền');
-    const noReason = await refused(actOnTask(h.client, id, msg.cancel, { actor: 'ld.pgd1', reason: '  ' }));
+    const noReason = await refused(actOnTask(h.client, id, 'cancel', { actor: 'ld.pgd1', reason: '  ' }));
     expect(noReason.message).toContain('lý do hủy');
 
     const after = await view(id);
@@ -100,7 +100,7 @@ describe('unit task lifecycle', () => {
     // interval counts from the day it landed.
     const today = () => businessDateOf(h!.clock.toBusiness(Date.now()));
     const before = today();
-    const v = await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 30, note: 'đang làm' });
+    const v = await actOnTask(h.client, id, 'reportProgress', { actor: 'hcth.cv1', percent: 30, note: 'đang làm' });
     const cal = new WorkingCalendar(CALENDAR);
     expect([cal.addWorkingDays(before, 7), cal.addWorkingDays(today(), 7)]).toContain(v.ladder.quietUntil);
     expect(v.ladder.quietUntil! <= '2025-03-13').toBe(true);
@@ -116,19 +116,19 @@ describe('unit task lifecycle', () => {
     h = await startHarness({ secondsPerDay: 1 });
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-03', text: 'Ngày 03/3/2025' } });
     await eventually(async () => (await view(id)).status === 'overdue', 10_000, 'overdue');
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'xong' });
-    const v = await actOnTask(h.client, id, msg.approveCompletion, { actor: 'ld.pgd1' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong' });
+    const v = await actOnTask(h.client, id, 'approveCompletion', { actor: 'ld.pgd1' });
     expect(v.status).toBe('done_late');
   });
 
   it('an approved extension moves the due date and re-plans every timer; a refused one keeps it', async () => {
     h = await startHarness({ secondsPerDay: 4 });
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-04', text: 'Ngày 04/3/2025' } });
-    await actOnTask(h.client, id, msg.requestExtension, { actor: 'hcth.cv1', until: '14/03/2025'.split('/').reverse().join('-'), reason: 'chờ số liệu' });
+    await actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '14/03/2025'.split('/').reverse().join('-'), reason: 'chờ số liệu' });
     await eventually(() => h!.outbox({ workflowId: id, kind: 'extension_request', to: 'hcth.truong' }).length === 1, 10_000, 'extension request');
-    const dup = await refused(actOnTask(h.client, id, msg.requestExtension, { actor: 'hcth.cv1', until: '2025-03-20', reason: 'x' }));
+    const dup = await refused(actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '2025-03-20', reason: 'x' }));
     expect(dup.message).toContain('đang chờ');
-    let v = await actOnTask(h.client, id, msg.decideExtension, { actor: 'hcth.truong', approve: true });
+    let v = await actOnTask(h.client, id, 'decideExtension', { actor: 'hcth.truong', approve: true });
     expect(v.due).toBe('2025-03-14');
     expect(v.originalDue).toBe('2025-03-04');
     // The old deadline would have escalated on Wed 5/3 07:30 (about 8 s in): nothing must come.
@@ -137,8 +137,8 @@ describe('unit task lifecycle', () => {
     v = await view(id);
     expect(v.status).toBe('due_soon');
 
-    await actOnTask(h.client, id, msg.requestExtension, { actor: 'hcth.cv1', until: '2025-03-31', reason: 'thêm việc' });
-    v = await actOnTask(h.client, id, msg.decideExtension, { actor: 'ld.pgd1', approve: false, reason: 'không đủ căn cứ' });
+    await actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '2025-03-31', reason: 'thêm việc' });
+    v = await actOnTask(h.client, id, 'decideExtension', { actor: 'ld.pgd1', approve: false, reason: 'không đủ căn cứ' });
     expect(v.due).toBe('2025-03-14');
     expect(v.extensionRequest).toBeUndefined();
   });
@@ -146,15 +146,15 @@ describe('unit task lifecycle', () => {
   it('reassigns within the unit, and to another unit only by leadership', async () => {
     h = await startHarness({ secondsPerDay: 30 });
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } });
-    const staff = await refused(actOnTask(h.client, id, msg.reassign, { actor: 'hcth.cv2', to: 'hcth.cv2' }));
+    const staff = await refused(actOnTask(h.client, id, 'reassign', { actor: 'hcth.cv2', to: 'hcth.cv2' }));
     expect(staff.message).toContain('không có quyền');
-    let v = await actOnTask(h.client, id, msg.reassign, { actor: 'hcth.truong', to: 'hcth.cv2' });
+    let v = await actOnTask(h.client, id, 'reassign', { actor: 'hcth.truong', to: 'hcth.cv2' });
     expect(v.assignee.id).toBe('hcth.cv2');
-    const headAcross = await refused(actOnTask(h.client, id, msg.reassign, { actor: 'hcth.truong', to: 'tccb.cv2', unit: 'TCCB' }));
+    const headAcross = await refused(actOnTask(h.client, id, 'reassign', { actor: 'hcth.truong', to: 'tccb.cv2', unit: 'TCCB' }));
     expect(headAcross.message).toContain('đơn vị khác');
-    const notMember = await refused(actOnTask(h.client, id, msg.reassign, { actor: 'ld.giamdoc', to: 'hcth.cv1', unit: 'TCCB' }));
+    const notMember = await refused(actOnTask(h.client, id, 'reassign', { actor: 'ld.giamdoc', to: 'hcth.cv1', unit: 'TCCB' }));
     expect(notMember.message).toContain('Phòng Tổ chức cán bộ');
-    v = await actOnTask(h.client, id, msg.reassign, { actor: 'ld.giamdoc', to: 'tccb.cv2', unit: 'TCCB' });
+    v = await actOnTask(h.client, id, 'reassign', { actor: 'ld.giamdoc', to: 'tccb.cv2', unit: 'TCCB' });
     expect(v.unit.code).toBe('TCCB');
     expect(v.chain.head.id).toBe('tccb.truong');
     await eventually(() => h!.outbox({ workflowId: id, kind: 'assigned' }).length === 2, 10_000, 'assignment notices');
@@ -174,8 +174,8 @@ describe('unit task lifecycle', () => {
     const hcth = children.find((u) => u.unit === 'HCTH')!.workflowId;
     // Leadership moves the HCTH share to TCCB; then its status changes (a completion awaits approval).
     await eventually(() => view(hcth).catch(() => undefined), 20_000, 'the HCTH share to start');
-    await actOnTask(h.client, hcth, msg.reassign, { actor: 'ld.giamdoc', to: 'tccb.cv2', unit: 'TCCB' });
-    await actOnTask(h.client, hcth, msg.reportCompletion, { actor: 'tccb.cv2', note: 'xong' });
+    await actOnTask(h.client, hcth, 'reassign', { actor: 'ld.giamdoc', to: 'tccb.cv2', unit: 'TCCB' });
+    await actOnTask(h.client, hcth, 'reportCompletion', { actor: 'tccb.cv2', note: 'xong' });
     // The parent hears of it (by the child's id, not its old unit code) …
     const heard = await eventually(async () => {
       const raw = await h!.client.workflow.getHandle(parent).query(msg.getMultiUnitState);
@@ -193,25 +193,25 @@ describe('unit task lifecycle', () => {
       { deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } },
       { policy: { explanationWorkingDays: 1, reminders: { workingDaysBefore: [1], dueMorning: false } } },
     );
-    const staff = await refused(actOnTask(h.client, id, msg.requestExplanation, { actor: 'hcth.cv1', question: 'vì sao chậm?' }));
+    const staff = await refused(actOnTask(h.client, id, 'requestExplanation', { actor: 'hcth.cv1', question: 'vì sao chậm?' }));
     expect(staff.message).toContain('không có quyền');
-    let v = await actOnTask(h.client, id, msg.requestExplanation, { actor: 'ld.giamdoc', question: 'vì sao chậm tiến độ?' });
+    let v = await actOnTask(h.client, id, 'requestExplanation', { actor: 'ld.giamdoc', question: 'vì sao chậm tiến độ?' });
     expect(v.explanation?.due).toBe('2025-03-04');
     await eventually(() => h!.outbox({ workflowId: id, kind: 'explanation_request', to: 'hcth.cv1' }).length === 1, 10_000, 'request');
     // Due Tue 4/3; unanswered on Wed 5/3 07:30 → level 1 to the unit head.
     const esc = await eventually(() => h!.outbox({ workflowId: id, kind: 'escalation', to: 'hcth.truong' })[0], 30_000, 'explanation escalation');
     expect(esc.text).toContain('chưa giải trình');
-    v = await actOnTask(h.client, id, msg.answerExplanation, { actor: 'hcth.cv1', answer: 'chờ số liệu từ Công an tỉnh' });
+    v = await actOnTask(h.client, id, 'answerExplanation', { actor: 'hcth.cv1', answer: 'chờ số liệu từ Công an tỉnh' });
     expect(v.explanation?.answer?.text).toBe('chờ số liệu từ Công an tỉnh');
     await eventually(() => h!.outbox({ workflowId: id, kind: 'decision', to: 'ld.giamdoc' }).length === 1, 10_000, 'answer to requester');
-    const again = await refused(actOnTask(h.client, id, msg.answerExplanation, { actor: 'hcth.cv1', answer: 'x' }));
+    const again = await refused(actOnTask(h.client, id, 'answerExplanation', { actor: 'hcth.cv1', answer: 'x' }));
     expect(again.message).toContain('Không có yêu cầu giải trình');
   });
 
   it('cancels with a reason, and the workflow ends as cancelled', async () => {
     h = await startHarness({ secondsPerDay: 30 });
     const id = await startOne();
-    const v = await actOnTask(h.client, id, msg.cancel, { actor: 'ld.pgd1', reason: 'nhiệm vụ đã được thay thế' });
+    const v = await actOnTask(h.client, id, 'cancel', { actor: 'ld.pgd1', reason: 'nhiệm vụ đã được thay thế' });
     expect(v.status).toBe('cancelled');
     expect((await h.client.workflow.getHandle(id).result()).status).toBe('cancelled');
   });
@@ -221,11 +221,11 @@ describe('unit task lifecycle', () => {
     const id = await startOne({ deadline: { kind: 'event', text: 'Khi có văn bản hướng dẫn của Trung ương' } });
     let v = await view(id);
     expect(v.status).toBe('awaiting_activation');
-    const staff = await refused(actOnTask(h.client, id, msg.activate, { actor: 'hcth.cv2', due: '2025-04-30' }));
+    const staff = await refused(actOnTask(h.client, id, 'activate', { actor: 'hcth.cv2', due: '2025-04-30' }));
     expect(staff.message).toContain('không có quyền');
-    const bad = await refused(actOnTask(h.client, id, msg.activate, { actor: 'hcth.cv1', due: '2025-04-31' }));
+    const bad = await refused(actOnTask(h.client, id, 'activate', { actor: 'hcth.cv1', due: '2025-04-31' }));
     expect(bad.message).toContain('không tồn tại');
-    v = await actOnTask(h.client, id, msg.activate, { actor: 'hcth.cv1', due: '2025-04-30' });
+    v = await actOnTask(h.client, id, 'activate', { actor: 'hcth.cv1', due: '2025-04-30' });
     expect(v.due).toBe('2025-04-30');
     await eventually(async () => (await view(id)).status === 'not_due', 10_000, 'active');
   });

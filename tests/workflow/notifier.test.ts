@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnTask } from '../../client/tasks.js';
 import { taskWorkflowId } from '../../domain/task.js';
-import * as msg from '../../workflows/messages.js';
 import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
 
 describe('outbox', () => {
@@ -16,7 +15,7 @@ describe('outbox', () => {
     const plan = await h.startPlan(testPlan([{ deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     h.channel.down = true;
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'xong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong' });
     const pending = await eventually(() => h.outbox({ workflowId: id, kind: 'approval_request' }).find((r) => r.attempts >= 2), 20_000, 'retries');
     expect(pending.status).toBe('pending');
     expect(h.channel.delivered).toHaveLength(0);

@@ -35,16 +35,16 @@ describe('plans', () => {
     expect(multi.units.map((u) => u.workflowId)).toEqual([unitWorkflowId(plan.id, 'II.1.(1)', 'HCTH'), unitWorkflowId(plan.id, 'II.1.(1)', 'TCCB')]);
 
     // Acting on the task resolves to the acting person's own unit.
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'xong phần HCTH' });
-    await actOnTask(h.client, id, msg.approveCompletion, { actor: 'hcth.truong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong phần HCTH' });
+    await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
     const partly = await eventually(async () => {
       const v = (await showTask(h!.client, id)).view as MultiUnitTaskView;
       return v.units.find((u) => u.unit === 'HCTH')?.status === 'done_on_time' && v;
     }, 10_000, 'HCTH done');
     expect(partly.status).not.toBe('done_on_time');
 
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'tccb.cv1', note: 'xong phần TCCB' });
-    await actOnTask(h.client, id, msg.approveCompletion, { actor: 'tccb.truong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'tccb.cv1', note: 'xong phần TCCB' });
+    await actOnTask(h.client, id, 'approveCompletion', { actor: 'tccb.truong' });
     expect(await h.client.workflow.getHandle(id).result()).toEqual({ status: 'done_on_time' });
   });
 
@@ -65,12 +65,12 @@ describe('plans', () => {
       ]),
     );
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'xong cấp tỉnh' });
-    let v = await actOnTask(h.client, id, msg.approveCompletion, { actor: 'hcth.truong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong cấp tỉnh' });
+    let v = await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
     expect(v.due).toBe('2025-03-31');
     expect(v.phase).toBe('active');
-    await actOnTask(h.client, id, msg.reportCompletion, { actor: 'hcth.cv1', note: 'xong cấp huyện' });
-    v = await actOnTask(h.client, id, msg.approveCompletion, { actor: 'hcth.truong' });
+    await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong cấp huyện' });
+    v = await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
     expect(v.status).toBe('done_on_time');
   });
 
@@ -90,7 +90,7 @@ describe('plans', () => {
       return v.cycle?.key === '2025-03' && v;
     }, 10_000, 'first cycle');
     expect(march.due).toBe('2025-03-10');
-    await actOnTask(h.client, id, msg.reportProgress, { actor: 'hcth.cv1', percent: 100, note: 'báo cáo tháng 3' });
+    await actOnTask(h.client, id, 'reportProgress', { actor: 'hcth.cv1', percent: 100, note: 'báo cáo tháng 3' });
 
     expect(await handle.result()).toEqual({ status: 'done_late' });
     const desc = await handle.describe();

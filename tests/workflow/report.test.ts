@@ -40,9 +40,9 @@ describe('reports', () => {
       ),
     );
     const id = (n: number) => taskWorkflowId(plan.id, `II.1.(${n})`);
-    await actOnTask(h.client, id(1), msg.reportCompletion, { actor: 'hcth.cv1', note: 'đã xong' });
-    await actOnTask(h.client, id(1), msg.approveCompletion, { actor: 'hcth.truong' });
-    await actOnTask(h.client, id(2), msg.reportCompletion, { actor: 'hcth.cv1', note: 'chờ duyệt' });
+    await actOnTask(h.client, id(1), 'reportCompletion', { actor: 'hcth.cv1', note: 'đã xong' });
+    await actOnTask(h.client, id(1), 'approveCompletion', { actor: 'hcth.truong' });
+    await actOnTask(h.client, id(2), 'reportCompletion', { actor: 'hcth.cv1', note: 'chờ duyệt' });
     await eventually(async () => ((await showTask(h.client, id(3))).view as UnitTaskView).status === 'overdue', 10_000, 'overdue');
     const unitIds = [id(1), id(2), id(3), id(4), unitWorkflowId(plan.id, 'II.1.(5)', 'HCTH'), unitWorkflowId(plan.id, 'II.1.(5)', 'TCCB')];
     await eventually(async () => {
