@@ -3,9 +3,9 @@
 // A text from a linked person passes the open question first (converse), then its command's route.
 import { actOnTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
-import type { Org, Person } from '../domain/org.js';
+import { unitsInCharge, type Org, type Person } from '../domain/org.js';
 import type { UnitTaskView } from '../domain/task.js';
-import { personOfZalo } from './accounts.js';
+import { personOfZalo } from '../client/accounts.js';
 import { parseCommand, type Audience } from './commands.js';
 import { done, isGuest, label, remember, type Answer, type BotDeps, type CommandContext, type EventContext, type MemberCommand } from './context.js';
 import type { BotEvent } from './events.js';
@@ -13,7 +13,6 @@ import { sendText } from './outbound.js';
 import { answerSharedPhone, requestPhone } from './phone-link.js';
 import { evidenceTarget } from './resolve.js';
 import { runCommand } from './routes.js';
-import { unitsInCharge } from './task-lists.js';
 
 export type { BotDeps } from './context.js';
 

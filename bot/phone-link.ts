@@ -6,7 +6,7 @@ import type { QuickAction } from '../domain/notification.js';
 import type { Org, Person } from '../domain/org.js';
 import { displayPhone, maskPhone, normalisePhone } from '../domain/phone.js';
 import type { AccountStore, OnceStore, ReachStore } from '../store/store.js';
-import { issueLinkCode, peopleWithPhone } from './accounts.js';
+import { issueLinkCode, peopleWithPhone } from '../client/accounts.js';
 import type { ZaloClient } from './zalo-client.js';
 
 export interface LinkAnswer {

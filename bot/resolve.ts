@@ -2,13 +2,13 @@
 // to a member of the task's unit (bot/commands.ts leaves both as typed).
 import { and, findPlanTasks, is, RUNNING, type TaskRow } from '../client/visibility.js';
 import { showTask, TaskActionError } from '../client/tasks.js';
-import { unitsOf, type Org, type Person } from '../domain/org.js';
+import { unitsInCharge, unitsOf, type Org, type Person } from '../domain/org.js';
 import { taskWorkflowId, type UnitTaskView } from '../domain/task.js';
 import { fold } from '../domain/text.js';
 import type { Store } from '../store/store.js';
 import type { TaskRefArg } from './commands.js';
 import { remember, type BotDeps } from './context.js';
-import { personTasks, unitsInCharge } from './task-lists.js';
+import { personTasks } from './task-lists.js';
 
 /** "2" → the 2nd task of the list the person last saw (made now if they never asked); a ref → that task where they work. */
 export async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<string> {

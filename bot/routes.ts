@@ -7,7 +7,7 @@ import { unitsOf } from '../domain/org.js';
 import type { Action } from '../domain/authz.js';
 import type { UnitTaskView } from '../domain/task.js';
 import type { ActionInputs } from '../domain/task-rules.js';
-import { redeemLinkCode } from './accounts.js';
+import { redeemLinkCode } from '../client/accounts.js';
 import { helpFor, HELP_TEXT, type BotCommand, type TaskRefArg } from './commands.js';
 import { done, label, remember, type Answer, type CommandContext, type CommandOf, type CommandRoutes } from './context.js';
 import { requestPhone } from './phone-link.js';

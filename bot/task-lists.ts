@@ -5,21 +5,13 @@ import { showTask } from '../client/tasks.js';
 import { and, escalationAtLeast, findPlanTasks, group, is, isAnyOf, LATEST_RUN, or, RUNNING } from '../client/visibility.js';
 import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
-import { unitsOf, type Org, type Person } from '../domain/org.js';
+import { unitsInCharge, unitsOf, type Org, type Person } from '../domain/org.js';
 import { ATTENTION_ORDER, STATUS_LABELS, type TaskStatus } from '../domain/status.js';
 import type { Store } from '../store/store.js';
 
 export const LIST_LIMIT = 30;
 
 /** The units a person heads, oversees as Phó Giám đốc, or all of them for the Giám đốc. */
-export function unitsInCharge(org: Org, p: Person): { role: 'staff' | 'head' | 'deputy' | 'director'; units: string[] } {
-  if (org.leadership.director === p.id) return { role: 'director', units: org.units.map((u) => u.code) };
-  const deputy = org.leadership.deputies.find((d) => d.person === p.id);
-  if (deputy) return { role: 'deputy', units: deputy.units };
-  const headed = org.units.filter((u) => u.head === p.id).map((u) => u.code);
-  if (headed.length) return { role: 'head', units: headed };
-  return { role: 'staff', units: [] };
-}
 
 
 const NEEDS_DECISION = isAnyOf('TaskStatus', ['awaiting_approval', 'overdue']);

@@ -20,8 +20,8 @@ import { loadConfig } from '../runtime/config.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { ActionCall } from '../client/actions.js';
 import * as fmt from './format.js';
-import { issueLinkCode } from '../bot/accounts.js';
-import { installTokens } from '../bot/zalo-tokens.js';
+import { issueLinkCode } from '../client/accounts.js';
+import { installTokens } from '../client/zalo-tokens.js';
 import { reachReport } from '../client/reach.js';
 import { contactRules } from '../worker/notify.js';
 

@@ -154,3 +154,13 @@ export const unitsOf = (org: Org, personId: string): string[] =>
 export function findPerson(org: Org, id: string): Person | undefined {
   return org.people.find((p) => p.id === id);
 }
+
+/** What a person answers for: the units they lead or oversee, and in which role (staff: none). */
+export function unitsInCharge(org: Org, p: Pick<Person, 'id'>): { role: 'staff' | 'head' | 'deputy' | 'director'; units: string[] } {
+  if (org.leadership.director === p.id) return { role: 'director', units: org.units.map((u) => u.code) };
+  const deputy = org.leadership.deputies.find((d) => d.person === p.id);
+  if (deputy) return { role: 'deputy', units: deputy.units };
+  const headed = org.units.filter((u) => u.head === p.id).map((u) => u.code);
+  if (headed.length) return { role: 'head', units: headed };
+  return { role: 'staff', units: [] };
+}

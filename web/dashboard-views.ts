@@ -5,7 +5,7 @@ import { daysBetween, type IsoDate } from '../domain/calendar.js';
 import { refusal, rolesOf } from '../domain/authz.js';
 import { byUnit, completionOverTime, countByStatus, sortForDashboard, type DashboardFilter, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate, formatDateTime } from '../domain/notification.js';
-import type { Org } from '../domain/org.js';
+import { unitsInCharge, type Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
 import type { PlanRecord } from '../store/store.js';
@@ -28,9 +28,7 @@ export const taskHref = (workflowId: string): string => `/nhiem-vu?id=${encodeUR
 
 /** Whether the viewer decides on a unit's completions: its head, the Phó Giám đốc in charge, the Giám đốc. */
 function decidesFor(org: Org, viewer: Viewer, unit: string): boolean {
-  if (org.leadership.director === viewer.person.id) return true;
-  if (org.leadership.deputies.some((d) => d.person === viewer.person.id && d.units.includes(unit))) return true;
-  return viewer.heads.includes(unit);
+  return unitsInCharge(org, viewer.person).units.includes(unit) || viewer.heads.includes(unit);
 }
 
 /** What the overview shows: the viewer's matching rows and the plans, loaded by the route. */

@@ -3,7 +3,7 @@
 // Mounted only when the double runs (no Zalo credentials), never in production.
 import { createHash } from 'node:crypto';
 import express, { type Router } from 'express';
-import { issueLinkCode } from '../bot/accounts.js';
+import { issueLinkCode } from '../client/accounts.js';
 import type { ZaloDouble } from '../bot/zalo-double.js';
 import type { Org } from '../domain/org.js';
 import type { Store } from '../store/store.js';

@@ -2,7 +2,7 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { tokenProblem } from '../bot/zalo-tokens.js';
+import { tokenProblem } from '../client/zalo-tokens.js';
 import type { Store } from '../store/store.js';
 import { createAuth, type AuthDeps } from './auth.js';
 import { contactsRouter, type ContactsDeps } from './contacts.js';

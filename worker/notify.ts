@@ -10,7 +10,7 @@ import type { Org } from '../domain/org.js';
 import { DEFAULT_WINDOW_MS, type Channel, type ChannelRules } from '../domain/reach.js';
 import { channelRules, NO_TEMPLATES, type TemplatesConfig } from '../domain/templates.js';
 import { zaloSenders } from '../bot/zalo-channels.js';
-import { tokensUsable } from '../bot/zalo-tokens.js';
+import { tokensUsable } from '../client/zalo-tokens.js';
 import type { Config } from '../runtime/config.js';
 import type { Store } from '../store/store.js';
 import type { ZaloConnection } from './zalo.js';

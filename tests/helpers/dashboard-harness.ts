@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
-import { tokenProblem } from '../../bot/zalo-tokens.js';
+import { tokenProblem } from '../../client/zalo-tokens.js';
 import { sendSigninCode } from '../../worker/notify.js';
 import { createApp, zaloHealthProbe } from '../../web/server.js';
 import { devZaloRouter } from '../../web/dev-zalo.js';

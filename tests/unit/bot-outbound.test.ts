@@ -1,7 +1,8 @@
 // Pure parts of the bot: splitting long texts for Zalo, and which tasks a person's list holds.
 import { describe, expect, it } from 'vitest';
 import { splitMessage, buttonsOf } from '../../bot/outbound.js';
-import { listQuery, unitsInCharge } from '../../bot/task-lists.js';
+import { listQuery } from '../../bot/task-lists.js';
+import { unitsInCharge } from '../../domain/org.js';
 import { staffActions } from '../../domain/notification.js';
 import { ORG } from '../helpers/harness-core.js';
 

@@ -13,7 +13,7 @@ import { RateLimiter } from '../../bot/rate-limiter.js';
 import { createZaloClient, type ZaloClient } from '../../bot/zalo-client.js';
 import { zaloSenders } from '../../bot/zalo-channels.js';
 import { registeredTemplates, startZaloDouble, type ZaloDouble } from '../../bot/zalo-double.js';
-import { installTokens } from '../../bot/zalo-tokens.js';
+import { installTokens } from '../../client/zalo-tokens.js';
 import { loadOrg, loadTemplates } from '../../client/files.js';
 import { toInstant } from '../../domain/calendar.js';
 import type { Notification } from '../../domain/notification.js';

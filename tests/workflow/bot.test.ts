@@ -2,7 +2,7 @@
 // requests from the Zalo double, and everything they read is what the double received.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnTask, showTask } from '../../client/tasks.js';
-import { issueLinkCode } from '../../bot/accounts.js';
+import { issueLinkCode } from '../../client/accounts.js';
 import { addDays, businessDateOf } from '../../domain/calendar.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import { eventually, ORG, testPlan } from '../helpers/harness-core.js';

@@ -2,7 +2,7 @@
 // and how, scoped by role; the dead-token banner for admins; /healthz without any token in it.
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { installTokens, tokenProblem } from '../../bot/zalo-tokens.js';
+import { installTokens, tokenProblem } from '../../client/zalo-tokens.js';
 import { SESSION_COOKIE } from '../../web/auth.js';
 import { formatDateTime as dateTime } from '../../domain/notification.js';
 import { ADMIN_TOKEN, startDashboardHarness, type DashboardHarness } from '../helpers/dashboard-harness.js';

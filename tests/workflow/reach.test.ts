@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showTask } from '../../client/tasks.js';
 import { reachReport } from '../../client/reach.js';
-import { installTokens } from '../../bot/zalo-tokens.js';
-import { issueLinkCode } from '../../bot/accounts.js';
+import { installTokens } from '../../client/zalo-tokens.js';
+import { issueLinkCode } from '../../client/accounts.js';
 import { registeredTemplates } from '../../bot/zalo-double.js';
 import { loadTemplates } from '../../client/files.js';
 import { NOT_LINKED_ASK_PHONE } from '../../bot/handlers.js';

@@ -1,0 +1,41 @@
+// The OA's stored token pair as the front ends see it: whether Zalo can be called, a refused
+// refresh token, a pair installed by a person. Refreshing it is bot/zalo-tokens.ts's.
+import { createHash } from 'node:crypto';
+import type { SettingStore, ZaloTokenStore } from '../store/store.js';
+
+/** Zalo refused our refresh token: a person must configure a new pair (`npm run cli -- zalo token …`). */
+export interface TokenProblem {
+  at: number;
+  /** English, for operators. */
+  reason: string;
+  /** Which refresh token was refused (a hash prefix): a newly stored pair lifts the problem by itself. */
+  refreshToken: string;
+}
+
+export const TOKEN_PROBLEM_SETTING = 'zalo.token_problem';
+
+export const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 16);
+
+/** The problem in force for the stored pair, if any. */
+export function tokenProblem(store: ZaloTokenStore & SettingStore): TokenProblem | undefined {
+  const raw = store.settingGet(TOKEN_PROBLEM_SETTING);
+  const t = store.zaloTokensGet();
+  if (!raw || !t) return undefined;
+  const p = JSON.parse(raw) as TokenProblem;
+  return p.refreshToken === fingerprint(t.refreshToken) ? p : undefined;
+}
+
+/** Can Zalo be called at `now`: a pair is stored, and its access token is not known to be dead with no refresh possible. */
+export function tokensUsable(store: ZaloTokenStore & SettingStore, now: number): boolean {
+  const t = store.zaloTokensGet();
+  return !!t && (!tokenProblem(store) || t.expiresAt > now);
+}
+
+/** Stores a pair a person obtained from the Zalo console: the stored pair is replaced and any token problem lifted. */
+export function installTokens(store: ZaloTokenStore & SettingStore, pair: { accessToken: string; refreshToken: string; expiresInSec?: number }, now: number): void {
+  store.zaloTokensPut({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: now + (pair.expiresInSec ?? DEFAULT_TTL_SEC) * 1000, updatedAt: now });
+  store.settingPut(TOKEN_PROBLEM_SETTING, undefined);
+}
+
+/** Zalo's access token lives about 25 hours; used when the console did not say. */
+export const DEFAULT_TTL_SEC = 25 * 3600;
