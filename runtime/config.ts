@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { resolve } from 'node:path';
 
 const envSchema = z.object({
+  /** Connection settings (with TEMPORAL_API_KEY, TEMPORAL_TLS_*, the profile file) are resolved by runtime/temporal.ts. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('de-an-06'),
@@ -11,6 +12,8 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('data'),
+  /** PostgreSQL for the store (store/open.ts), shared by every process; unset: SQLite in DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'postgres:// or postgresql:// URL').optional(),
   ORG_FILE: z.string().min(1).default('examples/org-so-noi-vu.yaml'),
   CALENDAR_FILE: z.string().min(1).default('config/calendar.yaml'),
   EXAMPLE_PLAN_FILE: z.string().default('examples/plan-000-so-noi-vu-hau-giang-2024.yaml'),
@@ -44,6 +47,8 @@ const envSchema = z.object({
   /** Mark cookies Secure: set when the dashboard is served over HTTPS. */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: pretty in a terminal outside production, JSON otherwise (runtime/logger.ts). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** `npm start -- --demo`: how many real seconds a business day lasts. */
   DEMO_SECONDS_PER_DAY: z.coerce.number().min(1).max(3600).default(30),
 });

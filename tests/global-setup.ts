@@ -1,5 +1,5 @@
-// One real Temporal dev server for the whole run, and the workflow code bundled once.
-// If the server cannot start, the run fails here, loudly.
+// One real Temporal dev server for the whole run, the workflow code bundled once, and a throwaway
+// PostgreSQL cluster for the store's contract tests. If a server cannot start, the run fails here, loudly.
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureChromium } from './helpers/chromium.js';
+import { startTestPostgres, type TestPostgres } from './helpers/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module 'vitest' {
     temporalCli: string;
     workflowBundlePath: string;
     chromiumPath: string;
+    /** postgres:// URL of the run's PostgreSQL (a superuser: tests create their own databases). */
+    databaseUrl: string;
   }
 }
 
@@ -98,6 +101,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     () => ensureOffice(),
   );
   office.catch(() => undefined);
+  // apt once more if PostgreSQL is missing, then its cluster.
+  const postgres: Promise<TestPostgres> = office.then(
+    async () => startTestPostgres(ARTIFACTS, await freePort()),
+    async () => startTestPostgres(ARTIFACTS, await freePort()),
+  );
+  postgres.catch(() => undefined);
   const cli = await ensureTemporalCli((m) => console.log(m));
   const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
   rmSync(dbFile, { force: true });
@@ -112,12 +121,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('chromiumPath', await chromium);
     await ocr;
     await office;
+    project.provide('databaseUrl', (await postgres).url);
   } catch (err) {
     await server.stop();
+    await postgres.then((p) => p.stop()).catch(() => undefined);
     throw err;
   }
   return async () => {
     await server?.stop();
+    await (await postgres).stop();
     rmSync(dbFile, { force: true });
   };
 }
