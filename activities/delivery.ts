@@ -37,7 +37,7 @@ export interface DeliveryOptions {
   windowMs: number;
   windowMarginMs: number;
   /** Can Zalo be called now (a usable access token)? */
-  zaloUsable: () => boolean;
+  zaloUsable: () => boolean | Promise<boolean>;
   log: Logger;
   now?: () => number;
 }
@@ -51,9 +51,9 @@ export class DeliveryNotifier implements Notifier {
     this.now = o.now ?? Date.now;
   }
 
-  rulesFor(n: Pick<Notification, 'kind'>): ChannelRules {
+  async rulesFor(n: Pick<Notification, 'kind'>): Promise<ChannelRules> {
     const { windowMs, windowMarginMs } = this.o;
-    return channelRules(this.o.templates, n.kind, { windowMs, windowMarginMs, zalo: this.o.zaloUsable(), email: !!this.o.senders.email });
+    return channelRules(this.o.templates, n.kind, { windowMs, windowMarginMs, zalo: await this.o.zaloUsable(), email: !!this.o.senders.email });
   }
 
   async send(n: Notification): Promise<Delivery> {
@@ -64,8 +64,8 @@ export class DeliveryNotifier implements Notifier {
     let firstReason = '';
     for (const [i, person] of people.entries()) {
       const now = this.now();
-      const reach = reachOf(org, store, person.id, now);
-      const rules = this.rulesFor(n);
+      const reach = await reachOf(org, store, person.id, now);
+      const rules = await this.rulesFor(n);
       const choice = chooseChannels(reach, now, rules);
       const text = i === 0 ? n.text : texts.forwarded(n.to, firstReason, n.text);
       const leg = i === 0 ? 'to' : `up${i}`;
@@ -81,18 +81,18 @@ export class DeliveryNotifier implements Notifier {
         if (!sender) continue;
         const key = `${n.key}:${leg}:${channel}`;
         const done = `deliver:${key}`;
-        const out = store.onceDone(done) ? ({ ok: true } as const) : await sender.send(channel, { person, reach }, n, text, key);
+        const out = (await store.onceDone(done)) ? ({ ok: true } as const) : await sender.send(channel, { person, reach }, n, text, key);
         if (out.ok) {
-          store.onceMark(done, this.now());
+          await store.onceMark(done, this.now());
           attempts.push({ personId: person.id, personName: person.name, channel, ok: true });
           return { delivered: true, to: person, attempts, ...(i > 0 ? { insteadOf: { person: n.to, reason: firstReason } } : {}) };
         }
         attempts.push({ personId: person.id, personName: person.name, channel, ok: false, reason: out.reason, code: out.code });
         reason = out.reason;
         if (out.scope === 'person') {
-          store.refusalRecord(person.id, channel, out.code, this.now());
+          await store.refusalRecord(person.id, channel, out.code, this.now());
           for (const c of closedBy({ channel, code: out.code })) closedForPerson.add(c);
-          if (out.code === -213 && reach.zaloUserId) store.zaloSetReachable(reach.zaloUserId, false, this.now());
+          if (out.code === -213 && reach.zaloUserId) await store.zaloSetReachable(reach.zaloUserId, false, this.now());
         } else if (out.scope === 'message') closedForMessage.add(channel);
         else zaloDown = true;
         this.o.log.info({ key: n.key, to: person.id, channel, code: out.code, scope: out.scope }, 'channel refused a notification');

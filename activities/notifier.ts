@@ -28,16 +28,16 @@ export class OutboxNotifier implements Notifier {
   ) {}
 
   async send(n: Notification): Promise<Delivery | void> {
-    this.store.outboxRecord(n, this.now());
-    const status = this.store.outboxGet(n.key)?.status;
+    await this.store.outboxRecord(n, this.now());
+    const status = (await this.store.outboxGet(n.key))?.status;
     if (status === 'sent') return;
     // Already handed to the waiting queue: it goes out from there once, not from a retried activity.
     if (status === 'waiting') return { delivered: false, waiting: WAITING_FOR_ZALO };
-    this.store.outboxMarkAttempt(n.key);
+    await this.store.outboxMarkAttempt(n.key);
     const delivery = await this.inner.send(n);
     // Held: Zalo out of order, or nobody in the chain reachable yet (sent once someone is).
-    if (delivery?.waiting || delivery?.unreached) this.store.outboxMarkWaiting(n.key);
-    else this.store.outboxMarkSent(n.key, this.now());
+    if (delivery?.waiting || delivery?.unreached) await this.store.outboxMarkWaiting(n.key);
+    else await this.store.outboxMarkSent(n.key, this.now());
     return delivery;
   }
 }
@@ -57,7 +57,7 @@ export class WaitingDeliveries {
     private readonly o: {
       store: OutboxStore;
       notifier: Notifier;
-      ready: () => boolean;
+      ready: () => boolean | Promise<boolean>;
       report: (workflowId: string, lines: string[]) => Promise<void>;
       log: Logger;
       everyMs?: number;
@@ -66,7 +66,8 @@ export class WaitingDeliveries {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.o.everyMs ?? 5_000);
+    // A pass that fails (the store unreachable) is retried by the next tick; log it rather than leave it unhandled.
+    this.timer = setInterval(() => void this.kick().catch((err) => this.o.log.warn({ err: (err as Error).message }, 'waiting deliveries pass failed')), this.o.everyMs ?? 5_000);
     this.timer.unref();
   }
 
@@ -82,8 +83,8 @@ export class WaitingDeliveries {
 
   private async drain(): Promise<void> {
     const { store, log } = this.o;
-    if (!this.o.ready()) return;
-    const rows = store.outboxWaiting(100, this.offset);
+    if (!(await this.o.ready())) return;
+    const rows = await store.outboxWaiting(100, this.offset);
     let held = 0;
     this.offset = rows.length < 100 ? 0 : this.offset;
     for (const row of rows) {
@@ -95,7 +96,7 @@ export class WaitingDeliveries {
           held++; // still nobody to reach: stays held
           continue;
         }
-        store.outboxMarkSent(n.key, (this.o.now ?? Date.now)());
+        await store.outboxMarkSent(n.key, (this.o.now ?? Date.now)());
         const lines = deliveryLines(d ?? undefined, n.to);
         if (lines.length) await this.o.report(n.workflowId, lines).catch((err) => log.warn({ err: (err as Error).message, key: n.key }, 'delivery report not recorded'));
       } catch (err) {

@@ -55,7 +55,7 @@ export function createReportActivities(deps: ReportDeps) {
   return {
     /** Reads every unit task of the plan (by query: current, not eventually consistent) and writes the report. */
     async buildReport(req: { planId: string; period?: string; cycle?: Cycle }): Promise<BuiltReport> {
-      const record = deps.store.planGet(req.planId);
+      const record = await deps.store.planGet(req.planId);
       if (!record) throw new Error(`plan "${req.planId}" has not been started`);
       const plan = record.plan;
       const today = businessDateOf(clock.toBusiness(now()));

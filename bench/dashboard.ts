@@ -308,7 +308,7 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
     secret: SECRET,
     sendCode: async () => false as const,
   };
-  const inner = createApp({ connection: webConnection, namespace: 'default', dashboard: deps });
+  const inner = await createApp({ connection: webConnection, namespace: 'default', dashboard: deps });
   const serverSide = new Map<string, ServerSide>();
   const outer = express();
   outer.disable('x-powered-by');
@@ -331,10 +331,10 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
   });
   const baseUrl = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
 
-  const cookieFor = (personId: string): string => {
+  const cookieFor = async (personId: string): Promise<string> => {
     const id = randomBytes(24).toString('base64url');
     const now = Date.now();
-    store.sessionCreate({ id, personId, csrf: randomBytes(24).toString('base64url'), createdAt: now, expiresAt: now + 12 * 3600_000 });
+    await store.sessionCreate({ id, personId, csrf: randomBytes(24).toString('base64url'), createdAt: now, expiresAt: now + 12 * 3600_000 });
     return `${SESSION_COOKIE}=${id}.${createHmac('sha256', SECRET).update(id).digest('base64url')}`;
   };
   const director = viewerOf(org, DIRECTOR)!;
@@ -362,7 +362,7 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
     // What each open tab's live script fetches every 3 s: the same work without the page frame.
     { name: 'overview-director-live-refresh', path: '/', viewer: DIRECTOR, headers: { 'x-partial': '1' }, mustContain: `· ${args.tasks} nhiệm vụ ·` },
   ];
-  const cookies = new Map([DIRECTOR, HEAD].map((p) => [p, cookieFor(p)]));
+  const cookies = new Map(await Promise.all([DIRECTOR, HEAD].map(async (p) => [p, await cookieFor(p)] as const)));
   const results: Record<string, unknown>[] = [];
   let baselineClientP50 = 0;
   let baselineServerP50 = 0;
@@ -541,7 +541,7 @@ export async function dashboardBench(args: { tasks: number; requests: number }):
   await webConnection.close();
   await connection.close();
   await server.stop();
-  store.close();
+  await store.close();
 
   const result = {
     bench: 'dashboard',

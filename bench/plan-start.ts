@@ -115,7 +115,7 @@ export async function planStartBench(args: { tasks: number; address?: string }):
   await native.close();
   await connection.close();
   await server?.stop();
-  store.close();
+  await store.close();
 
   const result = {
     bench: 'plan-start',

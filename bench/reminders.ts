@@ -129,21 +129,21 @@ export async function remindersBench(o: { people: number; concurrency: number })
   const log = pino({ level: 'silent' });
   try {
     // The Zalo side of each person, as the double and our store both know it.
-    const seed = (store: SqliteStore) => {
+    const seed = async (store: SqliteStore) => {
       for (const p of org.people) {
         const kind = kinds.get(p.id) ?? 'window';
         const z = `z-${p.id}`;
         if (kind === 'window' || kind === 'silent' || kind === 'inactive' || kind === 'blocked') {
           const at = clock() - (kind === 'window' ? 3600_000 : 9 * DAY);
-          store.zaloLink(z, p.id, clock());
-          store.zaloInteraction(z, at);
+          await store.zaloLink(z, p.id, clock());
+          await store.zaloInteraction(z, at);
           double.addUser(z, p.name, { lastInteractionAt: at, ...(p.phone ? { phone: p.phone } : {}) });
           if (kind === 'blocked') double.setBlocked(z, true);
           if (kind === 'inactive') double.setInactive(z, true);
         } else if (kind === 'no_account_phone') double.addUser(z, p.name, { lastInteractionAt: clock() - 60 * DAY, phone: p.phone! });
       }
     };
-    const client = (store: SqliteStore, bucket: string): ZaloClient => {
+    const client = async (store: SqliteStore, bucket: string): Promise<ZaloClient> => {
       const c = createZaloClient({
         ...APP,
         apiBaseUrl: double.url,
@@ -155,7 +155,7 @@ export async function remindersBench(o: { people: number; concurrency: number })
         now: clock,
       });
       const t = double.issueTokens();
-      c.tokens.seed({ accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSec: t.expiresIn });
+      await c.tokens.seed({ accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSec: t.expiresIn });
       return c;
     };
     const staff = org.people.filter((p) => kinds.has(p.id));
@@ -175,12 +175,12 @@ export async function remindersBench(o: { people: number; concurrency: number })
 
     // ---- baseline: a consultation message to whoever has a linked account, nothing else.
     const baseStore = new SqliteStore(join(dir, 'baseline.sqlite'));
-    seed(baseStore);
-    const baseZalo = client(baseStore, 'baseline');
+    await seed(baseStore);
+    const baseZalo = await client(baseStore, 'baseline');
     let callsFrom = double.calls.length;
     let t0 = performance.now();
     const baseOutcomes = await mapLimit(staff, o.concurrency, async (p, i) => {
-      const link = baseStore.zaloLinkOfPerson(p.id);
+      const link = await baseStore.zaloLinkOfPerson(p.id);
       if (!link) return false;
       try {
         await sendText(baseZalo, baseStore, { userId: link.zaloUserId, text: reminder(p, i, 'base').text, key: `base-${i}` });
@@ -197,17 +197,17 @@ export async function remindersBench(o: { people: number; concurrency: number })
       zaloCalls: double.calls.length - callsFrom,
       rateLimited: rateLimited(callsFrom),
     };
-    baseStore.close();
+    await baseStore.close();
 
     // ---- channel choice: the real delivery path behind the outbox.
     const store = new SqliteStore(join(dir, 'state.sqlite'));
-    seed(store);
+    await seed(store);
     for (let u = 0; u < Math.ceil(o.people / 50); u++) {
-      store.zaloLink(`z-u${u}.truong`, `u${u}.truong`, clock());
-      store.zaloInteraction(`z-u${u}.truong`, clock() - 3600_000);
+      await store.zaloLink(`z-u${u}.truong`, `u${u}.truong`, clock());
+      await store.zaloInteraction(`z-u${u}.truong`, clock() - 3600_000);
       double.addUser(`z-u${u}.truong`, `Trưởng phòng ${u}`, { lastInteractionAt: clock() - 3600_000 });
     }
-    const zalo = client(store, 'channels');
+    const zalo = await client(store, 'channels');
     const senders: Partial<Record<Channel, ChannelSender>> = zaloSenders(zalo, store, TEMPLATES, clock);
     senders.email = emailSender(mailTransport({ url: smtp.url, from: 'nhacviec@so.example.vn' }), 'nhacviec@so.example.vn');
     const delivery = new DeliveryNotifier({
@@ -243,9 +243,9 @@ export async function remindersBench(o: { people: number; concurrency: number })
       zaloCalls: double.calls.length - callsFrom,
       rateLimited: rateLimited(callsFrom),
       emailsReceived: smtp.count(),
-      outboxSent: store.outboxList({ planId: 'bench' }).filter((r) => r.status === 'sent').length,
+      outboxSent: (await store.outboxList({ planId: 'bench' })).filter((r) => r.status === 'sent').length,
     };
-    store.close();
+    await store.close();
     const mix = Object.fromEntries(MIX.map(([k]) => [k, [...kinds.values()].filter((x) => x === k).length])) as Record<Kind, number>;
     const result: RemindersResult = {
       people: o.people,

@@ -266,8 +266,8 @@ async function measure(
   const report: TargetReport = { ...r, serverCpuMsPerRequest: +((cpu.user + cpu.system) / 1000 / args.requests).toFixed(3) };
   if (target.store) {
     let missingOrNotDone = 0;
-    for (let i = 0; i < r.fresh; i++) if (target.store.inboxGet(`msg:${prefix}-${i}`)?.status !== 'done') missingOrNotDone++;
-    const rows = target.store.inboxCount();
+    for (let i = 0; i < r.fresh; i++) if ((await target.store.inboxGet(`msg:${prefix}-${i}`))?.status !== 'done') missingOrNotDone++;
+    const rows = await target.store.inboxCount();
     // Keys are the primary key, so "once" is the row count matching warm-up + measured unique events.
     report.inbox = {
       uniqueEventsSent: r.fresh,
@@ -306,12 +306,12 @@ export async function webhookBench(args: { requests: number; concurrency: number
     const w = webhookTarget(dir, 'webhook');
     const webhook = await measure(client, 'webhook', { ...args, warmup }, { ...w, repeats: false });
     await w.inbox.stop();
-    w.store.close();
+    await w.store.close();
 
     const d = webhookTarget(dir, 'repeats');
     const withRepeats = await measure(client, 'repeats', { ...args, warmup }, { ...d, repeats: true });
     await d.inbox.stop();
-    d.store.close();
+    await d.store.close();
 
     const ratio = (a: number, b: number) => +(a / b).toFixed(3);
     const result = {

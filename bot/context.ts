@@ -67,9 +67,9 @@ export type CommandOf<K extends BotCommand['type']> = Extract<BotCommand, { type
 /** The bot's routing: one handler per command type, the compiler checks none is missing. */
 export type CommandRoutes = { [K in BotCommand['type']]: (ctx: CommandContext<CommandOf<K>>) => Promise<Answer> };
 
-export function remember(store: Store, personId: string, patch: { list?: string[]; lastWorkflowId?: string; pending?: Pending | undefined }): void {
-  const ctx = store.botContextGet(personId) ?? { list: [], updatedAt: 0 };
-  store.botContextPut(personId, { ...ctx, ...patch, updatedAt: Date.now() });
+export async function remember(store: Store, personId: string, patch: { list?: string[]; lastWorkflowId?: string; pending?: Pending | undefined }): Promise<void> {
+  const ctx = (await store.botContextGet(personId)) ?? { list: [], updatedAt: 0 };
+  await store.botContextPut(personId, { ...ctx, ...patch, updatedAt: Date.now() });
 }
 
 export const label = (v: UnitTaskView): string => taskLabel(v.task.ref, v.task.title, v.unit.name);

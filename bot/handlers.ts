@@ -31,8 +31,8 @@ export function createBot(deps: BotDeps): (event: BotEvent) => Promise<string> {
   const now = deps.now ?? Date.now;
   return async (event) => {
     // Every act of the user opens Zalo's 7-day window (an unfollow does not). Real time: Zalo's clock.
-    if (event.type !== 'unfollow') deps.store.zaloInteraction(event.zaloUserId, Math.min(event.at || Date.now(), Date.now()));
-    const answer = await onEvent({ deps, event, person: personOfZalo(deps.org, deps.store, event.zaloUserId), now });
+    if (event.type !== 'unfollow') await deps.store.zaloInteraction(event.zaloUserId, Math.min(event.at || Date.now(), Date.now()));
+    const answer = await onEvent({ deps, event, person: await personOfZalo(deps.org, deps.store, event.zaloUserId), now });
     if (answer.text) await sendText(deps.zalo, deps.store, { userId: event.zaloUserId, text: answer.text, actions: answer.actions ?? [], key: `reply:${event.key}`, now });
     return answer.outcome;
   };
@@ -46,12 +46,12 @@ function onEvent<T extends BotEvent['type']>(ctx: EventContext<EventOf<T>>): Pro
 
 const EVENT_ROUTES: { [T in BotEvent['type']]: (ctx: EventContext<EventOf<T>>) => Promise<Answer> } = {
   unfollow: async ({ deps, event, now }) => {
-    deps.store.zaloSetReachable(event.zaloUserId, false, now());
+    await deps.store.zaloSetReachable(event.zaloUserId, false, now());
     return { text: '', outcome: 'unfollowed' };
   },
 
   follow: async ({ deps, event, person, now }) => {
-    deps.store.zaloSetReachable(event.zaloUserId, true, now());
+    await deps.store.zaloSetReachable(event.zaloUserId, true, now());
     if (person) return { text: `Chào mừng đồng chí ${person.name} trở lại với trợ lý nhắc việc Đề án 06. Gõ «ds» để xem nhiệm vụ, «trợ giúp» để xem hướng dẫn.`, outcome: 'greeted' };
     await requestPhone(deps.zalo, deps.store, event.zaloUserId, event.key, now());
     return { text: NOT_LINKED_ASK_PHONE, outcome: 'greeted unlinked, phone asked' };
@@ -83,15 +83,15 @@ const audienceOf = (org: Org, p: Person): Audience => (unitsInCharge(org, p).rol
  */
 async function converse(ctx: CommandContext<MemberCommand>, text: string): Promise<Answer> {
   const { deps, person } = ctx;
-  const asked = deps.store.botContextGet(person.id)?.pending;
+  const asked = (await deps.store.botContextGet(person.id))?.pending;
   // The question's age on the wall clock: `now` is business time, which a demo runs fast.
   const pending = asked && Date.now() - asked.at < PENDING_MS ? asked : undefined;
-  if (asked) remember(deps.store, person.id, { pending: undefined });
+  if (asked) await remember(deps.store, person.id, { pending: undefined });
   if (!pending || ctx.command.type !== 'unknown') return runCommand({ ...ctx, pending });
   const answer = parseCommand(`${pending.command} ${text}`, { today: businessDateOf(ctx.now()), audience: ctx.audience });
   // An answer that is still wrong (a date that does not exist) keeps the question open.
   if (answer.type === 'unknown') {
-    remember(deps.store, person.id, { pending: { command: pending.command, at: Date.now() } });
+    await remember(deps.store, person.id, { pending: { command: pending.command, at: Date.now() } });
     return { text: `${answer.reply.split('. Ví dụ')[0]!.replace(/\.?$/, '.')} Đề nghị gửi lại, hoặc gõ «hủy».`, outcome: 'answer not understood' };
   }
   // Only task commands ask, so their answer never links an account.

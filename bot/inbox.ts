@@ -40,13 +40,22 @@ export class InboxProcessor {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.running = this.drain()
+      .catch((err) => {
+        // The store failed (not one event, which runQueue handles): log it and try the pass again shortly.
+        this.o.log.error({ err }, 'inbox pass failed; trying again shortly');
+        clearTimeout(this.timer);
+        if (this.stopped) return;
+        this.timer = setTimeout(() => this.kick(), this.o.retryBaseMs ?? 1000);
+        this.timer.unref();
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
   }
 
   /** Resolves when nothing is pending that could be handled now. */
@@ -63,11 +72,11 @@ export class InboxProcessor {
   private async drain(): Promise<void> {
     if (Date.now() - this.prunedAt > 3600_000) {
       this.prunedAt = Date.now();
-      const n = this.o.store.inboxPrune(Date.now() - (this.o.keepHandledMs ?? DEFAULT_KEEP_HANDLED_MS));
+      const n = await this.o.store.inboxPrune(Date.now() - (this.o.keepHandledMs ?? DEFAULT_KEEP_HANDLED_MS));
       if (n) this.o.log.info({ pruned: n }, 'forgot handled webhook deliveries past the dedupe period');
     }
     for (;;) {
-      const rows = this.o.store.inboxPending(500).filter((r) => (this.failures.get(r.key)?.notBefore ?? 0) <= Date.now());
+      const rows = (await this.o.store.inboxPending(500)).filter((r) => (this.failures.get(r.key)?.notBefore ?? 0) <= Date.now());
       if (rows.length === 0) break;
       const byPerson = new Map<string, InboxRow[]>();
       for (const r of rows) {
@@ -86,13 +95,13 @@ export class InboxProcessor {
     for (const row of queue) {
       const read = parse(row);
       if (!read) {
-        this.o.store.inboxFinish(row.key, 'failed', 'unreadable body');
+        await this.o.store.inboxFinish(row.key, 'failed', 'unreadable body');
         finished = true;
         continue;
       }
       try {
         const outcome = await this.o.handle(read);
-        this.o.store.inboxFinish(row.key, 'done', outcome);
+        await this.o.store.inboxFinish(row.key, 'done', outcome);
         this.failures.delete(row.key);
         finished = true;
       } catch (err) {
@@ -101,7 +110,7 @@ export class InboxProcessor {
         const max = this.o.maxAttempts ?? 12;
         if (f.attempts >= max) {
           this.o.log.error({ err, key: row.key, attempts: f.attempts }, 'bot event set aside after repeated failures');
-          this.o.store.inboxFinish(row.key, 'failed', (err as Error).message);
+          await this.o.store.inboxFinish(row.key, 'failed', (err as Error).message);
           this.failures.delete(row.key);
           finished = true;
           continue;

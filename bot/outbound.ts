@@ -34,9 +34,9 @@ export async function sendText(
   const parts = splitMessage(o.text);
   for (const [i, text] of parts.entries()) {
     const partKey = `zalo:${o.key}#${i + 1}/${parts.length}`;
-    if (store.onceDone(partKey)) continue;
+    if (await store.onceDone(partKey)) continue;
     const last = i === parts.length - 1;
     await zalo.message.cs(o.userId, { text, ...(last && o.actions?.length ? { buttons: buttonsOf(o.actions) } : {}) });
-    store.onceMark(partKey, (o.now ?? Date.now)());
+    await store.onceMark(partKey, (o.now ?? Date.now)());
   }
 }

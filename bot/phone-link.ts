@@ -27,22 +27,22 @@ const CODE_ROUTE = 'Đồng chí cũng có thể liên hệ quản trị viên �
 /** Sends the request (once per event key); what the user then shares arrives as a submit_info event. */
 export async function requestPhone(zalo: ZaloClient, store: AccountStore & ReachStore & OnceStore, zaloUserId: string, key: string, now: number): Promise<void> {
   const once = `request-info:${key}`;
-  if (store.onceDone(once)) return;
+  if (await store.onceDone(once)) return;
   await zalo.message.requestUserInfo(zaloUserId, USER_INFO_REQUEST);
-  store.onceMark(once, now);
+  await store.onceMark(once, now);
 }
 
 /** What the bot answers to a shared phone. */
-export function answerSharedPhone(org: Org, store: AccountStore & ReachStore & OnceStore, zaloUserId: string, linked: Person | undefined, rawPhone: string, now: number): LinkAnswer {
+export async function answerSharedPhone(org: Org, store: AccountStore & ReachStore & OnceStore, zaloUserId: string, linked: Person | undefined, rawPhone: string, now: number): Promise<LinkAnswer> {
   const phone = normalisePhone(rawPhone);
   if (!phone)
     return { text: `Số điện thoại «${rawPhone.slice(0, 20)}» không phải số điện thoại Việt Nam hợp lệ. ${CODE_ROUTE}`, outcome: 'phone invalid' };
   if (linked) {
     // Already linked: the shared number is the one of their Zalo account, the best for template messages.
-    store.personPhoneSet(linked.id, phone, now);
+    await store.personPhoneSet(linked.id, phone, now);
     return { text: `Đã ghi nhận số điện thoại ${displayPhone(phone)} cho tài khoản của đồng chí ${linked.name}.`, outcome: `phone noted for ${linked.id}` };
   }
-  const matches = peopleWithPhone(org, store, phone);
+  const matches = await peopleWithPhone(org, store, phone);
   if (matches.length === 0)
     return {
       text: `Số điện thoại ${displayPhone(phone)} chưa có trong danh sách cán bộ của cơ quan, nên chưa liên kết được. ${CODE_ROUTE}`,
@@ -54,13 +54,13 @@ export function answerSharedPhone(org: Org, store: AccountStore & ReachStore & O
       outcome: `phone ambiguous (${matches.length})`,
     };
   const person = matches[0]!;
-  const other = store.zaloLinkOfPerson(person.id);
+  const other = await store.zaloLinkOfPerson(person.id);
   if (other && other.zaloUserId !== zaloUserId)
     return {
       text: `Cán bộ có số điện thoại ${maskPhone(phone)} đã liên kết với một tài khoản Zalo khác. Nếu đồng chí đổi tài khoản Zalo, đề nghị liên hệ quản trị viên để nhận mã liên kết mới.`,
       outcome: `phone of ${person.id}, linked elsewhere`,
     };
-  const { code } = issueLinkCode(org, store, person.id, now, zaloUserId);
+  const { code } = await issueLinkCode(org, store, person.id, now, zaloUserId);
   return {
     text:
       `Số điện thoại ${displayPhone(phone)} trùng với đồng chí ${person.name} (${person.title}). ` +

@@ -50,14 +50,15 @@ export class RateLimiter {
   }
 
   /** Every caller waits at least `ms` from now (extends, never shortens, a running pause). */
-  pause(ms: number): void {
+  async pause(ms: number): Promise<void> {
     const until = this.now() + ms;
     if (until <= this.until) return;
     this.until = until;
     // Restart gently after the pause: one call at its end, then the steady rate, no burst.
     this.tokens = 1;
     this.last = until;
-    this.shared?.store.ratePause(this.shared.bucket, until);
+    // Local state first (synchronously), so callers in this process hold even while the store write is under way.
+    await this.shared?.store.ratePause(this.shared.bucket, until);
   }
 
   /** Epoch ms until which callers are held (0 or in the past when not paused). */
@@ -87,7 +88,7 @@ export class RateLimiter {
 
   private async acquireShared(shared: NonNullable<RateLimiterOptions['shared']>): Promise<void> {
     for (;;) {
-      const wait = shared.store.rateTake(shared.bucket, this.perMinute, this.burst, this.now());
+      const wait = await shared.store.rateTake(shared.bucket, this.perMinute, this.burst, this.now());
       if (wait <= 0) return;
       await this.sleep(wait);
     }

@@ -13,10 +13,10 @@ import { personTasks } from './task-lists.js';
 /** "2" → the 2nd task of the list the person last saw (made now if they never asked); a ref → that task where they work. */
 export async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Promise<string> {
   if (arg.kind === 'index') {
-    let list = deps.store.botContextGet(p.id)?.list;
+    let list = (await deps.store.botContextGet(p.id))?.list;
     if (!list?.length) {
       list = (await personTasks(deps.client, deps.store, deps.org, p)).map((r) => r.workflowId);
-      remember(deps.store, p.id, { list });
+      await remember(deps.store, p.id, { list });
     }
     const id = list[arg.index - 1];
     if (!id)
@@ -36,7 +36,7 @@ export async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Pr
   if (!rows.length) rows = await tasksByRef(deps, arg.ref);
   const mine = pickForPerson(deps.org, p, rows);
   if (mine.length === 1) return mine[0]!.workflowId;
-  const chosen = mine.length > 1 ? latestAbout(deps.store, p.id, mine) : undefined;
+  const chosen = mine.length > 1 ? await latestAbout(deps.store, p.id, mine) : undefined;
   if (chosen) return chosen;
   if (mine.length === 0) throw new TaskActionError(`Không tìm thấy nhiệm vụ số hiệu ${arg.ref} của đồng chí. Gõ «ds» để xem danh sách.`, `no task ${arg.ref} for ${p.id}`);
   throw new TaskActionError(`Có ${mine.length} nhiệm vụ số hiệu ${arg.ref}; đề nghị dùng số thứ tự trong «ds».`, `ambiguous ref ${arg.ref} for ${p.id}`);
@@ -53,9 +53,7 @@ async function tasksByRef(deps: BotDeps, typed: string): Promise<TaskRow[]> {
     if (v.phase === 'done' || v.phase === 'cancelled') return [];
     return [{ workflowId, planId, ref: v.task.ref, unit: v.unit.code, assignee: v.assignee.id, status: v.status, ...(v.due ? { due: v.due } : {}), escalationLevel: v.escalationLevel, running: true }];
   };
-  const found = deps.store
-    .planList()
-    .flatMap((p) => p.plan.tasks.filter((t) => t.ref.toUpperCase() === typed.toUpperCase()).map((t) => ({ planId: p.id, workflowId: taskWorkflowId(p.id, t.ref) })));
+  const found = (await deps.store.planList()).flatMap((p) => p.plan.tasks.filter((t) => t.ref.toUpperCase() === typed.toUpperCase()).map((t) => ({ planId: p.id, workflowId: taskWorkflowId(p.id, t.ref) })));
   return (await Promise.all(found.map((f) => unitRow(f.workflowId, f.planId)))).flat();
 }
 
@@ -63,11 +61,11 @@ async function tasksByRef(deps: BotDeps, typed: string): Promise<TaskRow[]> {
  * Several plans may share a ref ("II.1.(1)"): a tapped button answers the latest message the
  * person got about one of them; otherwise the one in the list they last saw.
  */
-function latestAbout(store: Store, personId: string, rows: TaskRow[]): string | undefined {
+async function latestAbout(store: Store, personId: string, rows: TaskRow[]): Promise<string | undefined> {
   const ids = new Set(rows.map((r) => r.workflowId));
-  const sent = store.outboxList({ to: personId }).filter((n) => ids.has(n.workflowId));
+  const sent = (await store.outboxList({ to: personId })).filter((n) => ids.has(n.workflowId));
   if (sent.length) return sent[sent.length - 1]!.workflowId;
-  const listed = (store.botContextGet(personId)?.list ?? []).filter((id) => ids.has(id));
+  const listed = ((await store.botContextGet(personId))?.list ?? []).filter((id) => ids.has(id));
   return listed.length === 1 ? listed[0] : undefined;
 }
 
@@ -84,7 +82,7 @@ function pickForPerson(org: Org, p: Person, rows: TaskRow[]): TaskRow[] {
 
 /** The task evidence goes to: the one the person last acted on, else their only open task of their own. */
 export async function evidenceTarget(deps: BotDeps, p: Person): Promise<string | undefined> {
-  const last = deps.store.botContextGet(p.id)?.lastWorkflowId;
+  const last = (await deps.store.botContextGet(p.id))?.lastWorkflowId;
   if (last) return last;
   const own = await findPlanTasks(deps.client, deps.store, and(RUNNING, is('TaskAssignee', p.id)));
   return own.length === 1 ? own[0]!.workflowId : undefined;

@@ -26,7 +26,7 @@ type TaskContext<C extends TaskCommand> = CommandContext<C> & {
   /** Sends the update as the person, once per event. */
   act<K extends Action>(action: K, input: ActionInputs[K]): Promise<UnitTaskView>;
   /** Asks for what the command lacks; the next message answers it (or «hủy»). */
-  ask(text: string): Answer;
+  ask(text: string): Promise<Answer>;
 };
 
 /** The command word that a question completes ("gia hạn 2" + the answer). */
@@ -49,14 +49,14 @@ const onTask =
   async (ctx: CommandContext<C>): Promise<Answer> => {
     const { deps, person, command } = ctx;
     const workflowId = await resolveTask(deps, person, command.task);
-    remember(deps.store, person.id, { lastWorkflowId: workflowId });
+    await remember(deps.store, person.id, { lastWorkflowId: workflowId });
     return handler({
       ...ctx,
       workflowId,
       act: (action, input) => actOnTask(deps.client, workflowId, action, { ...input, actor: person.id }, { updateId: `bot:${ctx.eventKey}` }),
-      ask: (text) => {
+      ask: async (text) => {
         const word = COMMAND_WORD[command.type];
-        if (word) remember(deps.store, person.id, { pending: { command: `${word} ${describe(command.task)}`, at: Date.now() } });
+        if (word) await remember(deps.store, person.id, { pending: { command: `${word} ${describe(command.task)}`, at: Date.now() } });
         return { text: word ? `${text} Gõ «hủy» để bỏ qua.` : text, outcome: `asked: ${command.type}` };
       },
     });
@@ -67,7 +67,7 @@ const NOTHING = /^(?:không|khong|ko|k|không có|khong co)\.?$/iu;
 
 const ROUTES: CommandRoutes = {
   link: async ({ deps, zaloUserId, person, command, now }) => {
-    const r = redeemLinkCode(deps.org, deps.store, zaloUserId, command.code, now());
+    const r = await redeemLinkCode(deps.org, deps.store, zaloUserId, command.code, now());
     if (!r.ok && r.reason === 'linked_elsewhere')
       return {
         text: `Tài khoản Zalo này đã liên kết với đồng chí ${r.to.name}; hệ thống không tự chuyển sang cán bộ khác. Đề nghị liên hệ quản trị viên nếu cần đổi.`,
@@ -104,7 +104,7 @@ const ROUTES: CommandRoutes = {
 
   list: async ({ deps, person }) => {
     const rows = await personTasks(deps.client, deps.store, deps.org, person);
-    remember(deps.store, person.id, { list: rows.map((r) => r.workflowId) });
+    await remember(deps.store, person.id, { list: rows.map((r) => r.workflowId) });
     return { text: formatList(deps.org, person, rows), outcome: `listed ${rows.length}` };
   },
 

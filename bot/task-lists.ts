@@ -46,9 +46,9 @@ const BUBBLE = 1900;
  */
 export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<ListedTask[]> {
   const rows: ListedTask[] = sortForDashboard(await findPlanTasks(client, store, listQuery(org, p))).slice(0, LIST_LIMIT);
-  const plans = new Map<string, ReturnType<Store['planGet']>>();
+  const plans = new Map<string, Awaited<ReturnType<Store['planGet']>>>();
   for (const r of rows) {
-    if (!plans.has(r.planId)) plans.set(r.planId, store.planGet(r.planId));
+    if (!plans.has(r.planId)) plans.set(r.planId, await store.planGet(r.planId));
     if (plans.get(r.planId)?.plan.tasks.find((t) => t.ref === r.ref)?.deadline.kind === 'recurring') r.recurring = true;
   }
   if (unitsInCharge(org, p).role === 'staff') return rows;

@@ -33,7 +33,7 @@ export interface WebhookDeps {
 export function webhookRouter(deps: WebhookDeps): Router {
   const now = deps.now ?? Date.now;
   const router = express.Router();
-  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES, inflate: false }), (req: Request, res: Response) => {
+  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES, inflate: false }), async (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const check = checkWebhook(raw, req.get('x-zevent-signature'), deps.auth, now());
     if (!check.ok) {
@@ -49,7 +49,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     }
     let queued: boolean;
     try {
-      queued = deps.store.inboxAccept(read.event.key, raw.toString('utf8'), now());
+      queued = await deps.store.inboxAccept(read.event.key, raw.toString('utf8'), now());
     } catch (err) {
       deps.log.error({ err, key: read.event.key }, 'webhook event could not be queued');
       res.status(503).json({ ok: false, error: 'unavailable' });

@@ -224,7 +224,7 @@ export function createZaloClient(o: ZaloClientOptions): ZaloClient {
       await o.limiter.take();
       try {
         const res = await send(http, { ...cfg, headers: { ...cfg.headers, access_token: token } });
-        if (res.headers['x-ratelimit-remain'] === '0') o.limiter.pause(REMAIN_ZERO_PAUSE_MS);
+        if (res.headers['x-ratelimit-remain'] === '0') await o.limiter.pause(REMAIN_ZERO_PAUSE_MS);
         return unwrap(res, schema);
       } catch (err) {
         if (!(err instanceof ZaloApiError)) throw err;
@@ -238,7 +238,7 @@ export function createZaloClient(o: ZaloClientOptions): ZaloClient {
         if (err.kind === 'rate_limited' && rateRetries < maxRateRetries) {
           const ms = RATE_BACKOFF_MS * 2 ** rateRetries++;
           log?.warn({ api: name, backoffMs: ms, attempt: rateRetries }, 'Zalo rate limit (-32); pausing all calls');
-          o.limiter.pause(ms);
+          await o.limiter.pause(ms);
           continue;
         }
         throw err;

@@ -65,9 +65,9 @@ export class ZaloTokenManager {
    * Stores the pair given in the environment only when none is stored: a stored pair is newer
    * (the env refresh token was used up by an earlier refresh). True when it was stored.
    */
-  seed(first: { accessToken: string; refreshToken: string; expiresInSec?: number }): boolean {
+  async seed(first: { accessToken: string; refreshToken: string; expiresInSec?: number }): Promise<boolean> {
     const now = this.now();
-    const seeded = this.store.zaloTokensSeed({
+    const seeded = await this.store.zaloTokensSeed({
       accessToken: first.accessToken,
       refreshToken: first.refreshToken,
       expiresAt: now + (first.expiresInSec ?? DEFAULT_TTL_SEC) * 1000,
@@ -78,19 +78,19 @@ export class ZaloTokenManager {
   }
 
   /** Can Zalo be called now: a pair is stored, and its access token is not known to be dead with no refresh possible. */
-  usable(): boolean {
+  usable(): Promise<boolean> {
     return tokensUsable(this.store, this.now());
   }
 
   /** The problem that needs a person, if any. */
-  problem(): TokenProblem | undefined {
+  problem(): Promise<TokenProblem | undefined> {
     return tokenProblem(this.store);
   }
 
   /** The stored access token, refreshed first when it expires within the margin. */
   async accessToken(): Promise<string> {
-    const t = this.stored();
-    const problem = tokenProblem(this.store);
+    const t = await this.stored();
+    const problem = await tokenProblem(this.store);
     if (problem) {
       // The refresh token was refused: asking again cannot help. Use the access token while it lasts.
       if (t.expiresAt > this.now()) return t.accessToken;
@@ -102,7 +102,7 @@ export class ZaloTokenManager {
       return await this.flight((s) => this.nearExpiry(s));
     } catch (err) {
       // An early refresh that failed must not stop calls while the current token still works.
-      const cur = this.stored();
+      const cur = await this.stored();
       if (cur.expiresAt > this.now()) {
         this.earlyRefreshAfter = this.now() + EARLY_RETRY_MS;
         this.log?.warn({ err: describe(err), expiresAt: cur.expiresAt }, 'Zalo token refresh failed; using the current token until it expires');
@@ -114,9 +114,9 @@ export class ZaloTokenManager {
 
   /** Zalo refused `rejected`: a newer stored token if someone refreshed already, else a refresh. */
   async refreshAfterRejection(rejected: string): Promise<string> {
-    const t = this.stored();
+    const t = await this.stored();
     if (t.accessToken !== rejected) return t.accessToken;
-    const problem = tokenProblem(this.store);
+    const problem = await tokenProblem(this.store);
     if (problem) throw Object.assign(new Error(`the Zalo access token was refused and the refresh token is dead (${problem.reason})`), { kind: 'token' });
     const isRejected = (s: ZaloTokens) => s.accessToken === rejected;
     const got = await this.flight(isRejected);
@@ -125,17 +125,17 @@ export class ZaloTokenManager {
   }
 
   /** Zalo refused the refresh token: only a person can fix that. Alert once, and stop asking. */
-  private markDead(t: ZaloTokens, err: unknown): void {
+  private async markDead(t: ZaloTokens, err: unknown): Promise<void> {
     const problem: TokenProblem = { at: this.now(), reason: describe(err).message, refreshToken: fingerprint(t.refreshToken) };
-    this.store.settingPut(TOKEN_PROBLEM_SETTING, JSON.stringify(problem));
+    await this.store.settingPut(TOKEN_PROBLEM_SETTING, JSON.stringify(problem));
     this.log?.error(
       { alert: 'zalo_token', reason: problem.reason },
       'OPERATOR ACTION NEEDED: Zalo refused the refresh token. Messages wait in the outbox; configure a new token pair with "npm run cli -- zalo token ACCESS REFRESH"',
     );
   }
 
-  private stored(): ZaloTokens {
-    const t = this.store.zaloTokensGet();
+  private async stored(): Promise<ZaloTokens> {
+    const t = await this.store.zaloTokensGet();
     if (!t) throw new Error('no Zalo token pair is stored: configure ZALO access and refresh tokens');
     return t;
   }
@@ -156,18 +156,18 @@ export class ZaloTokenManager {
     // Long enough for a lease left by a crashed process to run out, and then some.
     const deadline = this.now() + 2 * this.leaseTtlMs + 5_000;
     for (;;) {
-      const seen = this.stored();
+      const seen = await this.stored();
       if (!needed(seen)) return seen.accessToken;
-      if (this.store.zaloRefreshLease(this.holder, this.now(), this.leaseTtlMs)) {
+      if (await this.store.zaloRefreshLease(this.holder, this.now(), this.leaseTtlMs)) {
         try {
           // Another process may have refreshed between our read and the lease.
-          const cur = this.stored();
+          const cur = await this.stored();
           if (!needed(cur)) return cur.accessToken;
           let fresh: RefreshedTokens;
           try {
             fresh = await this.refresh(cur.refreshToken);
           } catch (err) {
-            if ((err as { kind?: string }).kind === 'token') this.markDead(cur, err);
+            if ((err as { kind?: string }).kind === 'token') await this.markDead(cur, err);
             throw err;
           }
           const at = this.now();
@@ -178,11 +178,11 @@ export class ZaloTokenManager {
             updatedAt: at,
           };
           // Durable before anything can use (or lose) it.
-          this.store.zaloTokensPut(pair);
+          await this.store.zaloTokensPut(pair);
           this.log?.info({ expiresAt: pair.expiresAt }, 'Zalo token refreshed');
           return pair.accessToken;
         } finally {
-          this.store.zaloRefreshRelease(this.holder);
+          await this.store.zaloRefreshRelease(this.holder);
         }
       }
       if (this.now() > deadline) throw new Error('timed out waiting for another process to refresh the Zalo token');

@@ -1,7 +1,7 @@
 // The admin CLI: `npm run cli -- plan start FILE`, `task approve PLAN/REF --as PERSON`, …
 // Output is Vietnamese; `--json` prints machine-readable results.
 import { Command, Option } from 'commander';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { DocumentError, readPlanStructure } from '../client/documents.js';
@@ -17,6 +17,7 @@ import { checkPlanAgainstOrg, planSchema } from '../domain/plan.js';
 import { importPlanDocument, toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
 import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
+import { connectClient, resolveTemporal, type TemporalSettings } from '../runtime/temporal.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { ActionCall } from '../client/actions.js';
 import * as fmt from './format.js';
@@ -26,14 +27,21 @@ import { reachReport } from '../client/reach.js';
 import { contactRules } from '../worker/notify.js';
 
 const config = loadConfig();
-const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
 
 class UsageError extends Error {}
 
 async function connect(): Promise<Client> {
+  // Resolved here, not at load: commands that never reach Temporal work with a broken profile.
+  let temporal: TemporalSettings;
   try {
-    const connection = await Connection.connect({ address, connectTimeout: 5000 });
-    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    temporal = resolveTemporal();
+  } catch (err) {
+    throw new UsageError(`Cấu hình kết nối Temporal không hợp lệ: ${(err as Error).message}`);
+  }
+  // Nothing configured: the dev server that `npm start` runs.
+  const address = temporal.address ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+  try {
+    return (await connectClient({ ...temporal, address }, { connectTimeout: 5000 })).client;
   } catch {
     throw new UsageError(`Không kết nối được máy chủ Temporal tại ${address}. Hãy chạy «npm start» hoặc đặt TEMPORAL_ADDRESS.`);
   }
@@ -102,7 +110,7 @@ plan
     const p = DOCUMENT.test(file) ? await planFromDocument(file, chart, o) : loadPlan(file, chart);
     const s = store();
     const res = await startPlan(await connect(), s, chart, p, config.TEMPORAL_TASK_QUEUE);
-    s.close();
+    await s.close();
     out(!!o.json, { plan: p.id, ...res }, `Đã khởi động kế hoạch ${p.id} (${p.tasks.length} nhiệm vụ): ${res.started} luồng theo dõi mới, ${res.existing} đã chạy từ trước.`);
   });
 
@@ -110,10 +118,10 @@ plan
   .command('list')
   .description('Các kế hoạch đã khởi động')
   .option('--json')
-  .action((o: { json?: boolean }) => {
+  .action(async (o: { json?: boolean }) => {
     const s = store();
-    const plans = s.planList();
-    s.close();
+    const plans = await s.planList();
+    await s.close();
     out(!!o.json, plans.map(({ plan: _p, ...rest }) => rest), fmt.planList(plans));
   });
 
@@ -137,8 +145,8 @@ report
     const period = parseReportPeriod(o.period);
     if (!period) throw new UsageError(`Kỳ báo cáo «${o.period}» không đúng dạng: ghi «Quý II/2024», «Tháng 5/2024», «6 tháng đầu năm 2024», «Năm 2024» (hoặc 2024-Q2, 2024-05, 2024-H1, 2024).`);
     const s = store();
-    const known = s.planGet(planId);
-    s.close();
+    const known = await s.planGet(planId);
+    await s.close();
     if (!known) throw new UsageError(`Kế hoạch «${planId}» chưa được khởi động.`);
     const r = await buildReportNow(await connect(), planId, period.code, config.TEMPORAL_TASK_QUEUE);
     out(!!o.json, r, fmt.reportBuilt(r));
@@ -227,15 +235,15 @@ personCmd
   .command('link-code <person>')
   .description('Cấp mã một lần để cán bộ liên kết Zalo: cán bộ gửi «dk MÃ» tới Zalo OA (mã hết hạn sau 24 giờ)')
   .option('--json')
-  .action((id: string, o: { json?: boolean }) => {
+  .action(async (id: string, o: { json?: boolean }) => {
     const o2 = org();
     const s = store();
     try {
-      const { code, person: p, expiresAt } = issueLinkCode(o2, s, person(o2, id), Date.now());
+      const { code, person: p, expiresAt } = await issueLinkCode(o2, s, person(o2, id), Date.now());
       const until = new Date(expiresAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
       out(!!o.json, { person: p.id, code, expiresAt }, `Mã liên kết Zalo của ${p.name} (${p.title}): ${code}\nĐề nghị đồng chí gửi «dk ${code}» tới Zalo OA trước ${until}. Mã chỉ dùng được một lần.`);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
@@ -244,18 +252,18 @@ personCmd
   .description('Cán bộ nào liên lạc được và bằng kênh nào lúc này; người không liên lạc được ở đầu danh sách')
   .option('--unit <unit>', 'chỉ cán bộ của một đơn vị (mã đơn vị)')
   .option('--json', 'in từng dòng dạng JSON')
-  .action((o: { unit?: string; json?: boolean }) => {
+  .action(async (o: { unit?: string; json?: boolean }) => {
     const chart = org();
     const unit = o.unit ? chart.units.find((u) => u.code.toLowerCase() === o.unit!.trim().toLowerCase()) : undefined;
     if (o.unit && !unit) throw new UsageError(`Không có đơn vị mã «${o.unit}» trong sơ đồ tổ chức.`);
     const s = store();
     try {
       const now = Date.now();
-      const rules = contactRules(config, s, now);
-      const rows = reachReport(chart, s, rules, now, unit ? { unit: unit.code } : {});
+      const rules = await contactRules(config, s, now);
+      const rows = await reachReport(chart, s, rules, now, unit ? { unit: unit.code } : {});
       out(!!o.json, rows, fmt.reachTable(rows, rules));
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
@@ -295,9 +303,9 @@ zaloCmd
     }
     const s = store();
     try {
-      installTokens(s, { accessToken, refreshToken, ...(expiresInSec !== undefined ? { expiresInSec } : {}) }, Date.now());
+      await installTokens(s, { accessToken, refreshToken, ...(expiresInSec !== undefined ? { expiresInSec } : {}) }, Date.now());
     } finally {
-      s.close();
+      await s.close();
     }
     console.log('Đã lưu mã truy cập Zalo mới; các tin nhắn đang chờ sẽ được gửi trong ít phút.');
   });

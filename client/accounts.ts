@@ -14,39 +14,41 @@ export const hashLinkCode = (code: string): string => createHash('sha256').updat
  * Issues a 6-digit code for a person of the org chart; the code itself is returned once and never
  * stored. `forZaloUser`: the code works only from that Zalo account (offered after a phone match).
  */
-export function issueLinkCode(
+export async function issueLinkCode(
   org: Org,
   store: AccountStore & ReachStore,
   personId: string,
   now: number,
   forZaloUser?: string,
-): { code: string; person: Person; expiresAt: number } {
+): Promise<{ code: string; person: Person; expiresAt: number }> {
   const person = findPerson(org, personId);
   if (!person) throw new Error(`unknown person "${personId}"`);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const expiresAt = now + LINK_CODE_TTL_MS;
-  store.linkCodeIssue(person.id, hashLinkCode(code), expiresAt, forZaloUser);
+  await store.linkCodeIssue(person.id, hashLinkCode(code), expiresAt, forZaloUser);
   return { code, person, expiresAt };
 }
 
 /** People of the org chart whose phone (from the org file, or shared through Zalo) is this one ("84…"). */
-export function peopleWithPhone(org: Org, store: AccountStore & ReachStore, phone: string): Person[] {
-  return org.people.filter((p) => (store.personPhoneOf(p.id) ?? p.phone) === phone);
+export async function peopleWithPhone(org: Org, store: AccountStore & ReachStore, phone: string): Promise<Person[]> {
+  const found: Person[] = [];
+  for (const p of org.people) if (((await store.personPhoneOf(p.id)) ?? p.phone) === phone) found.push(p);
+  return found;
 }
 
 /** Links from the org file win over nothing, never over a link a person made with a code. */
-export function syncOrgLinks(org: Org, store: AccountStore & ReachStore, now: number): number {
+export async function syncOrgLinks(org: Org, store: AccountStore & ReachStore, now: number): Promise<number> {
   let added = 0;
   for (const p of org.people) {
-    if (!p.zaloUserId || store.zaloLinkOf(p.zaloUserId) || store.zaloLinkOfPerson(p.id)) continue;
-    store.zaloLink(p.zaloUserId, p.id, now);
+    if (!p.zaloUserId || (await store.zaloLinkOf(p.zaloUserId)) || (await store.zaloLinkOfPerson(p.id))) continue;
+    await store.zaloLink(p.zaloUserId, p.id, now);
     added++;
   }
   return added;
 }
 
-export function personOfZalo(org: Org, store: AccountStore & ReachStore, zaloUserId: string): Person | undefined {
-  const link = store.zaloLinkOf(zaloUserId);
+export async function personOfZalo(org: Org, store: AccountStore & ReachStore, zaloUserId: string): Promise<Person | undefined> {
+  const link = await store.zaloLinkOf(zaloUserId);
   if (link) return findPerson(org, link.personId);
   const p = org.people.find((x) => x.zaloUserId === zaloUserId);
   return p;
@@ -54,19 +56,19 @@ export function personOfZalo(org: Org, store: AccountStore & ReachStore, zaloUse
 
 export type RedeemResult = { ok: true; person: Person } | { ok: false; reason: 'throttled' | 'wrong_code' } | { ok: false; reason: 'linked_elsewhere'; to: Person };
 
-export function redeemLinkCode(org: Org, store: AccountStore & ReachStore, zaloUserId: string, code: string, now: number): RedeemResult {
+export async function redeemLinkCode(org: Org, store: AccountStore & ReachStore, zaloUserId: string, code: string, now: number): Promise<RedeemResult> {
   // Throttled before the code is looked at, so guessing stays at 5 tries an hour.
-  if (store.attemptCount('link', zaloUserId, now - 3600_000) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
+  if ((await store.attemptCount('link', zaloUserId, now - 3600_000)) >= LINK_ATTEMPTS_PER_HOUR) return { ok: false, reason: 'throttled' };
   // A Zalo account linked to someone else is never re-pointed silently: that is the admin's call.
-  const current = store.zaloLinkOf(zaloUserId);
+  const current = await store.zaloLinkOf(zaloUserId);
   const currentPerson = current ? findPerson(org, current.personId) : undefined;
-  const personId = store.linkCodeRedeem(hashLinkCode(code), now, zaloUserId);
+  const personId = await store.linkCodeRedeem(hashLinkCode(code), now, zaloUserId);
   const person = personId ? findPerson(org, personId) : undefined;
   if (!person) {
-    store.attemptRecord('link', zaloUserId, now);
+    await store.attemptRecord('link', zaloUserId, now);
     return { ok: false, reason: 'wrong_code' };
   }
   if (currentPerson && currentPerson.id !== person.id) return { ok: false, reason: 'linked_elsewhere', to: currentPerson };
-  store.zaloLink(zaloUserId, person.id, now);
+  await store.zaloLink(zaloUserId, person.id, now);
   return { ok: true, person };
 }

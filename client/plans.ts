@@ -49,7 +49,7 @@ export async function startPlan(
   taskQueue: string,
   opts: { concurrency?: number } = {},
 ): Promise<StartPlanResult> {
-  store.planSave(plan, Date.now());
+  await store.planSave(plan, Date.now());
   const outcomes = await mapLimit(plan.tasks, opts.concurrency ?? 20, async (task) => {
     const workflowId = taskWorkflowId(plan.id, task.ref);
     const units = unitInputs(plan, org, task);

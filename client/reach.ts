@@ -35,25 +35,25 @@ export interface ReachRow {
 }
 
 /** Every person (of one unit when `unit` is given), unreachable first, then by unit and name. */
-export function reachReport(org: Org, store: AccountStore & ReachStore, rules: ChannelRules, now: number, o: { unit?: string } = {}): ReachRow[] {
-  const rows = org.people
-    .map((p): ReachRow => {
-      const reach = reachOf(org, store, p.id, now);
-      const choice = chooseChannels(reach, now, rules);
-      return {
-        person: { id: p.id, name: p.name, title: p.title },
-        units: unitsOf(org, p.id),
-        ...(reach.zaloUserId ? { zaloUserId: reach.zaloUserId } : {}),
-        ...(reach.follower !== undefined ? { follower: reach.follower } : {}),
-        ...(reach.lastInteractionAt !== undefined ? { lastInteractionAt: reach.lastInteractionAt } : {}),
-        ...(reach.phone ? { phone: reach.phone } : {}),
-        ...(reach.email ? { email: reach.email } : {}),
-        channels: choice.channels,
-        skipped: choice.skipped,
-        refusals: reach.refusals.filter((r) => now - r.at < REFUSAL_MEMORY_MS),
-      };
-    })
-    .filter((r) => !o.unit || r.units.includes(o.unit));
+export async function reachReport(org: Org, store: AccountStore & ReachStore, rules: ChannelRules, now: number, o: { unit?: string } = {}): Promise<ReachRow[]> {
+  const all: ReachRow[] = [];
+  for (const p of org.people) {
+    const reach = await reachOf(org, store, p.id, now);
+    const choice = chooseChannels(reach, now, rules);
+    all.push({
+      person: { id: p.id, name: p.name, title: p.title },
+      units: unitsOf(org, p.id),
+      ...(reach.zaloUserId ? { zaloUserId: reach.zaloUserId } : {}),
+      ...(reach.follower !== undefined ? { follower: reach.follower } : {}),
+      ...(reach.lastInteractionAt !== undefined ? { lastInteractionAt: reach.lastInteractionAt } : {}),
+      ...(reach.phone ? { phone: reach.phone } : {}),
+      ...(reach.email ? { email: reach.email } : {}),
+      channels: choice.channels,
+      skipped: choice.skipped,
+      refusals: reach.refusals.filter((r) => now - r.at < REFUSAL_MEMORY_MS),
+    });
+  }
+  const rows = all.filter((r) => !o.unit || r.units.includes(o.unit));
   const unitOrder = new Map(org.units.map((u, i) => [u.code, i]));
   const rank = (r: ReachRow) => Math.min(...r.units.map((u) => unitOrder.get(u) ?? 999), 999);
   return rows.sort(

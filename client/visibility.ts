@@ -115,7 +115,7 @@ export async function findPlanTasks(client: Client, store: Store, where: string)
   const rows: DashboardRow[] = [];
   for (const r of await findTasks(client, where)) {
     if (!titles.has(r.planId)) {
-      const record = store.planGet(r.planId);
+      const record = await store.planGet(r.planId);
       titles.set(r.planId, record && new Map(record.plan.tasks.map((t) => [t.ref, t.title])));
     }
     const plan = titles.get(r.planId);

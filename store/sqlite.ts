@@ -102,6 +102,8 @@ interface Row {
   sent_at: number | null;
 }
 
+// Every method is async only to meet the Store contract: its body runs synchronously (better-sqlite3),
+// so each transaction below completes within the call and never spans an await.
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
@@ -128,7 +130,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  outboxRecord(n: Notification, now: number): boolean {
+  async outboxRecord(n: Notification, now: number): Promise<boolean> {
     const res = this.db
       .prepare(
         `INSERT OR IGNORE INTO outbox (key, kind, to_id, workflow_id, plan_id, payload, created_at)
@@ -138,28 +140,28 @@ export class SqliteStore implements Store {
     return res.changes === 1;
   }
 
-  outboxGet(key: string): OutboxRow | undefined {
+  async outboxGet(key: string): Promise<OutboxRow | undefined> {
     const row = this.db.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as Row | undefined;
     return row && toOutboxRow(row);
   }
 
-  outboxMarkAttempt(key: string): void {
+  async outboxMarkAttempt(key: string): Promise<void> {
     this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE key = ?').run(key);
   }
 
-  outboxMarkSent(key: string, now: number): void {
+  async outboxMarkSent(key: string, now: number): Promise<void> {
     this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE key = ?`).run(now, key);
   }
 
-  outboxMarkWaiting(key: string): void {
+  async outboxMarkWaiting(key: string): Promise<void> {
     this.db.prepare(`UPDATE outbox SET status = 'waiting' WHERE key = ? AND status <> 'sent'`).run(key);
   }
 
-  outboxWaiting(limit: number, offset = 0): OutboxRow[] {
+  async outboxWaiting(limit: number, offset = 0): Promise<OutboxRow[]> {
     return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ? OFFSET ?`).all(limit, offset) as Row[]).map(toOutboxRow);
   }
 
-  outboxList(filter: OutboxFilter = {}): OutboxRow[] {
+  async outboxList(filter: OutboxFilter = {}): Promise<OutboxRow[]> {
     const where: string[] = [];
     const args: string[] = [];
     if (filter.workflowId) (where.push('workflow_id = ?'), args.push(filter.workflowId));
@@ -169,7 +171,7 @@ export class SqliteStore implements Store {
     return (this.db.prepare(sql).all(...args) as Row[]).map(toOutboxRow);
   }
 
-  planSave(p: Plan, now: number): void {
+  async planSave(p: Plan, now: number): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO plans (id, title, document, task_count, plan, started_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -179,29 +181,29 @@ export class SqliteStore implements Store {
       .run(p.id, p.title, p.document.number, p.tasks.length, JSON.stringify(p), now);
   }
 
-  planList(): PlanRecord[] {
+  async planList(): Promise<PlanRecord[]> {
     const rows = this.db.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanRow[];
     return rows.map(toPlanRecord);
   }
 
-  planGet(id: string): PlanRecord | undefined {
+  async planGet(id: string): Promise<PlanRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
     return row && toPlanRecord(row);
   }
 
-  zaloTokensGet(): ZaloTokens | undefined {
+  async zaloTokensGet(): Promise<ZaloTokens | undefined> {
     const r = this.db.prepare('SELECT * FROM zalo_tokens WHERE id = 1').get() as TokenRow | undefined;
     return r && { accessToken: r.access_token, refreshToken: r.refresh_token, expiresAt: r.expires_at, updatedAt: r.updated_at };
   }
 
-  zaloTokensSeed(t: ZaloTokens): boolean {
+  async zaloTokensSeed(t: ZaloTokens): Promise<boolean> {
     const res = this.db
       .prepare('INSERT OR IGNORE INTO zalo_tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)')
       .run(t.accessToken, t.refreshToken, t.expiresAt, t.updatedAt);
     return res.changes === 1;
   }
 
-  zaloTokensPut(t: ZaloTokens): void {
+  async zaloTokensPut(t: ZaloTokens): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO zalo_tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)
@@ -211,24 +213,24 @@ export class SqliteStore implements Store {
       .run(t.accessToken, t.refreshToken, t.expiresAt, t.updatedAt);
   }
 
-  zaloRefreshLease(holder: string, now: number, ttlMs: number): boolean {
+  async zaloRefreshLease(holder: string, now: number, ttlMs: number): Promise<boolean> {
     const res = this.db
       .prepare('UPDATE zalo_tokens SET lease_holder = ?, lease_until = ? WHERE id = 1 AND (lease_until <= ? OR lease_holder = ?)')
       .run(holder, now + ttlMs, now, holder);
     return res.changes === 1;
   }
 
-  zaloRefreshRelease(holder: string): void {
+  async zaloRefreshRelease(holder: string): Promise<void> {
     this.db.prepare('UPDATE zalo_tokens SET lease_holder = NULL, lease_until = 0 WHERE id = 1 AND lease_holder = ?').run(holder);
   }
 
-  linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): void {
+  async linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): Promise<void> {
     this.db
       .prepare('INSERT OR REPLACE INTO link_codes (code_hash, person_id, expires_at, zalo_user_id) VALUES (?, ?, ?, ?)')
       .run(codeHash, personId, expiresAt, zaloUserId ?? null);
   }
 
-  linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): string | undefined {
+  async linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): Promise<string | undefined> {
     return this.db.transaction(() => {
       const r = this.db
         .prepare('SELECT person_id FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND (zalo_user_id IS NULL OR zalo_user_id = ?)')
@@ -239,22 +241,22 @@ export class SqliteStore implements Store {
     })();
   }
 
-  attemptCount(scope: string, key: string, since: number): number {
+  async attemptCount(scope: string, key: string, since: number): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE scope = ? AND key = ? AND at >= ?').get(scope, key, since) as { n: number }).n;
   }
 
-  attemptRecord(scope: string, key: string, now: number): void {
+  async attemptRecord(scope: string, key: string, now: number): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM attempts WHERE at < ?').run(now - 24 * 3600_000);
       this.db.prepare('INSERT INTO attempts (scope, key, at) VALUES (?, ?, ?)').run(scope, key, now);
     })();
   }
 
-  signinCodeIssue(personId: string, codeHash: string, expiresAt: number): void {
+  async signinCodeIssue(personId: string, codeHash: string, expiresAt: number): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO signin_codes (person_id, code_hash, expires_at) VALUES (?, ?, ?)').run(personId, codeHash, expiresAt);
   }
 
-  signinCodeRedeem(personId: string, codeHash: string, now: number): boolean {
+  async signinCodeRedeem(personId: string, codeHash: string, now: number): Promise<boolean> {
     return (
       this.db
         .prepare('UPDATE signin_codes SET used_at = ? WHERE person_id = ? AND code_hash = ? AND used_at IS NULL AND expires_at > ?')
@@ -262,45 +264,45 @@ export class SqliteStore implements Store {
     );
   }
 
-  settingGet(key: string): string | undefined {
+  async settingGet(key: string): Promise<string | undefined> {
     return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
-  settingPut(key: string, value: string | undefined): void {
+  async settingPut(key: string, value: string | undefined): Promise<void> {
     if (value === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
     else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
-  zaloInteraction(zaloUserId: string, at: number): void {
+  async zaloInteraction(zaloUserId: string, at: number): Promise<void> {
     this.db
       .prepare('INSERT INTO zalo_interactions (zalo_user_id, at) VALUES (?, ?) ON CONFLICT(zalo_user_id) DO UPDATE SET at = MAX(at, excluded.at)')
       .run(zaloUserId, at);
   }
 
-  zaloInteractionOf(zaloUserId: string): number | undefined {
+  async zaloInteractionOf(zaloUserId: string): Promise<number | undefined> {
     return (this.db.prepare('SELECT at FROM zalo_interactions WHERE zalo_user_id = ?').get(zaloUserId) as { at: number } | undefined)?.at;
   }
 
-  personPhoneSet(personId: string, phone: string, now: number): void {
+  async personPhoneSet(personId: string, phone: string, now: number): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO person_phones (person_id, phone, at) VALUES (?, ?, ?)').run(personId, phone, now);
   }
 
-  personPhoneOf(personId: string): string | undefined {
+  async personPhoneOf(personId: string): Promise<string | undefined> {
     return (this.db.prepare('SELECT phone FROM person_phones WHERE person_id = ?').get(personId) as { phone: string } | undefined)?.phone;
   }
 
-  refusalRecord(personId: string, channel: Channel, code: number, at: number): void {
+  async refusalRecord(personId: string, channel: Channel, code: number, at: number): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM refusals WHERE at < ?').run(at - REFUSAL_MEMORY_MS);
       this.db.prepare('INSERT INTO refusals (person_id, channel, code, at) VALUES (?, ?, ?, ?)').run(personId, channel, code, at);
     })();
   }
 
-  refusalsOf(personId: string, since: number): Refusal[] {
+  async refusalsOf(personId: string, since: number): Promise<Refusal[]> {
     return this.db.prepare('SELECT channel, code, at FROM refusals WHERE person_id = ? AND at >= ? ORDER BY at, rowid').all(personId, since) as Refusal[];
   }
 
-  rateTake(bucket: string, perMinute: number, burst: number, now: number): number {
+  async rateTake(bucket: string, perMinute: number, burst: number, now: number): Promise<number> {
     // IMMEDIATE: the read and the write are one step for every process on this file.
     return this.db.transaction(() => {
       const r = this.db.prepare('SELECT tokens, last, paused_until FROM rate_buckets WHERE name = ?').get(bucket) as
@@ -328,7 +330,7 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  ratePause(bucket: string, until: number): void {
+  async ratePause(bucket: string, until: number): Promise<void> {
     // Restart gently after the pause: one call at its end, then the steady rate.
     this.db
       .prepare(
@@ -339,22 +341,22 @@ export class SqliteStore implements Store {
       .run(bucket, until, until);
   }
 
-  sessionCreate(s: Session): void {
+  async sessionCreate(s: Session): Promise<void> {
     this.db.prepare('INSERT INTO sessions (id, person_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.id, s.personId, s.csrf, s.createdAt, s.expiresAt);
   }
 
-  sessionGet(id: string, now: number): Session | undefined {
+  async sessionGet(id: string, now: number): Promise<Session | undefined> {
     const r = this.db.prepare('SELECT * FROM sessions WHERE id = ? AND expires_at > ?').get(id, now) as
       | { id: string; person_id: string; csrf: string; created_at: number; expires_at: number }
       | undefined;
     return r && { id: r.id, personId: r.person_id, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at };
   }
 
-  sessionDelete(id: string): void {
+  async sessionDelete(id: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
   }
 
-  settingGetOrCreate(key: string, make: () => string): string {
+  async settingGetOrCreate(key: string, make: () => string): Promise<string> {
     return this.db.transaction(() => {
       const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
       if (r) return r.value;
@@ -364,7 +366,7 @@ export class SqliteStore implements Store {
     })();
   }
 
-  zaloLink(zaloUserId: string, personId: string, now: number): void {
+  async zaloLink(zaloUserId: string, personId: string, now: number): Promise<void> {
     this.db.transaction(() => {
       // One Zalo account per person: a new link replaces the old one.
       this.db.prepare('DELETE FROM zalo_links WHERE person_id = ? AND zalo_user_id <> ?').run(personId, zaloUserId);
@@ -377,75 +379,75 @@ export class SqliteStore implements Store {
     })();
   }
 
-  zaloLinkOf(zaloUserId: string): ZaloLink | undefined {
+  async zaloLinkOf(zaloUserId: string): Promise<ZaloLink | undefined> {
     const r = this.db.prepare('SELECT * FROM zalo_links WHERE zalo_user_id = ?').get(zaloUserId) as LinkRow | undefined;
     return r && toLink(r);
   }
 
-  zaloLinkOfPerson(personId: string): ZaloLink | undefined {
+  async zaloLinkOfPerson(personId: string): Promise<ZaloLink | undefined> {
     const r = this.db.prepare('SELECT * FROM zalo_links WHERE person_id = ? ORDER BY linked_at DESC LIMIT 1').get(personId) as LinkRow | undefined;
     return r && toLink(r);
   }
 
-  zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): void {
+  async zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): Promise<void> {
     this.db
       .prepare(`UPDATE zalo_links SET unreachable_since = ${reachable ? 'NULL' : 'COALESCE(unreachable_since, ?)'} WHERE zalo_user_id = ?`)
       .run(...(reachable ? [zaloUserId] : [now, zaloUserId]));
   }
 
-  inboxAccept(key: string, body: string, now: number): boolean {
+  async inboxAccept(key: string, body: string, now: number): Promise<boolean> {
     return this.db.prepare('INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)').run(key, body, now).changes === 1;
   }
 
-  inboxPending(limit: number): InboxRow[] {
+  async inboxPending(limit: number): Promise<InboxRow[]> {
     const rows = this.db.prepare(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY received_at, rowid LIMIT ?`).all(limit) as InboxDbRow[];
     return rows.map(toInboxRow);
   }
 
-  inboxGet(key: string): InboxRow | undefined {
+  async inboxGet(key: string): Promise<InboxRow | undefined> {
     const r = this.db.prepare('SELECT * FROM inbox WHERE key = ?').get(key) as InboxDbRow | undefined;
     return r && toInboxRow(r);
   }
 
-  inboxFinish(key: string, status: 'done' | 'failed', outcome: string): void {
+  async inboxFinish(key: string, status: 'done' | 'failed', outcome: string): Promise<void> {
     this.db.prepare('UPDATE inbox SET status = ?, outcome = ?, attempts = attempts + 1 WHERE key = ?').run(status, outcome, key);
   }
 
-  inboxPrune(before: number): number {
+  async inboxPrune(before: number): Promise<number> {
     return this.db.prepare(`DELETE FROM inbox WHERE status <> 'pending' AND received_at < ?`).run(before).changes;
   }
 
-  inboxCount(): number {
+  async inboxCount(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
   }
 
-  onceDone(key: string): boolean {
+  async onceDone(key: string): Promise<boolean> {
     return !!this.db.prepare('SELECT 1 FROM once_done WHERE key = ?').get(key);
   }
 
-  onceMark(key: string, now: number): void {
+  async onceMark(key: string, now: number): Promise<void> {
     this.db.prepare('INSERT OR IGNORE INTO once_done (key, at) VALUES (?, ?)').run(key, now);
   }
 
-  draftSave(d: PlanDraft): void {
+  async draftSave(d: PlanDraft): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO plan_drafts (id, draft, created_at) VALUES (?, ?, ?)').run(d.id, JSON.stringify(d), d.createdAt);
   }
 
-  draftGet(id: string): PlanDraft | undefined {
+  async draftGet(id: string): Promise<PlanDraft | undefined> {
     const r = this.db.prepare('SELECT draft FROM plan_drafts WHERE id = ?').get(id) as { draft: string } | undefined;
     return r && (JSON.parse(r.draft) as PlanDraft);
   }
 
-  botContextGet(personId: string): BotContext | undefined {
+  async botContextGet(personId: string): Promise<BotContext | undefined> {
     const r = this.db.prepare('SELECT context FROM bot_context WHERE person_id = ?').get(personId) as { context: string } | undefined;
     return r && (JSON.parse(r.context) as BotContext);
   }
 
-  botContextPut(personId: string, ctx: BotContext): void {
+  async botContextPut(personId: string, ctx: BotContext): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO bot_context (person_id, context) VALUES (?, ?)').run(personId, JSON.stringify(ctx));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -1,5 +1,5 @@
-// State that belongs to no workflow. One small interface so that a PostgreSQL store can
-// replace the embedded SQLite one in production.
+// State that belongs to no workflow, behind one asynchronous interface: the embedded SQLite store
+// (store/sqlite.ts) by default, PostgreSQL (store/postgres.ts) in production.
 import type { Notification } from '../domain/notification.js';
 import type { PlanDocument } from '../domain/document.js';
 import type { Plan } from '../domain/plan.js';
@@ -92,118 +92,118 @@ export interface PlanDraft {
 /** What is known of reaching people beyond their Zalo link: interactions, shared phones, refusals. */
 export interface ReachStore {
   /** Records an interaction of a Zalo user with the OA; the latest time is kept. */
-  zaloInteraction(zaloUserId: string, at: number): void;
-  zaloInteractionOf(zaloUserId: string): number | undefined;
+  zaloInteraction(zaloUserId: string, at: number): Promise<void>;
+  zaloInteractionOf(zaloUserId: string): Promise<number | undefined>;
   /** A phone number ("84…") a person shared through Zalo. */
-  personPhoneSet(personId: string, phone: string, now: number): void;
-  personPhoneOf(personId: string): string | undefined;
-  refusalRecord(personId: string, channel: Channel, code: number, at: number): void;
+  personPhoneSet(personId: string, phone: string, now: number): Promise<void>;
+  personPhoneOf(personId: string): Promise<string | undefined>;
+  refusalRecord(personId: string, channel: Channel, code: number, at: number): Promise<void>;
   /** Refusals of a person since `since`, oldest first. */
-  refusalsOf(personId: string, since: number): Refusal[];
+  refusalsOf(personId: string, since: number): Promise<Refusal[]>;
 }
 
 /** A token bucket shared by every process that uses the store (Zalo's per-app rate limit). */
 export interface RateStore {
   /** Takes one token; 0 when granted, otherwise the milliseconds to wait before asking again. */
-  rateTake(bucket: string, perMinute: number, burst: number, now: number): number;
+  rateTake(bucket: string, perMinute: number, burst: number, now: number): Promise<number>;
   /** Holds every taker until `until` (extends, never shortens). */
-  ratePause(bucket: string, until: number): void;
+  ratePause(bucket: string, until: number): Promise<void>;
 }
 
 /** Plans that were started (their tasks live in Temporal). */
 export interface PlanStore {
-  planSave(p: Plan, now: number): void;
-  planList(): PlanRecord[];
-  planGet(id: string): PlanRecord | undefined;
+  planSave(p: Plan, now: number): Promise<void>;
+  planList(): Promise<PlanRecord[]>;
+  planGet(id: string): Promise<PlanRecord | undefined>;
 }
 
 /** Notifications on their way out, each once by its key. */
 export interface OutboxStore {
   /** Records a notification; false when its key was recorded before. */
-  outboxRecord(n: Notification, now: number): boolean;
-  outboxGet(key: string): OutboxRow | undefined;
-  outboxMarkAttempt(key: string): void;
-  outboxMarkSent(key: string, now: number): void;
+  outboxRecord(n: Notification, now: number): Promise<boolean>;
+  outboxGet(key: string): Promise<OutboxRow | undefined>;
+  outboxMarkAttempt(key: string): Promise<void>;
+  outboxMarkSent(key: string, now: number): Promise<void>;
   /** Holds a notification until Zalo is usable again. */
-  outboxMarkWaiting(key: string): void;
+  outboxMarkWaiting(key: string): Promise<void>;
   /** Held messages, oldest first, skipping `offset` of them. */
-  outboxWaiting(limit: number, offset?: number): OutboxRow[];
-  outboxList(filter?: OutboxFilter): OutboxRow[];
+  outboxWaiting(limit: number, offset?: number): Promise<OutboxRow[]>;
+  outboxList(filter?: OutboxFilter): Promise<OutboxRow[]>;
 }
 
 /** The OA's tokens: the stored pair, the first pair (only when none is stored), a new pair, and who may refresh. */
 export interface ZaloTokenStore {
-  zaloTokensGet(): ZaloTokens | undefined;
-  zaloTokensSeed(t: ZaloTokens): boolean;
-  zaloTokensPut(t: ZaloTokens): void;
+  zaloTokensGet(): Promise<ZaloTokens | undefined>;
+  zaloTokensSeed(t: ZaloTokens): Promise<boolean>;
+  zaloTokensPut(t: ZaloTokens): Promise<void>;
   /** Takes the refresh lease (across processes) until `now + ttlMs`; false while another holder has it. */
-  zaloRefreshLease(holder: string, now: number, ttlMs: number): boolean;
-  zaloRefreshRelease(holder: string): void;
+  zaloRefreshLease(holder: string, now: number, ttlMs: number): Promise<boolean>;
+  zaloRefreshRelease(holder: string): Promise<void>;
 }
 
 /** Failed attempts (wrong link or sign-in codes) of a kind by one key since `since`; `attemptRecord` counts one more. */
 export interface AttemptStore {
-  attemptCount(scope: string, key: string, since: number): number;
-  attemptRecord(scope: string, key: string, now: number): void;
+  attemptCount(scope: string, key: string, since: number): Promise<number>;
+  attemptRecord(scope: string, key: string, now: number): Promise<void>;
 }
 
 /** Zalo accounts linked to people: one-time codes (stored hashed) and the links themselves. */
 export interface AccountStore extends AttemptStore {
   /** `zaloUserId`: the code works only for that Zalo account (a code offered after a phone match). */
-  linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): void;
+  linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): Promise<void>;
   /** The person of an unused, unexpired code (bound to no account or to this one), which is used up by this call. */
-  linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): string | undefined;
-  zaloLink(zaloUserId: string, personId: string, now: number): void;
-  zaloLinkOf(zaloUserId: string): ZaloLink | undefined;
-  zaloLinkOfPerson(personId: string): ZaloLink | undefined;
-  zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): void;
+  linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): Promise<string | undefined>;
+  zaloLink(zaloUserId: string, personId: string, now: number): Promise<void>;
+  zaloLinkOf(zaloUserId: string): Promise<ZaloLink | undefined>;
+  zaloLinkOfPerson(personId: string): Promise<ZaloLink | undefined>;
+  zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): Promise<void>;
 }
 
 /** Webhook deliveries accepted for processing. */
 export interface InboxStore {
   /** Records a webhook delivery once; false when its key was accepted before (a repeated delivery). */
-  inboxAccept(key: string, body: string, now: number): boolean;
-  inboxPending(limit: number): InboxRow[];
-  inboxGet(key: string): InboxRow | undefined;
-  inboxFinish(key: string, status: 'done' | 'failed', outcome: string): void;
-  inboxCount(): number;
+  inboxAccept(key: string, body: string, now: number): Promise<boolean>;
+  inboxPending(limit: number): Promise<InboxRow[]>;
+  inboxGet(key: string): Promise<InboxRow | undefined>;
+  inboxFinish(key: string, status: 'done' | 'failed', outcome: string): Promise<void>;
+  inboxCount(): Promise<number>;
   /** Forgets handled deliveries received before `before` (their dedupe keys with them); returns how many. */
-  inboxPrune(before: number): number;
+  inboxPrune(before: number): Promise<number>;
 }
 
 /** Markers of things done once (a reply sent, a part of a long message sent). */
 export interface OnceStore {
-  onceDone(key: string): boolean;
-  onceMark(key: string, now: number): void;
+  onceDone(key: string): Promise<boolean>;
+  onceMark(key: string, now: number): Promise<void>;
 }
 
 /** Dashboard sign-in: one-time codes per person (hashed, single use) and sessions. */
 export interface SessionStore extends AttemptStore {
-  signinCodeIssue(personId: string, codeHash: string, expiresAt: number): void;
-  signinCodeRedeem(personId: string, codeHash: string, now: number): boolean;
-  sessionCreate(s: Session): void;
-  sessionGet(id: string, now: number): Session | undefined;
-  sessionDelete(id: string): void;
+  signinCodeIssue(personId: string, codeHash: string, expiresAt: number): Promise<void>;
+  signinCodeRedeem(personId: string, codeHash: string, now: number): Promise<boolean>;
+  sessionCreate(s: Session): Promise<void>;
+  sessionGet(id: string, now: number): Promise<Session | undefined>;
+  sessionDelete(id: string): Promise<void>;
 }
 
 /** Values made once and kept (e.g. the cookie-signing secret when none is configured). */
 export interface SettingStore {
-  settingGetOrCreate(key: string, make: () => string): string;
-  settingGet(key: string): string | undefined;
+  settingGetOrCreate(key: string, make: () => string): Promise<string>;
+  settingGet(key: string): Promise<string | undefined>;
   /** undefined deletes the setting. */
-  settingPut(key: string, value: string | undefined): void;
+  settingPut(key: string, value: string | undefined): Promise<void>;
 }
 
 /** A plan document being reviewed on the dashboard before it is started. */
 export interface DraftStore {
-  draftSave(d: PlanDraft): void;
-  draftGet(id: string): PlanDraft | undefined;
+  draftSave(d: PlanDraft): Promise<void>;
+  draftGet(id: string): Promise<PlanDraft | undefined>;
 }
 
 /** What the bot remembers of each person's conversation. */
 export interface ConversationStore {
-  botContextGet(personId: string): BotContext | undefined;
-  botContextPut(personId: string, ctx: BotContext): void;
+  botContextGet(personId: string): Promise<BotContext | undefined>;
+  botContextPut(personId: string, ctx: BotContext): Promise<void>;
 }
 
 /** The whole store, as the SQLite (and a PostgreSQL) implementation provides it; consumers ask for the parts they use. */
@@ -220,5 +220,5 @@ export interface Store
     ConversationStore,
     ReachStore,
     RateStore {
-  close(): void;
+  close(): Promise<void>;
 }

@@ -58,9 +58,10 @@ const sameText = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export function createAuth(deps: AuthDeps) {
+/** Async: the cookie-signing secret is read (or made) in the store once, before any request. */
+export async function createAuth(deps: AuthDeps) {
   const now = deps.now ?? Date.now;
-  const secret = deps.secret ?? deps.store.settingGetOrCreate('session-secret', () => randomBytes(32).toString('hex'));
+  const secret = deps.secret ?? await deps.store.settingGetOrCreate('session-secret', () => randomBytes(32).toString('hex'));
   const sign = (value: string): string => `${value}.${createHmac('sha256', secret).update(value).digest('base64url')}`;
   const unsign = (signed: string | undefined): string | undefined => {
     if (!signed) return undefined;
@@ -72,9 +73,10 @@ export function createAuth(deps: AuthDeps) {
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: !!deps.secureCookies, path: '/' };
 
   /** Loads the session of a signed cookie; a forged, unknown or expired one is no session. */
-  function load(req: Request, res: Response, next: NextFunction): void {
+  // Async: express 5 passes a rejected promise (the store failing) on to the error handler.
+  async function load(req: Request, res: Response, next: NextFunction): Promise<void> {
     const id = unsign(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-    const session = id ? deps.store.sessionGet(id, now()) : undefined;
+    const session = id ? await deps.store.sessionGet(id, now()) : undefined;
     const viewer = session ? viewerOf(deps.org, session.personId) : undefined;
     if (session && viewer) res.locals.auth = { session, viewer };
     next();
@@ -159,11 +161,11 @@ export function createAuth(deps: AuthDeps) {
     const typed = String(req.body?.person ?? '');
     const person = findPerson(typed);
     if (!person) return signInPage(req, res, { person: typed, error: 'Không tìm thấy cán bộ này trong sơ đồ tổ chức. Vui lòng nhập đúng mã cán bộ (ví dụ hcth.cv1) hoặc họ tên đầy đủ.', status: 400 });
-    if (deps.store.attemptCount('signin-send', person.id, now() - 3600_000) >= MAX_CODES_PER_HOUR)
+    if ((await deps.store.attemptCount('signin-send', person.id, now() - 3600_000)) >= MAX_CODES_PER_HOUR)
       return signInPage(req, res, { person: person.id, step: 'code', error: 'Đã gửi quá nhiều mã trong một giờ. Vui lòng dùng mã đã nhận hoặc thử lại sau.', status: 429 });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    deps.store.signinCodeIssue(person.id, hashCode(person.id, code), now() + CODE_TTL_MS);
-    deps.store.attemptRecord('signin-send', person.id, now());
+    await deps.store.signinCodeIssue(person.id, hashCode(person.id, code), now() + CODE_TTL_MS);
+    await deps.store.attemptRecord('signin-send', person.id, now());
     const via = await deps.sendCode(
       person.id,
       `Mã đăng nhập trang theo dõi Đề án 06: ${code}. Mã có hiệu lực 10 phút, chỉ dùng một lần. Nếu đồng chí không yêu cầu, vui lòng bỏ qua tin này.`,
@@ -173,18 +175,18 @@ export function createAuth(deps: AuthDeps) {
     signInPage(req, res, { person: person.id, step: 'code', message: `Đã gửi mã đăng nhập qua ${via} cho ${person.name}.` });
   });
 
-  router.post('/dang-nhap', form, checkCsrf, (req, res) => {
+  router.post('/dang-nhap', form, checkCsrf, async (req, res) => {
     const typed = String(req.body?.person ?? '');
     const person = findPerson(typed);
     const code = String(req.body?.code ?? '').replace(/\s/g, '');
     const adminToken = String(req.body?.adminToken ?? '');
     if (!person) return signInPage(req, res, { person: typed, error: 'Không tìm thấy cán bộ này trong sơ đồ tổ chức.', status: 400 });
-    if (deps.store.attemptCount('signin', person.id, now() - 15 * 60_000) >= MAX_WRONG_CODES)
+    if ((await deps.store.attemptCount('signin', person.id, now() - 15 * 60_000)) >= MAX_WRONG_CODES)
       return signInPage(req, res, { person: person.id, step: 'code', error: 'Nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.', status: 429 });
     const byToken = !!adminToken && !!deps.adminToken && sameText(adminToken, deps.adminToken) && person.roles.includes('admin');
-    const byCode = /^\d{6}$/.test(code) && deps.store.signinCodeRedeem(person.id, hashCode(person.id, code), now());
+    const byCode = /^\d{6}$/.test(code) && (await deps.store.signinCodeRedeem(person.id, hashCode(person.id, code), now()));
     if (!byToken && !byCode) {
-      deps.store.attemptRecord('signin', person.id, now());
+      await deps.store.attemptRecord('signin', person.id, now());
       return signInPage(req, res, {
         person: person.id,
         step: 'code',
@@ -193,14 +195,14 @@ export function createAuth(deps: AuthDeps) {
       });
     }
     const session: Session = { id: randomBytes(24).toString('base64url'), personId: person.id, csrf: randomBytes(24).toString('base64url'), createdAt: now(), expiresAt: now() + SESSION_TTL_MS };
-    deps.store.sessionCreate(session);
+    await deps.store.sessionCreate(session);
     res.cookie(SESSION_COOKIE, sign(session.id), { ...cookieOpts, maxAge: SESSION_TTL_MS });
     const next = String(req.body?.next ?? '/');
     res.redirect(303, next.startsWith('/') && !next.startsWith('//') ? next : '/');
   });
 
-  router.post('/dang-xuat', form, checkCsrf, (_req, res) => {
-    if (res.locals.auth) deps.store.sessionDelete(res.locals.auth.session.id);
+  router.post('/dang-xuat', form, checkCsrf, async (_req, res) => {
+    if (res.locals.auth) await deps.store.sessionDelete(res.locals.auth.session.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/dang-nhap');
   });

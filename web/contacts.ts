@@ -15,7 +15,7 @@ export interface ContactsDeps {
   org: Org;
   store: Store;
   /** The channel rules in force for reminders and Zalo's token state; absent, no channel counts as usable. */
-  contacts?: { rules(): ChannelRules; tokenProblem(): { at: number; reason: string } | undefined };
+  contacts?: { rules(): Promise<ChannelRules>; tokenProblem(): Promise<{ at: number; reason: string } | undefined> };
 }
 
 const mayUseContacts = (v: Viewer): boolean => seesEverything(v) || v.heads.length > 0;
@@ -27,7 +27,7 @@ export function contactsRouter(deps: ContactsDeps, guard: { requireViewer: expre
   const refuse = (res: Response, status: number, text: string) =>
     res.status(status).type('html').send(page({ title: 'Liên lạc', auth: res.locals.auth!, body: html`<p class="error" role="alert">${text}</p><p><a href="/">Về tổng quan</a></p>` }).value);
 
-  r.get('/lien-lac', guard.requireViewer, (req, res) => {
+  r.get('/lien-lac', guard.requireViewer, async (req, res) => {
     const auth = res.locals.auth!;
     const v = auth.viewer;
     if (!mayUseContacts(v)) return void refuse(res, 403, 'Trang liên lạc dành cho lãnh đạo đơn vị, lãnh đạo Sở và quản trị viên.');
@@ -38,8 +38,8 @@ export function contactsRouter(deps: ContactsDeps, guard: { requireViewer: expre
 
     // Interactions and refusals are stamped in real time: never business time here.
     const now = Date.now();
-    const rules = deps.contacts?.rules() ?? NO_CHANNEL_RULES;
-    let rows = reachReport(org, deps.store, rules, now, unit ? { unit: unit.code } : {});
+    const rules = (await deps.contacts?.rules()) ?? NO_CHANNEL_RULES;
+    let rows = await reachReport(org, deps.store, rules, now, unit ? { unit: unit.code } : {});
     if (!seesEverything(v)) rows = rows.filter((row) => row.units.some((u) => v.heads.includes(u)));
     const unreachable = rows.filter((row) => row.channels.length === 0).length;
     const units = seesEverything(v) ? org.units : org.units.filter((u) => v.heads.includes(u.code));

@@ -74,7 +74,8 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const flash = flashOf(req, auth.session).ok;
     const ok = flash ? html`<p class="notice" role="status">${flash}</p>` : html``;
     const pageNo = Number(typeof req.query.trang === 'string' ? req.query.trang : 1) || 1;
-    send(req, res, 'Tổng quan', html`${ok}${overview({ org: deps.org, plans: deps.store.planList(), auth, rows, filter, errors, today: businessDateOf(now()), pageNo })}`);
+    const plans = await deps.store.planList();
+    send(req, res, 'Tổng quan', html`${ok}${overview({ org: deps.org, plans, auth, rows, filter, errors, today: businessDateOf(now()), pageNo })}`);
   });
 
   const loadTask = async (res: Response, id: string): Promise<UnitTaskView | undefined> => {

@@ -22,8 +22,8 @@ export function devZaloId(personId: string): string {
 export function devZaloRouter(deps: DevZaloDeps): Router {
   const { org, store, double } = deps;
   const said: { userId: string; text: string; at: number }[] = [];
-  const zaloIdOf = (personId: string): string =>
-    store.zaloLinkOfPerson(personId)?.zaloUserId ?? org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
+  const zaloIdOf = async (personId: string): Promise<string> =>
+    (await store.zaloLinkOfPerson(personId))?.zaloUserId ?? org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
   const r = express.Router();
   // Anyone here can speak as anyone: only from this machine.
   r.use('/dev/zalo', (req, res, next) => {
@@ -36,21 +36,23 @@ export function devZaloRouter(deps: DevZaloDeps): Router {
     res.type('html').send(PAGE);
   });
 
-  r.get('/dev/zalo/api/people', (_req, res) => {
+  r.get('/dev/zalo/api/people', async (_req, res) => {
     res.json(
-      org.people.map((p) => ({
-        id: p.id,
-        name: p.name,
-        title: p.title,
-        unit: org.units.find((u) => u.head === p.id || u.members.includes(p.id))?.name ?? 'Lãnh đạo Sở',
-        zaloUserId: zaloIdOf(p.id),
-        linked: !!store.zaloLinkOfPerson(p.id),
-      })),
+      await Promise.all(
+        org.people.map(async (p) => ({
+          id: p.id,
+          name: p.name,
+          title: p.title,
+          unit: org.units.find((u) => u.head === p.id || u.members.includes(p.id))?.name ?? 'Lãnh đạo Sở',
+          zaloUserId: await zaloIdOf(p.id),
+          linked: !!(await store.zaloLinkOfPerson(p.id)),
+        })),
+      ),
     );
   });
 
-  r.get('/dev/zalo/api/chat', (req, res) => {
-    const userId = zaloIdOf(String(req.query.person ?? ''));
+  r.get('/dev/zalo/api/chat', async (req, res) => {
+    const userId = await zaloIdOf(String(req.query.person ?? ''));
     const mine = said.filter((m) => m.userId === userId).map((m) => ({ from: 'user', text: m.text, buttons: [], at: m.at }));
     const oa = double.sentTo(userId).map((m) => ({ from: 'oa', text: m.text, buttons: m.buttons, at: m.at }));
     res.json({ userId, messages: [...mine, ...oa].sort((a, b) => a.at - b.at) });
@@ -62,20 +64,20 @@ export function devZaloRouter(deps: DevZaloDeps): Router {
       res.status(400).json({ error: 'Chọn một người và nhập tin nhắn.' });
       return;
     }
-    const userId = zaloIdOf(person);
+    const userId = await zaloIdOf(person);
     said.push({ userId, text: text.trim(), at: Date.now() });
     const d = await double.userSendsText(userId, text.trim());
     res.json({ status: d.status, answer: d.body });
   });
 
   // What an admin would do with `npm run cli -- person link-code PERSON`, one click away for demos.
-  r.post('/dev/zalo/api/link-code', express.json({ limit: '4kb' }), (req, res) => {
+  r.post('/dev/zalo/api/link-code', express.json({ limit: '4kb' }), async (req, res) => {
     const person = String((req.body as { person?: string } | undefined)?.person ?? '');
     if (!org.people.some((p) => p.id === person)) {
       res.status(400).json({ error: 'Không có người này trong sơ đồ tổ chức.' });
       return;
     }
-    const { code } = issueLinkCode(org, store, person, Date.now());
+    const { code } = await issueLinkCode(org, store, person, Date.now());
     res.json({ code });
   });
 

@@ -40,16 +40,14 @@ function importDraft(org: Org, draft: PlanDraft): ImportedPlan {
 const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
 /** A plan already started from the same document: the same id, or the same document number and issuer under another id. */
-function alreadyStarted(store: Store, imported: ImportedPlan): PlanRecord | undefined {
-  const same = store.planGet(imported.plan.id);
+async function alreadyStarted(store: Store, imported: ImportedPlan): Promise<PlanRecord | undefined> {
+  const same = await store.planGet(imported.plan.id);
   if (same) return same;
   const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, '');
   const { number, issuer } = imported.plan.document;
   // A blank number ("Số: /KH-UBND", a draft) says little: then the title must match too.
   const numbered = /\d/.test(number);
-  return store
-    .planList()
-    .find((p) => key(p.documentNumber) === key(number) && key(p.plan.document.issuer) === key(issuer) && (numbered || key(p.plan.title) === key(imported.plan.title)));
+  return (await store.planList()).find((p) => key(p.documentNumber) === key(number) && key(p.plan.document.issuer) === key(issuer) && (numbered || key(p.plan.title) === key(imported.plan.title)));
 }
 
 export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.RequestHandler; checkCsrf: express.RequestHandler }): Router {
@@ -64,10 +62,10 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
   };
   const show = (res: Response, body: Html, status = 200) => res.status(status).type('html').send(page({ title: 'Khởi động kế hoạch', auth: res.locals.auth!, body }).value);
   // The preview also warns when the same document was started already.
-  const previewOf = (auth: Authed, draft: PlanDraft, imported: ImportedPlan, error?: string): Html =>
-    preview(deps.org, auth, draft, imported, alreadyStarted(deps.store, imported), error);
-  const draftOf = (req: Request, res: Response): PlanDraft | undefined => {
-    const d = deps.store.draftGet(String(req.body?.draft ?? ''));
+  const previewOf = async (auth: Authed, draft: PlanDraft, imported: ImportedPlan, error?: string): Promise<Html> =>
+    preview(deps.org, auth, draft, imported, await alreadyStarted(deps.store, imported), error);
+  const draftOf = async (req: Request, res: Response): Promise<PlanDraft | undefined> => {
+    const d = await deps.store.draftGet(String(req.body?.draft ?? ''));
     return d && d.personId === res.locals.auth!.viewer.person.id ? d : undefined;
   };
 
@@ -102,20 +100,20 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
         rmSync(dir, { recursive: true, force: true });
       }
       const draft: PlanDraft = { id: randomBytes(12).toString('base64url'), personId: auth.viewer.person.id, fileName: file.originalname.slice(0, 200), text: documentText(document), document, edits: {}, createdAt: now() };
-      deps.store.draftSave(draft);
-      show(res, previewOf(auth, draft, importDraft(deps.org, draft)));
+      await deps.store.draftSave(draft);
+      show(res, await previewOf(auth, draft, importDraft(deps.org, draft)));
     },
   );
 
-  r.post('/ke-hoach/sua', form, guard.requireViewer, adminOnly, guard.checkCsrf, (req, res) => {
-    const draft = draftOf(req, res);
+  r.post('/ke-hoach/sua', form, guard.requireViewer, adminOnly, guard.checkCsrf, async (req, res) => {
+    const draft = await draftOf(req, res);
     if (!draft) return show(res, uploadForm(res.locals.auth!, 'Không tìm thấy bản xem trước; vui lòng tải văn bản lên lại.'), 404);
     const before = importDraft(deps.org, draft);
     const edits: ImportEdits = { ...draft.edits };
     const planId = String(req.body?.planId ?? '').trim().toLowerCase();
     const planTitle = String(req.body?.planTitle ?? '').trim().slice(0, 500);
     if (planId && !PLAN_ID.test(planId))
-      return show(res, previewOf(res.locals.auth!, draft, before, `Mã kế hoạch «${planId}» chỉ được gồm chữ thường không dấu, số và dấu gạch ngang.`), 400);
+      return show(res, await previewOf(res.locals.auth!, draft, before, `Mã kế hoạch «${planId}» chỉ được gồm chữ thường không dấu, số và dấu gạch ngang.`), 400);
     const count = Math.min(Number(req.body?.count ?? 0) || 0, before.tasks.length);
     for (let i = 0; i < count; i++) {
       const ref = String(req.body[`ref${i}`] ?? '');
@@ -130,30 +128,30 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
       if (e.units !== undefined || e.deadline !== undefined) edits[ref] = e;
     }
     const updated: PlanDraft = { ...draft, edits, plan: { ...(planId ? { id: planId } : {}), ...(planTitle ? { title: planTitle } : {}) } };
-    deps.store.draftSave(updated);
-    show(res, previewOf(res.locals.auth!, updated, importDraft(deps.org, updated)));
+    await deps.store.draftSave(updated);
+    show(res, await previewOf(res.locals.auth!, updated, importDraft(deps.org, updated)));
   });
 
   r.post('/ke-hoach/khoi-dong', form, guard.requireViewer, adminOnly, guard.checkCsrf, async (req, res) => {
     const auth = res.locals.auth!;
-    const draft = draftOf(req, res);
+    const draft = await draftOf(req, res);
     if (!draft) return show(res, uploadForm(auth, 'Không tìm thấy bản xem trước; vui lòng tải văn bản lên lại.'), 404);
     const imported = importDraft(deps.org, draft);
     if (imported.warnings.length && !req.body?.allowWarnings)
-      return show(res, previewOf(auth, draft, imported, `Chưa khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa đơn vị hoặc thời hạn, hoặc chọn «Vẫn khởi động dù còn cảnh báo».`), 409);
-    const started = alreadyStarted(deps.store, imported);
+      return show(res, await previewOf(auth, draft, imported, `Chưa khởi động: còn ${imported.warnings.length} cảnh báo. Hãy sửa đơn vị hoặc thời hạn, hoặc chọn «Vẫn khởi động dù còn cảnh báo».`), 409);
+    const started = await alreadyStarted(deps.store, imported);
     if (started && (started.id === imported.plan.id || !req.body?.allowRepeat))
       return show(
         res,
-        previewOf(auth, draft, imported, started.id === imported.plan.id ? `Chưa khởi động: mã «${started.id}» đã được dùng cho kế hoạch đang theo dõi; hãy đặt mã khác.` : 'Chưa khởi động: văn bản này đã được khởi động; nếu đây là kế hoạch khác, hãy đánh dấu ô xác nhận.'),
+        await previewOf(auth, draft, imported, started.id === imported.plan.id ? `Chưa khởi động: mã «${started.id}» đã được dùng cho kế hoạch đang theo dõi; hãy đặt mã khác.` : 'Chưa khởi động: văn bản này đã được khởi động; nếu đây là kế hoạch khác, hãy đánh dấu ô xác nhận.'),
         409,
       );
     const { plan: input } = toPlanInput(imported, deps.org);
     const parsed = planSchema.safeParse(input);
     if (!parsed.success || parsed.data.tasks.length === 0)
-      return show(res, previewOf(auth, draft, imported, 'Chưa khởi động: không có nhiệm vụ nào đủ đơn vị chủ trì và thời hạn để theo dõi.'), 409);
+      return show(res, await previewOf(auth, draft, imported, 'Chưa khởi động: không có nhiệm vụ nào đủ đơn vị chủ trì và thời hạn để theo dõi.'), 409);
     const result = await startPlan(deps.client, deps.store, deps.org, parsed.data, deps.taskQueue);
-    deps.store.draftSave({ ...draft, startedPlanId: parsed.data.id });
+    await deps.store.draftSave({ ...draft, startedPlanId: parsed.data.id });
     res.redirect(303, `/?planId=${encodeURIComponent(parsed.data.id)}&${flashQuery(res.locals.auth!.session, 'ok', `Đã khởi động kế hoạch: ${result.started} luồng theo dõi mới.`)}`);
   });
 

@@ -56,17 +56,18 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
   const refuse = (res: express.Response) =>
     res.status(403).type('html').send(page({ title: 'Không có quyền', auth: res.locals.auth!, body: html`<p class="error" role="alert">Báo cáo dành cho lãnh đạo đơn vị, lãnh đạo Sở và quản trị viên.</p>` }).value);
 
-  r.get('/bao-cao', guard.requireViewer, (req, res) => {
+  r.get('/bao-cao', guard.requireViewer, async (req, res) => {
     const auth = res.locals.auth!;
     if (!mayUseReports(auth.viewer)) return void refuse(res);
     const { ok, error } = flashOf(req, auth.session);
+    const plans = await deps.store.planList();
     res.type('html').send(
       page({
         title: 'Báo cáo',
         auth,
         body: html`<h1>Báo cáo định kỳ</h1>
           ${ok ? html`<p class="notice" role="status">${ok}</p>` : ''}${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-          ${deps.store.planList().map((p) => {
+          ${plans.map((p) => {
             const files = filesOf(join(deps.reportsDir, p.id));
             return html`<section class="card"><h2>${p.title}</h2>
               ${files.length
@@ -86,12 +87,12 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
     );
   });
 
-  r.get('/bao-cao/tai', guard.requireViewer, (req, res) => {
+  r.get('/bao-cao/tai', guard.requireViewer, async (req, res) => {
     if (!mayUseReports(res.locals.auth!.viewer)) return void refuse(res);
     const plan = String(req.query.plan ?? '');
     const file = String(req.query.file ?? '');
     // Only names we write, inside a plan we started: no path tricks.
-    if (!deps.store.planGet(plan) || !FILE.test(file)) return void res.status(404).type('text').send('Không tìm thấy tệp báo cáo.');
+    if (!(await deps.store.planGet(plan)) || !FILE.test(file)) return void res.status(404).type('text').send('Không tìm thấy tệp báo cáo.');
     res.download(join(deps.reportsDir, plan, file), file, (err) => {
       if (err && !res.headersSent) res.status(404).type('text').send('Không tìm thấy tệp báo cáo.');
     });
@@ -103,7 +104,7 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
     const typed = String(req.body?.period ?? '').trim();
     const period = parseReportPeriod(typed);
     const session = res.locals.auth!.session;
-    if (!deps.store.planGet(plan)) return void res.redirect(303, `/bao-cao?${flashQuery(session, 'error', 'Không có kế hoạch này.')}`);
+    if (!(await deps.store.planGet(plan))) return void res.redirect(303, `/bao-cao?${flashQuery(session, 'error', 'Không có kế hoạch này.')}`);
     if (!period)
       return void res.redirect(
         303,

@@ -26,10 +26,10 @@ export interface ZaloHealth {
 }
 
 /** The /healthz probe over the store's token state. */
-export function zaloHealthProbe(store: Store, o: { configured: boolean; usable: () => boolean }): () => ZaloHealth {
-  return () => {
-    const problem = tokenProblem(store);
-    return { configured: o.configured, tokenUsable: o.configured && o.usable(), needsRenewal: !!problem, ...(problem ? { since: problem.at } : {}) };
+export function zaloHealthProbe(store: Store, o: { configured: boolean; usable: () => boolean | Promise<boolean> }): () => Promise<ZaloHealth> {
+  return async () => {
+    const problem = await tokenProblem(store);
+    return { configured: o.configured, tokenUsable: o.configured && (await o.usable()), needsRenewal: !!problem, ...(problem ? { since: problem.at } : {}) };
   };
 }
 
@@ -41,11 +41,11 @@ export interface WebDeps {
   /** The dashboard, when this process serves it. */
   dashboard?: DashboardDeps & ReportsDeps & ContactsDeps & Omit<AuthDeps, 'org' | 'store' | 'now'>;
   /** Zalo's token state for /healthz. */
-  zalo?: () => ZaloHealth;
+  zalo?: () => Promise<ZaloHealth>;
   log?: Logger;
 }
 
-export function createApp(deps: WebDeps): Express {
+export async function createApp(deps: WebDeps): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
 
@@ -59,7 +59,7 @@ export function createApp(deps: WebDeps): Express {
       error = (err as Error).message;
     }
     // `ok` stays about Temporal; Zalo is reported field by field so nothing else can slip in.
-    const z = deps.zalo?.();
+    const z = await deps.zalo?.();
     const zalo = z ? { configured: z.configured, tokenUsable: z.tokenUsable, needsRenewal: z.needsRenewal, ...(z.since !== undefined ? { since: z.since } : {}) } : undefined;
     res.status(200).json({ ok: reachable, temporal: { reachable, namespace: deps.namespace, ...(error ? { error } : {}) }, ...(zalo ? { zalo } : {}) });
   });
@@ -69,12 +69,13 @@ export function createApp(deps: WebDeps): Express {
     const d = deps.dashboard;
     // Sessions and codes run on real time; `d.now` is business time ("today" on the pages).
     const { now: _businessNow, ...authDeps } = d;
-    const auth = createAuth(authDeps);
+    const auth = await createAuth(authDeps);
     const withIndex = { ...d, index: d.index ?? new TaskIndex(d.client, d.store) };
     // Admins see the dead-token banner on every page.
-    const banner: RequestHandler = (_req, res, next) => {
+    // Async: express 5 passes a rejected promise on to the error handler below.
+    const banner: RequestHandler = async (_req, res, next) => {
       const a = res.locals.auth;
-      const problem = a?.viewer.admin ? d.contacts?.tokenProblem() : undefined;
+      const problem = a?.viewer.admin ? await d.contacts?.tokenProblem() : undefined;
       if (a && problem) a.tokenProblem = { at: problem.at };
       next();
     };

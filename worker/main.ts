@@ -12,7 +12,7 @@ import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
 import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { createLogger } from '../runtime/logger.js';
-import { connectClient, ensureSearchAttributes } from '../runtime/temporal.js';
+import { connectClient, describeTemporal, ensureSearchAttributes, resolveTemporal, workerConnectionOptions } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { createApp, zaloHealthProbe } from '../web/server.js';
@@ -62,16 +62,18 @@ async function main(): Promise<void> {
   const store = new SqliteStore(join(config.dataDir, 'state.sqlite'));
 
   let devServer: DevServer | undefined;
-  let address = config.TEMPORAL_ADDRESS;
-  if (!address) {
+  // Environment and profile file (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE); no address anywhere → the embedded dev server.
+  let temporal = resolveTemporal();
+  if (!temporal.address) {
     const cli = await ensureTemporalCli((m) => log.info(m));
     const dbFile = join(config.dataDir, 'temporal.sqlite');
-    devServer = await startDevServer({ cli, dbFile, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE });
-    address = devServer.address;
-    log.info({ address, dbFile, ui: config.TEMPORAL_UI_PORT ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : 'off' }, 'embedded Temporal dev server started');
+    devServer = await startDevServer({ cli, dbFile, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: temporal.namespace });
+    temporal = { ...temporal, address: devServer.address };
+    log.info({ address: devServer.address, dbFile, ui: config.TEMPORAL_UI_PORT ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : 'off' }, 'embedded Temporal dev server started');
   }
-  const { connection, client } = await connectClient(address, config.TEMPORAL_NAMESPACE);
-  const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+  const { connection, client } = await connectClient(temporal);
+  log.info(describeTemporal(temporal), 'connected to Temporal');
+  const added = await ensureSearchAttributes(connection, temporal.namespace);
   if (added.length) log.info({ added }, 'registered search attributes');
 
   const stops: (() => Promise<void>)[] = [];
@@ -79,28 +81,28 @@ async function main(): Promise<void> {
   let zalo: ZaloConnection | undefined;
   if (config.zalo || role === 'all') {
     zalo = await connectZalo(config, store, log, { org, templates });
-    const linked = syncOrgLinks(org, store, Date.now());
+    const linked = await syncOrgLinks(org, store, Date.now());
     if (linked) log.info({ linked }, 'Zalo accounts linked from the org chart');
     if (demo && zalo.double) {
       // In a demonstration everyone has linked their Zalo and just written to the OA: the 7-day window is open for all.
       for (const p of org.people) {
-        let id = store.zaloLinkOfPerson(p.id)?.zaloUserId;
+        let id = (await store.zaloLinkOfPerson(p.id))?.zaloUserId;
         if (!id) {
           id = devZaloId(p.id);
-          if (!store.zaloLinkOf(id)) store.zaloLink(id, p.id, Date.now());
+          if (!(await store.zaloLinkOf(id))) await store.zaloLink(id, p.id, Date.now());
         }
         zalo.double.addUser(id, p.name, { lastInteractionAt: Date.now() });
-        store.zaloInteraction(id, Date.now());
+        await store.zaloInteraction(id, Date.now());
       }
     }
   } else log.warn('no Zalo credentials and not --role all: notifications go to e-mail if configured, else to the log');
   const { notifier, delivery } = createNotifiers({ config, org, store, ...(zalo ? { zalo } : {}), templates, log });
   let workerRun: Promise<void> | undefined;
   if (role !== 'web') {
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await NativeConnection.connect(workerConnectionOptions(temporal));
     const worker = await createTaskWorker({
       connection: nativeConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activities: createActivities({
         org,
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
       const waiting = new WaitingDeliveries({
         store,
         notifier: delivery,
-        ready: () => !!zalo?.client.tokens.usable(),
+        ready: async () => !!zalo && (await zalo.client.tokens.usable()),
         report: (workflowId, lines) => client.workflow.getHandle(workflowId).signal(deliveryReported, { lines }),
         log,
       });
@@ -160,8 +162,8 @@ async function main(): Promise<void> {
         tokenProblem: () => tokenProblem(store),
       },
     };
-    const zaloHealth = zaloHealthProbe(store, { configured: !!zalo, usable: () => !!zalo?.client.tokens.usable() });
-    const server: Server = createApp({ connection, namespace: config.TEMPORAL_NAMESPACE, routers, dashboard, zalo: zaloHealth, log }).listen(config.PORT, () => {
+    const zaloHealth = zaloHealthProbe(store, { configured: !!zalo, usable: async () => !!zalo && (await zalo.client.tokens.usable()) });
+    const server: Server = (await createApp({ connection, namespace: temporal.namespace, routers, dashboard, zalo: zaloHealth, log })).listen(config.PORT, () => {
       const port = (server.address() as { port: number }).port;
       if (zalo?.double) zalo.double.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
       log.info({ url: `http://127.0.0.1:${port}/healthz`, ...(zalo?.double ? { chat: `http://127.0.0.1:${port}/dev/zalo` } : {}) }, 'HTTP server listening');
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
     });
     stops.unshift(() => new Promise<void>((r) => server.close(() => r())));
   }
-  if (role === 'all' && config.EXAMPLE_PLAN_FILE && store.planList().length === 0) {
+  if (role === 'all' && config.EXAMPLE_PLAN_FILE && (await store.planList()).length === 0) {
     const plan = examplePlan ?? loadPlan(config.EXAMPLE_PLAN_FILE, org);
     const res = await startPlan(client, store, org, plan, config.TEMPORAL_TASK_QUEUE);
     log.info({ plan: plan.id, started: res.started, existing: res.existing }, 'example plan started');
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
     await zalo?.close();
     await connection.close();
     await devServer?.stop();
-    store.close();
+    await store.close();
     log.info('stopped');
     process.exit(code);
   }

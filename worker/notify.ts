@@ -28,9 +28,9 @@ export function templatesOf(config: Config, usingDouble: boolean): TemplatesConf
  * notifier answers (the CLI, a process without channels): the same inputs createNotifiers gives
  * DeliveryNotifier. Zalo counts as usable by the stored pair, as the token manager judges it.
  */
-export function contactRules(config: Config, store: Store, now: number, o: { templates?: TemplatesConfig; zaloUsable?: boolean } = {}): ChannelRules {
+export async function contactRules(config: Config, store: Store, now: number, o: { templates?: TemplatesConfig; zaloUsable?: boolean } = {}): Promise<ChannelRules> {
   const templates = o.templates ?? templatesOf(config, false);
-  const zalo = o.zaloUsable ?? tokensUsable(store, now);
+  const zalo = o.zaloUsable ?? (await tokensUsable(store, now));
   return channelRules(templates, 'reminder', { windowMs: DEFAULT_WINDOW_MS, windowMarginMs: config.ZALO_WINDOW_MARGIN_HOURS * 3600_000, zalo, email: !!config.mail });
 }
 
@@ -54,7 +54,7 @@ export function createNotifiers(o: { config: Config; org: Org; store: Store; zal
     templates: o.templates,
     windowMs: DEFAULT_WINDOW_MS,
     windowMarginMs: o.config.ZALO_WINDOW_MARGIN_HOURS * 3600_000,
-    zaloUsable: () => !!zalo && zalo.client.tokens.usable(),
+    zaloUsable: async () => !!zalo && (await zalo.client.tokens.usable()),
     log: o.log,
   });
   return { notifier: delivery, delivery };

@@ -28,7 +28,7 @@ export async function connectZalo(config: Config, store: Store, log: Logger, o: 
     const z = config.zalo;
     const client = createZaloClient({ apiBaseUrl: z.apiBaseUrl, oauthBaseUrl: z.oauthBaseUrl, businessBaseUrl: z.businessBaseUrl, appId: z.appId, appSecret: z.appSecret, store, limiter, log });
     // The env pair only seeds an empty store: a stored pair is newer (refresh tokens are single use).
-    if (client.tokens.seed({ accessToken: z.accessToken, refreshToken: z.refreshToken })) log.info('Zalo tokens seeded from the environment');
+    if (await client.tokens.seed({ accessToken: z.accessToken, refreshToken: z.refreshToken })) log.info('Zalo tokens seeded from the environment');
     return { client, auth: { appId: z.appId, secretKey: z.oaSecretKey, maxAgeMs }, close: async () => undefined };
   }
   const secrets = { appId: `dev${randomBytes(6).readUIntBE(0, 6)}`, appSecret: randomBytes(16).toString('hex'), oaSecretKey: randomBytes(16).toString('hex') };
@@ -38,7 +38,7 @@ export async function connectZalo(config: Config, store: Store, log: Logger, o: 
   const client = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, appId: secrets.appId, appSecret: secrets.appSecret, store, limiter, log });
   // The double forgets its tokens when it stops: start from its fresh pair every time.
   const first = double.issueTokens();
-  store.zaloTokensPut({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresAt: Date.now() + first.expiresIn * 1000, updatedAt: Date.now() });
+  await store.zaloTokensPut({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresAt: Date.now() + first.expiresIn * 1000, updatedAt: Date.now() });
   log.warn({ url: double.url }, 'no Zalo credentials (ZALO_APP_ID, …): using the local Zalo double; chat with the bot at /dev/zalo');
   return { client, auth: { appId: secrets.appId, secretKey: secrets.oaSecretKey, maxAgeMs }, double, close: () => double.close() };
 }

@@ -71,10 +71,10 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     {
       secondsPerDay: opts.secondsPerDay ?? 30,
       org,
-      notifier: (store) => {
+      notifier: async (store) => {
         zalo = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, ...APP, store, limiter: new RateLimiter({ perMinute: 3000 }), log });
         const first = double.issueTokens();
-        zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
+        await zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
         const senders: Partial<Record<Channel, ChannelSender>> = zaloSenders(zalo, store, templates);
         if (opts.mail) senders.email = emailSender(mailTransport(opts.mail), opts.mail.from);
         const client = zalo;
@@ -96,9 +96,9 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
   const client = zalo!;
   const zaloId = (personId: string): string => org.people.find((p) => p.id === personId)?.zaloUserId ?? devZaloId(personId);
   for (const id of opts.link ?? org.people.map((p) => p.id)) {
-    store.zaloLink(zaloId(id), id, Date.now());
+    await store.zaloLink(zaloId(id), id, Date.now());
     double.addUser(zaloId(id), org.people.find((p) => p.id === id)?.name ?? id);
-    store.zaloInteraction(zaloId(id), Date.now());
+    await store.zaloInteraction(zaloId(id), Date.now());
   }
   for (const p of org.people) if (p.phone) double.setPhone(zaloId(p.id), p.phone);
 
@@ -150,7 +150,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
       const d = await double.userSendsText(zaloId(personId), text);
       if (d.status !== 200) throw new Error(`webhook answered ${d.status}: ${d.body}`);
       const key = `msg:${(d.event.message as { msg_id: string }).msg_id}`;
-      await eventually(() => store.inboxGet(key)?.status === 'done', 30_000, `the bot to handle "${text}"`, () => store.inboxGet(key));
+      await eventually(async () => (await store.inboxGet(key))?.status === 'done', 30_000, `the bot to handle "${text}"`, () => store.inboxGet(key));
       return sentTo(personId)
         .slice(before)
         .map((m) => m.text)

@@ -22,7 +22,7 @@ export interface DashboardHarness extends BotHarness {
 
 export async function startDashboardHarness(opts: Pick<BotHarnessOptions, 'secondsPerDay' | 'link'> = {}): Promise<DashboardHarness> {
   const h = await startBotHarness(opts);
-  const app = createApp({
+  const app = await createApp({
     connection: h.client.connection as Connection,
     namespace: 'default',
     // The chat page of `npm start`, over the same double: the browser tests photograph it.

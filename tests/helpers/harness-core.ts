@@ -64,7 +64,7 @@ export interface Harness {
   /** The harness's own data folder (store, reports). */
   dir: string;
   worker: Worker;
-  outbox(filter?: Partial<Pick<OutboxRow, 'kind' | 'workflowId'>> & { to?: string }): OutboxRow[];
+  outbox(filter?: Partial<Pick<OutboxRow, 'kind' | 'workflowId'>> & { to?: string }): Promise<OutboxRow[]>;
   startPlan(plan: PlanInput): Promise<Plan>;
   /** A monthly check-in task (first task of `plan`) started directly, so a test can force continue-as-new every cycle. */
   startRecurringTask(plan: Plan, cyclesPerRun: number): Promise<WorkflowHandleWithFirstExecutionRunId<typeof unitTaskWorkflow>>;
@@ -77,7 +77,7 @@ export interface HarnessOptions {
   secondsPerDay?: number;
   org?: Org;
   /** The channel behind the outbox (default: a TestChannel that only records). */
-  notifier?: (store: SqliteStore) => Notifier;
+  notifier?: (store: SqliteStore) => Notifier | Promise<Notifier>;
 }
 
 export async function createHarness(target: HarnessTarget, opts: HarnessOptions = {}): Promise<Harness> {
@@ -89,7 +89,7 @@ export async function createHarness(target: HarnessTarget, opts: HarnessOptions 
   const store = new SqliteStore(join(dir, 'state.sqlite'));
   const channel = new TestChannel();
   const org = opts.org ?? ORG;
-  const activities = createActivities({ org, calendar: CALENDAR, clock, client, store, reportsDir: join(dir, 'reports'), notifier: new OutboxNotifier(store, opts.notifier?.(store) ?? channel) });
+  const activities = createActivities({ org, calendar: CALENDAR, clock, client, store, reportsDir: join(dir, 'reports'), notifier: new OutboxNotifier(store, (await opts.notifier?.(store)) ?? channel) });
   const worker = await createTaskWorker({ connection: native, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: target.bundlePath } });
   const running = worker.run();
   const h: Harness = {
@@ -100,10 +100,8 @@ export async function createHarness(target: HarnessTarget, opts: HarnessOptions 
     clock,
     dir,
     worker,
-    outbox(filter = {}) {
-      return store
-        .outboxList({ ...(filter.workflowId ? { workflowId: filter.workflowId } : {}), ...(filter.to ? { to: filter.to } : {}) })
-        .filter((r) => !filter.kind || r.kind === filter.kind);
+    async outbox(filter = {}) {
+      return (await store.outboxList({ ...(filter.workflowId ? { workflowId: filter.workflowId } : {}), ...(filter.to ? { to: filter.to } : {}) })).filter((r) => !filter.kind || r.kind === filter.kind);
     },
     async startPlan(input) {
       const plan = planSchema.parse(input);
@@ -121,7 +119,7 @@ export async function createHarness(target: HarnessTarget, opts: HarnessOptions 
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      store.close();
+      await store.close();
     },
   };
   return h;
@@ -163,7 +161,8 @@ export async function eventually<T>(
       last = err;
     }
     if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${detail ? `\n${JSON.stringify(detail(), null, 1)}` : ''}`);
+      // `detail` may read the (asynchronous) store.
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${detail ? `\n${JSON.stringify(await detail(), null, 1)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

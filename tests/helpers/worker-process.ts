@@ -39,4 +39,4 @@ const worker = await createTaskWorker({
 const run = worker.run();
 console.log('worker ready');
 await run;
-store.close();
+await store.close();

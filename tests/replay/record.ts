@@ -42,7 +42,7 @@ if (wanted('ladder')) {
   const h = await createHarness(target, { secondsPerDay: 1 });
   const plan = await h.startPlan(testPlan([{}], { policy: { escalation: { stepWorkingDays: 1, repeatCap: 1 } } }));
   const id = taskWorkflowId(plan.id, 'II.1.(1)');
-  await eventually(() => h.outbox({ workflowId: id, kind: 'escalation' }).length === 4, 60_000);
+  await eventually(async () => (await h.outbox({ workflowId: id, kind: 'escalation' })).length === 4, 60_000);
   await save(h, 'ladder', id);
   await h.stop();
 }

@@ -92,11 +92,11 @@ function reminder(to: string, o: Partial<Notification> = {}): Notification {
 }
 
 /** Links a person to a Zalo account that last interacted `ago` ms before now (the double and our store agree). */
-function linked(id: string, ago = 3600_000): string {
+async function linked(id: string, ago = 3600_000): Promise<string> {
   const z = `z-${id}`;
-  store.zaloLink(z, id, clock);
+  await store.zaloLink(z, id, clock);
   double.addUser(z, id, { lastInteractionAt: clock - ago });
-  store.zaloInteraction(z, clock - ago);
+  await store.zaloInteraction(z, clock - ago);
   return z;
 }
 
@@ -109,20 +109,20 @@ beforeEach(async () => {
   store = new SqliteStore(join(dir, 'state.sqlite'));
   zalo = createZaloClient({ ...APP, apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, store, limiter: new RateLimiter({ perMinute: 600_000 }), now: () => clock });
   const first = double.issueTokens();
-  zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
+  await zalo.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, expiresInSec: first.expiresIn });
   org = testOrg();
   for (const p of org.people) if (p.phone) double.setPhone(`z-${p.id}`, p.phone);
 });
 afterEach(async () => {
   await double.close();
   await smtp.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('delivery over the channels that reach each person', () => {
   it('inside the 7-day window: a consultation message with its buttons', async () => {
-    const z = linked('hcth.cv2');
+    const z = await linked('hcth.cv2');
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d).toMatchObject({ delivered: true, to: { id: 'hcth.cv2' } });
     expect(d.attempts?.map((a) => [a.channel, a.ok])).toEqual([['zalo_cs', true]]);
@@ -130,7 +130,7 @@ describe('delivery over the channels that reach each person', () => {
   });
 
   it('silent for 8 days: the template by user id, filled from the task, and the consultation message is not even tried', async () => {
-    const z = linked('hcth.cv2', 8 * DAY);
+    const z = await linked('hcth.cv2', 8 * DAY);
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d.attempts?.map((a) => [a.channel, a.ok])).toEqual([['zalo_template_uid', true]]);
     expect(double.calls.filter((c) => c.path.endsWith('/message/cs'))).toEqual([]);
@@ -141,14 +141,14 @@ describe('delivery over the channels that reach each person', () => {
 
   it('a window we knew nothing of: Zalo answers -230, the template goes out, and the next message skips the consultation message', async () => {
     const z = 'z-hcth.cv2';
-    store.zaloLink(z, 'hcth.cv2', clock);
+    await store.zaloLink(z, 'hcth.cv2', clock);
     double.addUser(z, 'Hạnh', { lastInteractionAt: clock - 10 * DAY });
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d.attempts?.map((a) => [a.channel, a.code ?? 0])).toEqual([
       ['zalo_cs', -230],
       ['zalo_template_uid', 0],
     ]);
-    expect(store.refusalsOf('hcth.cv2', 0)).toMatchObject([{ channel: 'zalo_cs', code: -230 }]);
+    expect(await store.refusalsOf('hcth.cv2', 0)).toMatchObject([{ channel: 'zalo_cs', code: -230 }]);
     const again = await notifier().send(reminder('hcth.cv2'));
     expect(again.attempts?.map((a) => a.channel)).toEqual(['zalo_template_uid']);
   });
@@ -161,7 +161,7 @@ describe('delivery over the channels that reach each person', () => {
 
   it('-249 (a template Zalo sends only by phone): the phone at once, and never by user id again', async () => {
     double.registerTemplate('401001', { ...registeredTemplates(templates)['401001']!, byUserId: false });
-    linked('hcth.cv2', 9 * DAY);
+    await linked('hcth.cv2', 9 * DAY);
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d.attempts?.map((a) => [a.channel, a.code ?? 0])).toEqual([
       ['zalo_template_uid', -249],
@@ -187,7 +187,7 @@ describe('delivery over the channels that reach each person', () => {
   });
 
   it('reachable by nothing: the head gets it, marked as forwarded, and the delivery says why', async () => {
-    const head = linked('tccb.truong');
+    const head = await linked('tccb.truong');
     const d = await notifier().send(reminder('tccb.cv2'));
     expect(d).toMatchObject({ delivered: true, to: { id: 'tccb.truong' }, insteadOf: { person: { id: 'tccb.cv2' } } });
     expect(d.attempts?.[0]).toMatchObject({ personId: 'tccb.cv2', channel: 'none', ok: false });
@@ -196,7 +196,7 @@ describe('delivery over the channels that reach each person', () => {
   });
 
   it('the head unreachable too: on up the chain to the Giám đốc', async () => {
-    const director = linked('ld.giamdoc');
+    const director = await linked('ld.giamdoc');
     const d = await notifier({ mail: false }).send(reminder('tccb.cv2'));
     expect(d).toMatchObject({ delivered: true, to: { id: 'ld.giamdoc' } });
     expect(double.sentTo(director)).toHaveLength(1);
@@ -204,15 +204,15 @@ describe('delivery over the channels that reach each person', () => {
 
   it('a mailbox the server refuses (550) is a refusal for that person, remembered', async () => {
     smtp.refuse.add('lan@snv.example.vn');
-    linked('tccb.truong');
+    await linked('tccb.truong');
     const d = await notifier().send(reminder('tccb.cv1'));
     expect(d.attempts?.slice(0, 1)).toMatchObject([{ channel: 'email', ok: false, code: 550 }]);
     expect(d.to?.id).toBe('tccb.truong');
-    expect(store.refusalsOf('tccb.cv1', 0)).toMatchObject([{ channel: 'email', code: 550 }]);
+    expect(await store.refusalsOf('tccb.cv1', 0)).toMatchObject([{ channel: 'email', code: 550 }]);
   });
 
   it('a blocked user (-217) is tried once and never again on Zalo, until they write to the OA', async () => {
-    const z = linked('hcth.cv2');
+    const z = await linked('hcth.cv2');
     double.setBlocked(z, true);
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d.attempts?.map((a) => [a.channel, a.code ?? 0])).toEqual([
@@ -224,14 +224,14 @@ describe('delivery over the channels that reach each person', () => {
     expect(double.calls.length).toBe(zaloCalls);
     // The user writes again (unblocking): Zalo is back in the choice.
     clock += 60_000;
-    store.zaloInteraction(z, clock);
+    await store.zaloInteraction(z, clock);
     double.setBlocked(z, false);
     double.setLastInteraction(z, clock);
     expect((await notifier().send(reminder('hcth.cv2'))).attempts?.map((a) => a.channel)).toEqual(['zalo_cs']);
   });
 
   it('a key already delivered on a channel is not sent again (a retried activity)', async () => {
-    linked('hcth.cv2');
+    await linked('hcth.cv2');
     const n = reminder('hcth.cv2');
     await notifier().send(n);
     await notifier().send(n);
@@ -245,16 +245,16 @@ describe('a message that reaches nobody', () => {
     const outbox = new OutboxNotifier(store, notifier(), () => clock);
     const n = reminder('tccb.cv2');
     expect(await outbox.send(n)).toMatchObject({ delivered: false, unreached: true });
-    expect(store.outboxGet(n.key)?.status).toBe('waiting');
+    expect((await store.outboxGet(n.key))?.status).toBe('waiting');
     const reports: [string, string[]][] = [];
     const waiting = new WaitingDeliveries({ store, notifier: notifier(), ready: () => true, report: async (wf, lines) => void reports.push([wf, lines]), log: pino({ level: 'silent' }), now: () => clock });
     await waiting.kick();
-    expect(store.outboxGet(n.key)?.status).toBe('waiting');
+    expect((await store.outboxGet(n.key))?.status).toBe('waiting');
     expect(reports).toEqual([]);
 
-    const z = linked('tccb.truong');
+    const z = await linked('tccb.truong');
     await waiting.kick();
-    expect(store.outboxGet(n.key)?.status).toBe('sent');
+    expect((await store.outboxGet(n.key))?.status).toBe('sent');
     expect(double.sentTo(z).map((m) => m.text)).toEqual([expect.stringMatching(/^\[Chuyển thay cho đồng chí .+\] Nhắc việc: Nhiệm vụ II\.1\.\(1\)/)]);
     expect(reports).toHaveLength(1);
     expect(reports[0]![1].join(' ')).toContain('đã gửi bằng tin nhắn Zalo');
@@ -264,30 +264,30 @@ describe('a message that reaches nobody', () => {
   });
 
   it('a message Zalo refused as such (-201) is not held', async () => {
-    linked('hcth.cv2');
+    await linked('hcth.cv2');
     double.failNext(-201, 5, 'message');
     const outbox = new OutboxNotifier(store, notifier({ mail: false }), () => clock);
     const n = reminder('hcth.cv2');
     const d = await outbox.send(n);
     expect(d).toMatchObject({ delivered: false });
     expect(d).not.toHaveProperty('unreached');
-    expect(store.outboxGet(n.key)?.status).toBe('sent');
+    expect((await store.outboxGet(n.key))?.status).toBe('sent');
   });
 });
 
 describe('a refresh token Zalo refuses', () => {
   it('raises the alert once, holds messages without retrying in a loop, and sends each once after a new token', async () => {
-    const z = linked('hcth.cv2');
+    const z = await linked('hcth.cv2');
     // The access token has expired and the stored refresh token is one Zalo no longer knows.
-    store.zaloTokensPut({ accessToken: 'expired-access-token', refreshToken: 'refresh-token-zalo-forgot', expiresAt: clock - 1000, updatedAt: clock - DAY });
+    await store.zaloTokensPut({ accessToken: 'expired-access-token', refreshToken: 'refresh-token-zalo-forgot', expiresAt: clock - 1000, updatedAt: clock - DAY });
     const outbox = new OutboxNotifier(store, notifier({ mail: false }), () => clock);
     const a = reminder('hcth.cv2');
     const b = reminder('hcth.cv2');
     expect(await outbox.send(a)).toMatchObject({ delivered: false, waiting: 'Zalo OA có mã truy cập mới' });
     expect(await outbox.send(b)).toMatchObject({ delivered: false, waiting: 'Zalo OA có mã truy cập mới' });
     expect(double.refreshCalls).toBe(1);
-    expect(zalo.tokens.problem()?.reason).toMatch(/refresh/i);
-    expect(store.outboxWaiting(10).map((r) => r.key)).toEqual([a.key, b.key]);
+    expect((await zalo.tokens.problem())?.reason).toMatch(/refresh/i);
+    expect((await store.outboxWaiting(10)).map((r) => r.key)).toEqual([a.key, b.key]);
     // A retried activity does not send it either.
     expect(await outbox.send(a)).toMatchObject({ waiting: 'Zalo OA có mã truy cập mới' });
     expect(double.sentTo(z)).toEqual([]);
@@ -305,13 +305,13 @@ describe('a refresh token Zalo refuses', () => {
     expect(double.sentTo(z)).toEqual([]);
 
     const fresh = double.issueTokens();
-    installTokens(store, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken }, clock);
-    expect(zalo.tokens.problem()).toBeUndefined();
+    await installTokens(store, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken }, clock);
+    expect(await zalo.tokens.problem()).toBeUndefined();
     await waiting.kick();
     await waiting.kick();
     expect(double.sentTo(z).map((m) => m.text)).toEqual([a.text, b.text]);
-    expect(store.outboxWaiting(10)).toEqual([]);
-    expect(store.outboxGet(a.key)?.status).toBe('sent');
+    expect(await store.outboxWaiting(10)).toEqual([]);
+    expect((await store.outboxGet(a.key))?.status).toBe('sent');
     expect(reports).toEqual([
       [a.workflowId, ['Gửi Bùi Thị Hạnh: đã gửi bằng tin nhắn Zalo.']],
       [b.workflowId, ['Gửi Bùi Thị Hạnh: đã gửi bằng tin nhắn Zalo.']],
@@ -319,8 +319,8 @@ describe('a refresh token Zalo refuses', () => {
   });
 
   it('with an e-mail address the person is reached at once, Zalo or not', async () => {
-    linked('hcth.cv2');
-    store.zaloTokensPut({ accessToken: 'expired-access-token', refreshToken: 'refresh-token-zalo-forgot', expiresAt: clock - 1000, updatedAt: clock - DAY });
+    await linked('hcth.cv2');
+    await store.zaloTokensPut({ accessToken: 'expired-access-token', refreshToken: 'refresh-token-zalo-forgot', expiresAt: clock - 1000, updatedAt: clock - DAY });
     await notifier({ mail: false }).send(reminder('hcth.cv2')).catch(() => undefined);
     const d = await notifier().send(reminder('hcth.cv2'));
     expect(d).toMatchObject({ delivered: true });
@@ -344,12 +344,12 @@ describe('one rate budget for every process on the store', () => {
       expect(t.slept).toBeGreaterThanOrEqual(1_900);
       expect(t.slept).toBeLessThan(2_100);
       // A -32 pause seen by one process holds the other.
-      a.pause(5_000);
+      await a.pause(5_000);
       const before = t.now;
       await b.take();
       expect(t.now - before).toBeGreaterThanOrEqual(5_000);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

@@ -616,7 +616,7 @@ async function startTarget(): Promise<Target> {
     async close() {
       agent.destroy();
       await new Promise<void>((r) => server.close(() => r()));
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -689,7 +689,7 @@ describe(`webhook under hostile traffic (seed ${SEED})`, () => {
     expect(failures.slice(0, 15), `seed ${SEED}: ${failures.length} of ${HOSTILE} requests answered wrongly`).toEqual([]);
     // Every category was exercised, not just generated.
     for (const name of names) expect(seen.get(name) ?? 0, `requests in category ${name}`).toBeGreaterThan(HOSTILE / names.length / 2);
-    expect(t.store.inboxCount(), `seed ${SEED}: rows queued by hostile requests`).toBe(0);
+    expect(await t.store.inboxCount(), `seed ${SEED}: rows queued by hostile requests`).toBe(0);
     expect(t.queued(), 'onQueued calls').toBe(0);
     expect(Object.getOwnPropertyNames(Object.prototype).sort(), 'Object.prototype untouched').toEqual(protoBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -698,7 +698,7 @@ describe(`webhook under hostile traffic (seed ${SEED})`, () => {
     const body = enc(textEvent(new Rng(SEED, -1), { timestamp: String(NOW) }));
     const res = await t.send({ category: 'genuine', variant: 'user_send_text', headers: { ...json, ...sig(signed(body)) }, body, expect: [] });
     expect([res.status, JSON.parse(res.text)]).toEqual([200, { ok: true }]);
-    expect(t.store.inboxCount()).toBe(1);
+    expect(await t.store.inboxCount()).toBe(1);
     expect(t.queued()).toBe(1);
   });
 
@@ -714,7 +714,7 @@ describe(`webhook under hostile traffic (seed ${SEED})`, () => {
     });
     expect(failures.slice(0, 15), `seed ${SEED}: ${failures.length} of ${SHAPES} events answered wrongly`).toEqual([]);
     for (const name of names) expect(seen.get(name) ?? 0, `events in category ${name}`).toBeGreaterThan(SHAPES / names.length / 2);
-    expect(t.store.inboxCount(), `seed ${SEED}: rows queued by malformed events`).toBe(0);
+    expect(await t.store.inboxCount(), `seed ${SEED}: rows queued by malformed events`).toBe(0);
     expect(t.queued(), 'onQueued calls').toBe(0);
   });
 });

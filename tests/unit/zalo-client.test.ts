@@ -34,7 +34,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await double.close();
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) await s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -48,11 +48,11 @@ const clientOn = (store: SqliteStore, o: Partial<ZaloClientOptions> = {}): ZaloC
   createZaloClient({ ...APP, apiBaseUrl: double.url, oauthBaseUrl: double.url, store, limiter: fastLimiter(), ...o });
 
 /** A store seeded with a pair the double really issued, and a client on it. */
-function setup(o: Partial<ZaloClientOptions> = {}, expiresInSec?: number) {
+async function setup(o: Partial<ZaloClientOptions> = {}, expiresInSec?: number) {
   const store = openStore();
   const first = double.issueTokens();
   const client = clientOn(store, o);
-  client.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, ...(expiresInSec !== undefined ? { expiresInSec } : {}) });
+  await client.tokens.seed({ accessToken: first.accessToken, refreshToken: first.refreshToken, ...(expiresInSec !== undefined ? { expiresInSec } : {}) });
   return { store, client, first };
 }
 
@@ -81,7 +81,7 @@ async function rejection(p: Promise<unknown>): Promise<ZaloApiError> {
 
 describe('message.cs', () => {
   it('delivers text with four quick-reply buttons exactly', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     const buttons: ZaloButton[] = [
       { title: 'Nhận', type: 'oa.query.show', payload: 'nhận 2' },
       { title: 'Xong', type: 'oa.query.show', payload: 'xong 2' },
@@ -101,7 +101,7 @@ describe('message.cs', () => {
     [-232, 'unreachable_user'],
     [-201, 'bad_request'],
   ] as const)('throws an HTTP 200 answer with error %i as kind %s', async (code, kind) => {
-    const { client } = setup();
+    const { client } = await setup();
     double.failNext(code, 1, 'message');
     const err = await rejection(client.message.cs(USER, { text: 'x' }));
     expect(err).toMatchObject({ code, kind, httpStatus: 200 });
@@ -109,7 +109,7 @@ describe('message.cs', () => {
   });
 
   it('reports users who do not follow (-213) or are outside the 7-day window (-230)', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     double.setFollower('u-gone', false);
     double.setOutsideWindow('u-quiet', true);
     expect(await rejection(client.message.cs('u-gone', { text: 'x' }))).toMatchObject({ code: -213, kind: 'unreachable_user' });
@@ -117,7 +117,7 @@ describe('message.cs', () => {
   });
 
   it('refuses over-long text and six buttons without a request', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     const six = Array.from({ length: 6 }, (_, i): ZaloButton => ({ title: `B${i}`, type: 'oa.query.hide', payload: `b${i}` }));
     expect(await rejection(client.message.cs(USER, { text: 'a'.repeat(ZALO_MAX_TEXT + 1) }))).toMatchObject({ code: -201, kind: 'bad_request' });
     expect(await rejection(client.message.cs(USER, { text: 'ok', buttons: six }))).toMatchObject({ code: -201, kind: 'bad_request' });
@@ -127,7 +127,7 @@ describe('message.cs', () => {
   });
 
   it('turns an unreachable Zalo into a transport error, and delivers once it is back', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     double.setDown(true);
     const err = await rejection(client.message.cs(USER, { text: 'x' }));
     expect(err.kind).toBe('transport');
@@ -140,12 +140,12 @@ describe('message.cs', () => {
 
 describe('tokens', () => {
   it.each([-216, -220])('on %i refreshes once, delivers, stores the new pair; the old refresh token is dead', async (code) => {
-    const { client, store, first } = setup();
+    const { client, store, first } = await setup();
     double.failNext(code, 1, 'message');
     await client.message.cs(USER, { text: 'x' });
     expect(double.refreshCalls).toBe(1);
     expect(double.sent).toHaveLength(1);
-    const stored = store.zaloTokensGet()!;
+    const stored = (await store.zaloTokensGet())!;
     expect(stored.accessToken).not.toBe(first.accessToken);
     expect(stored.refreshToken).not.toBe(first.refreshToken);
     expect(stored.expiresAt).toBeGreaterThan(Date.now() + 24 * 3_600_000);
@@ -158,7 +158,7 @@ describe('tokens', () => {
     let skew = 0;
     await double.close();
     double = await startDoubleWithUsers({ ...APP, now: () => Date.now() + skew });
-    const { client } = setup();
+    const { client } = await setup();
     skew = 26 * 3_600_000;
     await client.message.cs(USER, { text: 'x' });
     expect(double.calls.map((c) => c.error)).toEqual([-220, 0, 0]);
@@ -166,7 +166,7 @@ describe('tokens', () => {
   });
 
   it('gives up after one refresh when the new token is refused too', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     double.failNext(-216, 2, 'message');
     expect(await rejection(client.message.cs(USER, { text: 'x' }))).toMatchObject({ code: -216, kind: 'token' });
     expect(double.refreshCalls).toBe(1);
@@ -177,63 +177,63 @@ describe('tokens', () => {
     const a = openStore();
     const b = openStore();
     // A stored access token that Zalo does not know: every call gets a real -216.
-    a.zaloTokensSeed({ accessToken: 'stale-token', refreshToken: first.refreshToken, expiresAt: Date.now() + 20 * 3_600_000, updatedAt: Date.now() });
+    await a.zaloTokensSeed({ accessToken: 'stale-token', refreshToken: first.refreshToken, expiresAt: Date.now() + 20 * 3_600_000, updatedAt: Date.now() });
     const ca = clientOn(a, { holder: 'process-a' });
     const cb = clientOn(b, { holder: 'process-b' });
     const sends = [ca, cb, ca, cb].map((c, i) => c.message.cs(`${USER}${i}`, { text: `tin ${i}` }));
     await Promise.all(sends);
     expect(double.refreshCalls).toBe(1);
     expect(double.sent).toHaveLength(4);
-    expect(a.zaloTokensGet()).toEqual(b.zaloTokensGet());
+    expect(await a.zaloTokensGet()).toEqual(await b.zaloTokensGet());
     expect(double.calls.filter((c) => c.error === -216)).toHaveLength(4);
   });
 
   it('logs the refresh without any token or secret', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(l) });
-    const { client, store, first } = setup({ log });
+    const { client, store, first } = await setup({ log });
     double.failNext(-216, 1, 'message');
     await client.message.cs(USER, { text: 'x' });
     const out = lines.join('');
     expect(out).toContain('Zalo token refreshed');
-    const stored = store.zaloTokensGet()!;
+    const stored = (await store.zaloTokensGet())!;
     for (const secret of [first.accessToken, first.refreshToken, stored.accessToken, stored.refreshToken, APP.appSecret]) expect(out).not.toContain(secret);
   });
 
   it('refreshes a token close to expiry before the call', async () => {
-    const { client, store, first } = setup({}, 30 * 60); // 30 min left, margin 1 h
+    const { client, store, first } = await setup({}, 30 * 60); // 30 min left, margin 1 h
     await client.message.cs(USER, { text: 'x' });
     expect(double.refreshCalls).toBe(1);
     expect(double.calls.map((c) => c.path)).toEqual(['/v4/oa/access_token', '/v3.0/oa/message/cs']);
     expect(double.calls.every((c) => c.error === 0)).toBe(true);
-    expect(store.zaloTokensGet()!.accessToken).not.toBe(first.accessToken);
+    expect((await store.zaloTokensGet())!.accessToken).not.toBe(first.accessToken);
   });
 
   it('keeps using a still-valid token when the early refresh fails', async () => {
-    const { client, store, first } = setup({}, 30 * 60);
+    const { client, store, first } = await setup({}, 30 * 60);
     double.failNext(-14014, 1, 'oauth');
     await client.message.cs(USER, { text: 'x' });
     expect(double.sent).toHaveLength(1);
-    expect(store.zaloTokensGet()!.refreshToken).toBe(first.refreshToken);
+    expect((await store.zaloTokensGet())!.refreshToken).toBe(first.refreshToken);
   });
 
   it('ignores the configured pair when the store already has one', async () => {
-    const { store, client, first } = setup();
+    const { store, client, first } = await setup();
     const other = double.issueTokens();
-    expect(client.tokens.seed({ accessToken: other.accessToken, refreshToken: other.refreshToken })).toBe(false);
-    expect(store.zaloTokensGet()).toMatchObject({ accessToken: first.accessToken, refreshToken: first.refreshToken });
+    expect(await client.tokens.seed({ accessToken: other.accessToken, refreshToken: other.refreshToken })).toBe(false);
+    expect(await store.zaloTokensGet()).toMatchObject({ accessToken: first.accessToken, refreshToken: first.refreshToken });
   });
 
-  it('treats a pair of unknown age as expiring in 25 hours', () => {
+  it('treats a pair of unknown age as expiring in 25 hours', async () => {
     const store = openStore();
     const m = new ZaloTokenManager({ store, refresh: () => Promise.reject(new Error('no')), now: () => 1_000 });
-    expect(m.seed({ accessToken: 'a', refreshToken: 'r' })).toBe(true);
-    expect(store.zaloTokensGet()).toMatchObject({ expiresAt: 1_000 + 25 * 3_600_000 });
+    expect(await m.seed({ accessToken: 'a', refreshToken: 'r' })).toBe(true);
+    expect(await store.zaloTokensGet()).toMatchObject({ expiresAt: 1_000 + 25 * 3_600_000 });
   });
 
   it('shares one refresh among concurrent callers in a process', async () => {
     const store = openStore();
-    store.zaloTokensSeed({ accessToken: 'a0', refreshToken: 'r0', expiresAt: Date.now() + 20 * 3_600_000, updatedAt: 0 });
+    await store.zaloTokensSeed({ accessToken: 'a0', refreshToken: 'r0', expiresAt: Date.now() + 20 * 3_600_000, updatedAt: 0 });
     let n = 0;
     const m = new ZaloTokenManager({
       store,
@@ -246,7 +246,7 @@ describe('tokens', () => {
     const got = await Promise.all([m.refreshAfterRejection('a0'), m.refreshAfterRejection('a0'), m.refreshAfterRejection('a0')]);
     expect(n).toBe(1);
     expect(new Set(got)).toEqual(new Set(['a-after-r0']));
-    expect(store.zaloTokensGet()).toMatchObject({ accessToken: 'a-after-r0', refreshToken: 'r-after-r0' });
+    expect(await store.zaloTokensGet()).toMatchObject({ accessToken: 'a-after-r0', refreshToken: 'r-after-r0' });
     // A late caller with the old token gets the new one without another refresh.
     expect(await m.refreshAfterRejection('a0')).toBe('a-after-r0');
     expect(n).toBe(1);
@@ -257,7 +257,7 @@ describe('rate limits', () => {
   it('backs off on -32 twice, pausing the shared limiter, then delivers', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ perMinute: 600_000, now: clock.now, sleep: clock.sleep });
-    const { client } = setup({ limiter });
+    const { client } = await setup({ limiter });
     double.failNext(-32, 2, 'message');
     await client.message.cs(USER, { text: 'x' });
     expect(double.calls.map((c) => c.error)).toEqual([-32, -32, 0]);
@@ -269,7 +269,7 @@ describe('rate limits', () => {
   it('throws rate_limited after maxRateRetries', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ perMinute: 600_000, now: clock.now, sleep: clock.sleep });
-    const { client } = setup({ limiter, maxRateRetries: 2 });
+    const { client } = await setup({ limiter, maxRateRetries: 2 });
     double.failNext(-32, 5, 'message');
     expect(await rejection(client.message.cs(USER, { text: 'x' }))).toMatchObject({ code: -32, kind: 'rate_limited' });
     expect(double.calls).toHaveLength(3);
@@ -281,7 +281,7 @@ describe('rate limits', () => {
     double = await startDoubleWithUsers({ ...APP, rateLimitPerMinute: 2 });
     const clock = fakeClock();
     const limiter = new RateLimiter({ perMinute: 600_000, now: clock.now, sleep: clock.sleep });
-    const { client } = setup({ limiter, maxRateRetries: 0 });
+    const { client } = await setup({ limiter, maxRateRetries: 0 });
     await client.message.cs(USER, { text: '1' });
     expect(limiter.pausedUntil).toBe(0);
     await client.message.cs(USER, { text: '2' }); // Remain: 0
@@ -301,7 +301,7 @@ describe('rate limits', () => {
       [2, 2_000],
       [3, 3_000],
     ]);
-    limiter.pause(5_000);
+    await limiter.pause(5_000);
     await limiter.take();
     expect(clock.t).toBe(8_000);
   });
@@ -316,7 +316,7 @@ describe('rate limits', () => {
 
 describe('users', () => {
   it('parses user.detail and user.getlist', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     double.addUser('u1', 'Nguyễn Văn An');
     double.addUser('u2', 'Trần Thị Bình');
     double.setFollower('u2', false);

@@ -25,11 +25,11 @@ beforeEach(async () => {
   store = new SqliteStore(join(dir, 's.sqlite'));
   zalo = createZaloClient({ ...APP, apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, store, limiter: new RateLimiter({ perMinute: 600_000 }), now: () => clock });
   const t = double.issueTokens();
-  zalo.tokens.seed({ accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSec: t.expiresIn });
+  await zalo.tokens.seed({ accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSec: t.expiresIn });
 });
 afterEach(async () => {
   await double.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -183,7 +183,7 @@ describe('Zalo bot: a task from reminder to approval', () => {
     const first = await h.say('hcth.cv1', 'trợ giúp');
     expect(first.status).toBe(200);
     const key = `msg:${(first.event.message as { msg_id: string }).msg_id}`;
-    await eventually(() => h.store.inboxGet(key)?.status === 'done', 20_000, 'help handled');
+    await eventually(async () => (await h.store.inboxGet(key))?.status === 'done', 20_000, 'help handled');
     const count = h.sentTo('hcth.cv1').length;
     const again = await h.double.redeliver(first);
     expect(again.status).toBe(200);
@@ -199,15 +199,15 @@ describe('Zalo bot: a task from reminder to approval', () => {
     await eventually(() => h.double.sentTo(stranger)[0], 20_000, 'the unlinked answer');
     expect(h.double.sentTo(stranger)[0]!.text).toContain('chưa được liên kết');
 
-    const { code } = issueLinkCode(ORG, h.store, 'xdcq.cv2', Date.now());
+    const { code } = await issueLinkCode(ORG, h.store, 'xdcq.cv2', Date.now());
     await h.double.userSendsText(stranger, `dk ${code}`);
     await eventually(() => h.double.sentTo(stranger).find((m) => m.text.startsWith('Đã liên kết Zalo với tài khoản Phan Thị Ngọc')), 20_000, 'linked');
-    expect(h.store.zaloLinkOfPerson('xdcq.cv2')?.zaloUserId).toBe(stranger);
+    expect((await h.store.zaloLinkOfPerson('xdcq.cv2'))?.zaloUserId).toBe(stranger);
 
     const other = '7000000000000000002';
     await h.double.userSendsText(other, `dk ${code}`);
     await eventually(() => h.double.sentTo(other).find((m) => m.text.startsWith('Mã liên kết không đúng hoặc đã hết hạn')), 20_000, 'a used code refused');
-    expect(h.store.zaloLinkOf(other)).toBeUndefined();
+    expect(await h.store.zaloLinkOf(other)).toBeUndefined();
   });
 });
 
@@ -237,7 +237,7 @@ describe('Zalo bot: escalation and unreachable people', () => {
     const b = await h.startPlan(testPlan([reminded]));
     const idA = taskWorkflowId(a.id, 'II.1.(1)');
     const idB = taskWorkflowId(b.id, 'II.1.(1)');
-    await eventually(() => h.outbox({ workflowId: idB, kind: 'reminder' }).find((r) => r.status === 'sent'), 30_000, 'the reminder of plan B');
+    await eventually(async () => (await h.outbox({ workflowId: idB, kind: 'reminder' })).find((r) => r.status === 'sent'), 30_000, 'the reminder of plan B');
     expect(await h.ask('hcth.cv2', 'nhận II.1.(1)')).toContain('Đã ghi nhận đồng chí nhận');
     expect((await unitView(h, idB)).acknowledgedBy?.id).toBe('hcth.cv2');
     expect((await unitView(h, idA)).acknowledgedBy).toBeUndefined();
@@ -281,11 +281,11 @@ describe('Zalo bot: faults', () => {
 
   it('Zalo answers -216 once: the token is refreshed once and the reply delivered', async () => {
     const refreshes = h.double.refreshCalls;
-    const stored = h.store.zaloTokensGet()!;
+    const stored = (await h.store.zaloTokensGet())!;
     h.double.failNext(-216, 1, 'message');
     expect(await h.ask('hcth.cv1', 'trợ giúp')).toContain('Các lệnh thường dùng');
     expect(h.double.refreshCalls).toBe(refreshes + 1);
-    const now = h.store.zaloTokensGet()!;
+    const now = (await h.store.zaloTokensGet())!;
     expect(now.refreshToken).not.toBe(stored.refreshToken);
     expect(now.accessToken).not.toBe(stored.accessToken);
   });
@@ -321,7 +321,7 @@ describe('Zalo bot: faults', () => {
       return v.timeline.some((e) => e.kind === 'delivery') && v;
     }, 20_000, 'the timeline note');
     expect(view.timeline.find((e) => e.kind === 'delivery')!.text).toBe('Gửi Hoàng Văn Giang: tin nhắn Zalo không gửi được (Zalo từ chối tin nhắn (mã lỗi -201)) — không ai nhận được.');
-    expect(h.outbox({ workflowId: id, kind: 'approval_request' })[0]!.status).toBe('sent');
+    expect((await h.outbox({ workflowId: id, kind: 'approval_request' }))[0]!.status).toBe('sent');
   });
 
   it('events accepted while the bot is stopped are handled after a restart', async () => {
@@ -330,13 +330,13 @@ describe('Zalo bot: faults', () => {
     const d = await h.say('hcth.pho', 'nhận II.1.(1)');
     expect(d.status).toBe(200);
     const key = `msg:${(d.event.message as { msg_id: string }).msg_id}`;
-    expect(h.store.inboxGet(key)?.status).toBe('pending');
+    expect((await h.store.inboxGet(key))?.status).toBe('pending');
     await new Promise((r) => setTimeout(r, 500));
     expect((await unitView(h, id)).acknowledgedBy).toBeUndefined();
 
     h.startInbox();
     await h.received('hcth.pho', /^Đã ghi nhận đồng chí nhận Nhiệm vụ II\.1\.\(1\)/);
     expect((await unitView(h, id)).acknowledgedBy?.id).toBe('hcth.pho');
-    expect(h.store.inboxGet(key)?.status).toBe('done');
+    expect((await h.store.inboxGet(key))?.status).toBe('done');
   });
 });

@@ -122,10 +122,10 @@ describe('admin CLI', () => {
     const state = () => new SqliteStore(join(dir, 'state.sqlite'));
     let s = state();
     const now = Date.now();
-    s.zaloTokensPut({ accessToken: 'reach-test-access-token-0001', refreshToken: 'reach-test-refresh-token-0001', expiresAt: now + 3600_000, updatedAt: now });
-    s.zaloLink('zalo-of-hcth-truong', 'hcth.truong', now);
-    s.zaloInteraction('zalo-of-hcth-truong', now);
-    s.close();
+    await s.zaloTokensPut({ accessToken: 'reach-test-access-token-0001', refreshToken: 'reach-test-refresh-token-0001', expiresAt: now + 3600_000, updatedAt: now });
+    await s.zaloLink('zalo-of-hcth-truong', 'hcth.truong', now);
+    await s.zaloInteraction('zalo-of-hcth-truong', now);
+    await s.close();
 
     const reach = async (...extra: string[]) => JSON.parse((await cli('person', 'reach', '--unit', 'HCTH', '--json', ...extra)).stdout) as ReachRow[];
     const rows = await reach();
@@ -153,11 +153,11 @@ describe('admin CLI', () => {
 
     // Zalo refuses the refresh token of an expired pair (the token manager's own path): nobody is reachable.
     s = state();
-    s.zaloTokensPut({ accessToken: 'reach-test-access-token-0001', refreshToken: 'reach-test-refresh-token-0001', expiresAt: Date.now() - 1000, updatedAt: Date.now() });
+    await s.zaloTokensPut({ accessToken: 'reach-test-access-token-0001', refreshToken: 'reach-test-refresh-token-0001', expiresAt: Date.now() - 1000, updatedAt: Date.now() });
     const refused = new ZaloTokenManager({ store: s, refresh: () => Promise.reject(Object.assign(new Error('Invalid refresh token'), { kind: 'token' })) });
     await expect(refused.accessToken()).rejects.toThrow();
-    expect(tokenProblem(s)).toBeDefined();
-    s.close();
+    expect(await tokenProblem(s)).toBeDefined();
+    await s.close();
     const dead = await reach();
     expect(dead.every((r) => r.channels.length === 0)).toBe(true);
     expect(dead.find((r) => r.person.id === 'hcth.truong')!.skipped).toContainEqual({ channel: 'zalo_cs', vi: 'Zalo OA chưa có mã truy cập hợp lệ' });
@@ -173,12 +173,12 @@ describe('admin CLI', () => {
     expect(installed.stdout + installed.stderr).not.toContain(access);
     expect(installed.stdout + installed.stderr).not.toContain(refresh);
     s = state();
-    const stored = s.zaloTokensGet()!;
+    const stored = (await s.zaloTokensGet())!;
     expect(stored).toMatchObject({ accessToken: access, refreshToken: refresh });
     expect(stored.expiresAt).toBeGreaterThanOrEqual(before + 3600_000);
     expect(stored.expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000);
-    expect(tokenProblem(s)).toBeUndefined();
-    s.close();
+    expect(await tokenProblem(s)).toBeUndefined();
+    await s.close();
     expect((await reach()).at(-1)).toMatchObject({ person: { id: 'hcth.truong' }, channels: ['zalo_cs'] });
 
     // From standard input, so the tokens stay out of the shell history.
@@ -186,18 +186,18 @@ describe('admin CLI', () => {
     expect(piped.status).toBe(0);
     expect(piped.stdout + piped.stderr).not.toContain(access);
     s = state();
-    expect(s.zaloTokensGet()).toMatchObject({ accessToken: `${access}-2`, refreshToken: `${refresh}-2` });
-    s.close();
+    expect(await s.zaloTokensGet()).toMatchObject({ accessToken: `${access}-2`, refreshToken: `${refresh}-2` });
+    await s.close();
   });
 
   it('zalo token refuses what cannot be a token, and stores nothing', async () => {
-    const pairBefore = () => {
+    const pairBefore = async () => {
       const s = new SqliteStore(join(dir, 'state.sqlite'));
-      const t = s.zaloTokensGet();
-      s.close();
+      const t = await s.zaloTokensGet();
+      await s.close();
       return t;
     };
-    const kept = pairBefore();
+    const kept = await pairBefore();
     const long = 'a-perfectly-long-token-0123456789';
     for (const args of [['short', long], [long, 'abc123'], ['', long], [long, '                    '], [long, 'has spaces inside the token']]) {
       const r = await cli('zalo', 'token', ...args);
@@ -212,6 +212,6 @@ describe('admin CLI', () => {
     const badTtl = await cli('zalo', 'token', long, `${long}-r`, '--expires-in', '90000000');
     expect(badTtl.code).toBe(1);
     expect(badTtl.stderr).toContain('Thời hạn --expires-in «90000000» không hợp lệ');
-    expect(pairBefore()).toEqual(kept);
+    expect(await pairBefore()).toEqual(kept);
   });
 });

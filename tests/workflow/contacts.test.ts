@@ -41,11 +41,11 @@ describe('the "Liên lạc" page and the Zalo token alarm', () => {
   beforeAll(async () => {
     h = await startDashboardHarness({ link: ORG.people.map((p) => p.id).filter((id) => id !== UNLINKED) });
     const now = Date.now();
-    h.store.refusalRecord(REFUSED, 'zalo_cs', -230, now);
-    h.store.zaloSetReachable(h.zaloId(UNFOLLOWED), false, now);
+    await h.store.refusalRecord(REFUSED, 'zalo_cs', -230, now);
+    await h.store.zaloSetReachable(h.zaloId(UNFOLLOWED), false, now);
     // A refusal that leaves the person reachable (only that template channel, for a day), and a phone to mask.
-    h.store.refusalRecord('hcth.truong', 'zalo_template_uid', -218, now);
-    h.store.personPhoneSet('hcth.truong', '84912345678', now);
+    await h.store.refusalRecord('hcth.truong', 'zalo_template_uid', -218, now);
+    await h.store.personPhoneSet('hcth.truong', '84912345678', now);
 
     admin = new WebClient(h.base);
     await admin.get('/dang-nhap');
@@ -147,9 +147,9 @@ describe('the "Liên lạc" page and the Zalo token alarm', () => {
     // The real path: an expired access token, and a refresh token Zalo never issued.
     const access = 'access-token-that-has-expired-000111';
     const refresh = 'refresh-token-zalo-never-issued-000222';
-    h.store.zaloTokensPut({ accessToken: access, refreshToken: refresh, expiresAt: Date.now() - 60_000, updatedAt: Date.now() });
+    await h.store.zaloTokensPut({ accessToken: access, refreshToken: refresh, expiresAt: Date.now() - 60_000, updatedAt: Date.now() });
     await expect(h.zalo.tokens.accessToken()).rejects.toThrow();
-    const problem = tokenProblem(h.store)!;
+    const problem = (await tokenProblem(h.store))!;
     expect(problem).toBeDefined();
 
     const banner = `Zalo OA đã từ chối mã làm mới (refresh token) lúc ${dateTime(problem.at)}: tin nhắn đang chờ gửi. Đề nghị quản trị viên cấp mã mới bằng lệnh <code>npm run cli -- zalo token`;
@@ -168,7 +168,7 @@ describe('the "Liên lạc" page and the Zalo token alarm', () => {
     for (const secret of [access, refresh, problem.refreshToken]) expect(text).not.toContain(secret);
 
     const fresh = h.double.issueTokens();
-    installTokens(h.store, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresInSec: fresh.expiresIn }, Date.now());
+    await installTokens(h.store, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresInSec: fresh.expiresIn }, Date.now());
     expect((await admin.get('/')).text_).not.toContain('zalo-token-problem');
     expect((await health()).body.zalo).toEqual({ configured: true, tokenUsable: true, needsRenewal: false });
     expect((await admin.get('/lien-lac')).text_).toContain('<b>3 cán bộ không liên lạc được</b>');

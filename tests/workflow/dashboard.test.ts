@@ -195,9 +195,9 @@ describe('dashboard over HTTP', () => {
     tampered.cookies.set(SESSION_COOKIE, `${id}x.${mac}`);
     expect((await tampered.get('/')).status).toBe(303);
 
-    const s = h.store.sessionGet(decodeURIComponent(id!), Date.now())!;
-    h.store.sessionDelete(s.id);
-    h.store.sessionCreate({ ...s, expiresAt: Date.now() - 1 });
+    const s = (await h.store.sessionGet(decodeURIComponent(id!), Date.now()))!;
+    await h.store.sessionDelete(s.id);
+    await h.store.sessionCreate({ ...s, expiresAt: Date.now() - 1 });
     expect((await c.get('/')).status).toBe(303);
   });
 
@@ -255,7 +255,7 @@ describe('dashboard over HTTP', () => {
     const huge = await upload('lon.txt', Buffer.alloc(21 * 1024 * 1024, 0x61));
     expect(huge.status).toBe(413);
     expect(huge.text).toContain('Tệp quá lớn: tối đa 20 MB.');
-    const plansBefore = h.store.planList().length;
+    const plansBefore = (await h.store.planList()).length;
 
     const seed = readFileSync('tests/fixtures/plans/000_741de00ae627158f.txt');
     const shown = await upload('ke-hoach-000.txt', seed);
@@ -287,8 +287,8 @@ describe('dashboard over HTTP', () => {
     const id = taskWorkflowId(planId, 'II.2.(1)');
     const view = await eventually(async () => (await showTask(h.client, id).catch(() => undefined)), 20_000, 'the started task');
     expect(view.kind === 'unit' && view.view.unit.code).toBe('TCCB');
-    expect(h.store.planGet(planId)?.plan.tasks).toHaveLength(19);
-    expect(h.store.planList()).toHaveLength(plansBefore + 1);
+    expect((await h.store.planGet(planId))?.plan.tasks).toHaveLength(19);
+    expect(await h.store.planList()).toHaveLength(plansBefore + 1);
 
     // The same document again: the preview says it is running, and it starts only when confirmed as another plan.
     const again = await upload('ke-hoach-000-lan-2.txt', seed);
@@ -298,7 +298,7 @@ describe('dashboard over HTTP', () => {
     const repeat = await c.post('/ke-hoach/khoi-dong', { _csrf: token, draft: draft2, allowWarnings: '1' });
     expect(repeat.status).toBe(409);
     expect(repeat.text_).toContain('văn bản này đã được khởi động');
-    expect(h.store.planList()).toHaveLength(plansBefore + 1);
+    expect(await h.store.planList()).toHaveLength(plansBefore + 1);
   });
 
   it('the live overview answers 304 until a task changes', async () => {

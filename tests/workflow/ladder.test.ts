@@ -21,8 +21,8 @@ describe('reminder and escalation ladder', () => {
     );
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
 
-    const rows = await eventually(() => {
-      const r = h.outbox({ workflowId: id }).filter((x) => x.kind !== 'overdue');
+    const rows = await eventually(async () => {
+      const r = (await h.outbox({ workflowId: id })).filter((x) => x.kind !== 'overdue');
       return r.length >= 6 && r;
     }, 60_000, 'six reminders and escalations');
     expect(rows.map((r) => [r.kind, r.to.id])).toEqual([
@@ -37,8 +37,8 @@ describe('reminder and escalation ladder', () => {
     expect(rows[1]!.text).toContain('đến hạn hôm nay');
     expect(rows[5]!.text).toContain('Nhắc lại lần 1');
     // Every escalation also re-reminds the assignee.
-    expect(h.outbox({ workflowId: id, kind: 'overdue' }).map((r) => r.to.id)).toEqual(['hcth.cv1', 'hcth.cv1', 'hcth.cv1', 'hcth.cv1']);
-    const keys = h.outbox({ workflowId: id }).map((r) => r.key);
+    expect((await h.outbox({ workflowId: id, kind: 'overdue' })).map((r) => r.to.id)).toEqual(['hcth.cv1', 'hcth.cv1', 'hcth.cv1', 'hcth.cv1']);
+    const keys = (await h.outbox({ workflowId: id })).map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
 
     const shown = await showTask(h.client, id);
@@ -49,7 +49,7 @@ describe('reminder and escalation ladder', () => {
 
     // The cap holds: nothing more after two further working days.
     await new Promise((r) => setTimeout(r, 5000));
-    expect(h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(4);
+    expect(await h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(4);
 
     // "Every overdue task of Phòng HCTH" is one visibility query.
     const overdue = await eventually(async () => {

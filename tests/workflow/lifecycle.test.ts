@@ -43,12 +43,12 @@ describe('unit task lifecycle', () => {
     v = await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv2', note: 'Đã hoàn thành', evidence: ['https://example.invalid/bien-ban.jpg'] });
     expect(v.status).toBe('awaiting_approval');
     expect(v.completion?.evidence).toEqual(['https://example.invalid/bien-ban.jpg']);
-    await eventually(() => h!.outbox({ workflowId: id, kind: 'approval_request', to: 'hcth.truong' }).length === 1, 10_000, 'approval request');
+    await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'approval_request', to: 'hcth.truong' })).length === 1, 10_000, 'approval request');
 
     v = await actOnTask(h.client, id, 'rejectCompletion', { actor: 'hcth.truong', reason: 'thiếu số liệu' });
     expect(v.status).not.toBe('awaiting_approval');
     expect(v.phase).toBe('active');
-    await eventually(() => h!.outbox({ workflowId: id, kind: 'decision', to: 'hcth.cv2' }).some((r) => r.text.includes('thiếu số liệu')), 10_000, 'rejection');
+    await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'decision', to: 'hcth.cv2' })).some((r) => r.text.includes('thiếu số liệu')), 10_000, 'rejection');
 
     await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv2', note: 'Bổ sung số liệu' });
     v = await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
@@ -104,8 +104,8 @@ describe('unit task lifecycle', () => {
     const cal = new WorkingCalendar(CALENDAR);
     expect([cal.addWorkingDays(before, 7), cal.addWorkingDays(today(), 7)]).toContain(v.ladder.quietUntil);
     expect(v.ladder.quietUntil! <= '2025-03-13').toBe(true);
-    const reminders = await eventually(() => {
-      const r = h!.outbox({ workflowId: id, kind: 'reminder' });
+    const reminders = await eventually(async () => {
+      const r = await h!.outbox({ workflowId: id, kind: 'reminder' });
       return r.length >= 1 && r;
     }, 20_000, 'a reminder');
     expect(reminders[0]!.text).toContain('còn 1 ngày làm việc');
@@ -125,7 +125,7 @@ describe('unit task lifecycle', () => {
     h = await startHarness({ secondsPerDay: 4 });
     const id = await startOne({ deadline: { kind: 'date', due: '2025-03-04', text: 'Ngày 04/3/2025' } });
     await actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '14/03/2025'.split('/').reverse().join('-'), reason: 'chờ số liệu' });
-    await eventually(() => h!.outbox({ workflowId: id, kind: 'extension_request', to: 'hcth.truong' }).length === 1, 10_000, 'extension request');
+    await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'extension_request', to: 'hcth.truong' })).length === 1, 10_000, 'extension request');
     const dup = await refused(actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '2025-03-20', reason: 'x' }));
     expect(dup.message).toContain('đang chờ');
     let v = await actOnTask(h.client, id, 'decideExtension', { actor: 'hcth.truong', approve: true });
@@ -133,7 +133,7 @@ describe('unit task lifecycle', () => {
     expect(v.originalDue).toBe('2025-03-04');
     // The old deadline would have escalated on Wed 5/3 07:30 (about 8 s in): nothing must come.
     await new Promise((r) => setTimeout(r, 9000));
-    expect(h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(0);
+    expect(await h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(0);
     v = await view(id);
     expect(v.status).toBe('due_soon');
 
@@ -157,8 +157,8 @@ describe('unit task lifecycle', () => {
     v = await actOnTask(h.client, id, 'reassign', { actor: 'ld.giamdoc', to: 'tccb.cv2', unit: 'TCCB' });
     expect(v.unit.code).toBe('TCCB');
     expect(v.chain.head.id).toBe('tccb.truong');
-    await eventually(() => h!.outbox({ workflowId: id, kind: 'assigned' }).length === 2, 10_000, 'assignment notices');
-    expect(h.outbox({ workflowId: id, kind: 'assigned' }).map((r) => r.to.id)).toEqual(['hcth.cv2', 'tccb.cv2']);
+    await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'assigned' })).length === 2, 10_000, 'assignment notices');
+    expect((await h.outbox({ workflowId: id, kind: 'assigned' })).map((r) => r.to.id)).toEqual(['hcth.cv2', 'tccb.cv2']);
   });
 
   it('a task of several units: each unit shows its own status, also after it was moved to another unit', async () => {
@@ -197,13 +197,13 @@ describe('unit task lifecycle', () => {
     expect(staff.message).toContain('không có quyền');
     let v = await actOnTask(h.client, id, 'requestExplanation', { actor: 'ld.giamdoc', question: 'vì sao chậm tiến độ?' });
     expect(v.explanation?.due).toBe('2025-03-04');
-    await eventually(() => h!.outbox({ workflowId: id, kind: 'explanation_request', to: 'hcth.cv1' }).length === 1, 10_000, 'request');
+    await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'explanation_request', to: 'hcth.cv1' })).length === 1, 10_000, 'request');
     // Due Tue 4/3; unanswered on Wed 5/3 07:30 → level 1 to the unit head.
-    const esc = await eventually(() => h!.outbox({ workflowId: id, kind: 'escalation', to: 'hcth.truong' })[0], 30_000, 'explanation escalation');
+    const esc = await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'escalation', to: 'hcth.truong' }))[0], 30_000, 'explanation escalation');
     expect(esc.text).toContain('chưa giải trình');
     v = await actOnTask(h.client, id, 'answerExplanation', { actor: 'hcth.cv1', answer: 'chờ số liệu từ Công an tỉnh' });
     expect(v.explanation?.answer?.text).toBe('chờ số liệu từ Công an tỉnh');
-    await eventually(() => h!.outbox({ workflowId: id, kind: 'decision', to: 'ld.giamdoc' }).length === 1, 10_000, 'answer to requester');
+    await eventually(async () => (await h!.outbox({ workflowId: id, kind: 'decision', to: 'ld.giamdoc' })).length === 1, 10_000, 'answer to requester');
     const again = await refused(actOnTask(h.client, id, 'answerExplanation', { actor: 'hcth.cv1', answer: 'x' }));
     expect(again.message).toContain('Không có yêu cầu giải trình');
   });

@@ -16,12 +16,12 @@ describe('outbox', () => {
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     h.channel.down = true;
     await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong' });
-    const pending = await eventually(() => h.outbox({ workflowId: id, kind: 'approval_request' }).find((r) => r.attempts >= 2), 20_000, 'retries');
+    const pending = await eventually(async () => (await h.outbox({ workflowId: id, kind: 'approval_request' })).find((r) => r.attempts >= 2), 20_000, 'retries');
     expect(pending.status).toBe('pending');
     expect(h.channel.delivered).toHaveLength(0);
 
     h.channel.down = false;
-    const sent = await eventually(() => h.outbox({ workflowId: id, kind: 'approval_request' }).find((r) => r.status === 'sent'), 30_000, 'delivery');
+    const sent = await eventually(async () => (await h.outbox({ workflowId: id, kind: 'approval_request' })).find((r) => r.status === 'sent'), 30_000, 'delivery');
     expect(sent.to.id).toBe('hcth.truong');
     await new Promise((r) => setTimeout(r, 3000));
     expect(h.channel.delivered.filter((n) => n.key === sent.key)).toHaveLength(1);

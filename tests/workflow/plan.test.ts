@@ -21,7 +21,7 @@ describe('plans', () => {
     const second = await startPlan(h.client, h.store, ORG, plan, h.taskQueue);
     expect(first).toMatchObject({ started: 3, existing: 0 });
     expect(second).toMatchObject({ started: 0, existing: 3 });
-    expect(h.store.planList().map((p) => p.id)).toEqual([plan.id]);
+    expect((await h.store.planList()).map((p) => p.id)).toEqual([plan.id]);
   });
 
   it('a task led by several units runs one child per unit and is done when all are', async () => {
@@ -100,8 +100,8 @@ describe('plans', () => {
     expect(kinds).toContain('Đã nhận báo cáo tháng 03/2025');
     expect(kinds).toContain('Bắt đầu kỳ tháng 04/2025');
     expect(kinds).toContain('Kết thúc kỳ tháng 04/2025: không có báo cáo.');
-    const escalations = h.outbox({ workflowId: id, kind: 'escalation' });
+    const escalations = await h.outbox({ workflowId: id, kind: 'escalation' });
     expect(escalations.map((e) => e.to.id)).toEqual(['hcth.truong', 'ld.pgd1', 'ld.giamdoc']);
-    expect(h.outbox({ workflowId: id, kind: 'check_in' }).every((r) => r.text.includes('tháng 04/2025'))).toBe(true);
+    expect((await h.outbox({ workflowId: id, kind: 'check_in' })).every((r) => r.text.includes('tháng 04/2025'))).toBe(true);
   });
 });

@@ -59,12 +59,12 @@ async function remindedTask(h: BotHarness, assignee: string, lead = assignee.spl
 }
 
 /** Links a person whose last interaction with the OA was `ago` ms ago (the double and our store agree). */
-function linkQuiet(h: BotHarness, personId: string, ago: number): string {
+async function linkQuiet(h: BotHarness, personId: string, ago: number): Promise<string> {
   const z = h.zaloId(personId);
   const at = Date.now() - ago;
-  h.store.zaloLink(z, personId, Date.now());
+  await h.store.zaloLink(z, personId, Date.now());
   h.double.addUser(z, personId, { lastInteractionAt: at });
-  h.store.zaloInteraction(z, at);
+  await h.store.zaloInteraction(z, at);
   return z;
 }
 
@@ -90,7 +90,7 @@ describe('reminders that reach every person', () => {
   });
 
   it('silent for 8 days: the reminder arrives as a template by user id, and a reply to it completes the task', async () => {
-    const z = linkQuiet(h, 'hcth.cv2', 8 * DAY);
+    const z = await linkQuiet(h, 'hcth.cv2', 8 * DAY);
     const id = await remindedTask(h, 'hcth.cv2');
     const tpl = await eventually(() => h.double.sentTo(z).find((m) => m.via === 'template'), 40_000, 'the template');
     expect(tpl.data).toMatchObject({ ten_can_bo: 'Bùi Thị Hạnh', ma_nhiem_vu: 'II.1.(1)', noi_dung: 'Nhiệm vụ thử 1' });
@@ -99,7 +99,7 @@ describe('reminders that reach every person', () => {
     // The reply (with the ref the template carries) works like any message and reopens the window.
     expect(await h.ask('hcth.cv2', 'xong II.1.(1) đã hoàn thành rà soát')).toContain('chờ đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang duyệt');
     expect((await unitView(h, id)).status).toBe('awaiting_approval');
-    expect(h.store.zaloInteractionOf(z)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await h.store.zaloInteractionOf(z)).toBeGreaterThan(Date.now() - 60_000);
     expect(h.sentTo('hcth.cv2').at(-1)?.via).toBe('cs');
   });
 
@@ -127,14 +127,14 @@ describe('reminders that reach every person', () => {
     expect(await deliveryNote(h, id, /Dương Văn Long/)).toMatch(
       /^Gửi Dương Văn Long: không có kênh nào liên lạc được \(chưa liên kết tài khoản Zalo; .*chưa có số điện thoại.*\) — chuyển thay cho Đỗ Văn Khánh: đã gửi bằng tin nhắn Zalo\.$/,
     );
-    const rows = reachReport(TEST_ORG, h.store, h.delivery.rulesFor({ kind: 'reminder' }), Date.now(), { unit: 'TCCB' });
+    const rows = await reachReport(TEST_ORG, h.store, await h.delivery.rulesFor({ kind: 'reminder' }), Date.now(), { unit: 'TCCB' });
     expect(rows[0]?.channels).toEqual([]);
     expect(rows.find((r) => r.person.id === 'tccb.cv2')?.channels).toEqual([]);
     expect(rows.find((r) => r.person.id === 'tccb.truong')?.channels[0]).toBe('zalo_cs');
   });
 
   it('a blocked user (-217) is tried once and never again', async () => {
-    const z = linkQuiet(h, 'xdcq.cv1', 3600_000);
+    const z = await linkQuiet(h, 'xdcq.cv1', 3600_000);
     h.double.setBlocked(z, true);
     const first = await remindedTask(h, 'xdcq.cv1', 'XDCQ');
     await h.received('xdcq.truong', /^\[Chuyển thay cho đồng chí .* vì đã chặn Zalo OA\]/, 40_000);
@@ -150,7 +150,7 @@ describe('reminders that reach every person', () => {
     const registered = registeredTemplates(TEMPLATES)['401001']!;
     h.double.registerTemplate('401001', { ...registered, byUserId: false });
     try {
-      const z = linkQuiet(h, 'ccvc.cv2', 9 * DAY);
+      const z = await linkQuiet(h, 'ccvc.cv2', 9 * DAY);
       h.double.setPhone(z, '84912000021');
       const id = await remindedTask(h, 'ccvc.cv2');
       await eventually(() => h.double.sentTo(z).find((m) => m.via === 'template_phone'), 40_000, 'the phone template');
@@ -158,7 +158,7 @@ describe('reminders that reach every person', () => {
       expect(await deliveryNote(h, id, /tin mẫu qua số điện thoại/)).toBe(
         `Gửi ${name}: tin mẫu Zalo theo tài khoản không gửi được (tin mẫu này chỉ gửi được qua số điện thoại); đã gửi bằng tin mẫu qua số điện thoại.`,
       );
-      expect(h.store.refusalsOf('ccvc.cv2', 0)).toMatchObject([{ channel: 'zalo_template_uid', code: -249 }]);
+      expect(await h.store.refusalsOf('ccvc.cv2', 0)).toMatchObject([{ channel: 'zalo_template_uid', code: -249 }]);
     } finally {
       h.double.registerTemplate('401001', registered);
     }
@@ -189,7 +189,7 @@ describe('reminders that reach every person', () => {
     await h.double.userSubmitsInfo(stranger, { name: 'Xuân', phone: '84912000099' });
     const ambiguous = await eventually(() => h.double.sentTo(stranger).find((m) => m.text.includes('trùng với nhiều cán bộ')), 20_000, 'the explanation');
     expect(ambiguous.text).toContain('dk <mã>');
-    expect(h.store.zaloLinkOf(stranger)).toBeUndefined();
+    expect(await h.store.zaloLinkOf(stranger)).toBeUndefined();
 
     // An unknown phone: no link either.
     await h.double.userSubmitsInfo(stranger, { name: 'Xuân', phone: '0987 654 321' });
@@ -207,14 +207,14 @@ describe('reminders that reach every person', () => {
     const confirm = await eventually(() => h.double.sentTo(own).find((m) => m.text.includes('Xác nhận liên kết')), 20_000, 'the confirmation');
     const btg = TEST_ORG.people.find((p) => p.id === 'btg.cv1')!;
     expect(confirm.text).toMatch(new RegExp(`^Số điện thoại 0912 000 012 trùng với đồng chí ${btg.name} \\(${btg.title}\\)\\. Đề nghị bấm «Xác nhận liên kết»`));
-    expect(h.store.zaloLinkOf(own)).toBeUndefined();
+    expect(await h.store.zaloLinkOf(own)).toBeUndefined();
     const payload = String(confirm.buttons[0]!.payload);
     expect(payload).toMatch(/^dk \d{6}$/);
     // The code in the button works only from this account.
     await h.double.userSendsText(stranger, payload);
     await eventually(() => h.double.sentTo(stranger).find((m) => m.text.startsWith('Mã liên kết không đúng')), 20_000, 'the refusal to another account');
     await h.double.userSendsText(own, payload);
-    await eventually(() => h.store.zaloLinkOf(own)?.personId === 'btg.cv1', 20_000, 'the link');
+    await eventually(async () => (await h.store.zaloLinkOf(own))?.personId === 'btg.cv1', 20_000, 'the link');
     await eventually(() => h.double.sentTo(own).find((m) => m.text.startsWith(`Đã liên kết Zalo với tài khoản ${btg.name}`)), 20_000, 'the welcome');
   });
 
@@ -222,14 +222,14 @@ describe('reminders that reach every person', () => {
     const taken = h.zaloId('tccb.truong');
     await h.double.userSubmitsInfo(taken, { name: 'Khánh', phone: '84912000002' });
     await eventually(() => h.double.sentTo(taken).find((m) => m.text.startsWith('Đã ghi nhận số điện thoại 0912 000 002')), 20_000, 'the answer');
-    expect(h.store.zaloLinkOf(taken)?.personId).toBe('tccb.truong');
+    expect((await h.store.zaloLinkOf(taken))?.personId).toBe('tccb.truong');
     // The phone of a linked user is noted as theirs (the number of their own Zalo account).
-    expect(h.store.personPhoneOf('tccb.truong')).toBe('84912000002');
+    expect(await h.store.personPhoneOf('tccb.truong')).toBe('84912000002');
     // A code issued for someone else, sent from an account linked already: refused, the link unchanged.
-    const { code } = issueLinkCode(TEST_ORG, h.store, 'tccb.cv1', Date.now());
+    const { code } = await issueLinkCode(TEST_ORG, h.store, 'tccb.cv1', Date.now());
     expect(await h.ask('tccb.truong', `dk ${code}`)).toMatch(/^Tài khoản Zalo này đã liên kết với đồng chí Đỗ Văn Khánh; hệ thống không tự chuyển sang cán bộ khác/);
-    expect(h.store.zaloLinkOf(taken)?.personId).toBe('tccb.truong');
-    expect(h.store.zaloLinkOfPerson('tccb.cv1')).toBeUndefined();
+    expect((await h.store.zaloLinkOf(taken))?.personId).toBe('tccb.truong');
+    expect(await h.store.zaloLinkOfPerson('tccb.cv1')).toBeUndefined();
   });
 });
 
@@ -241,13 +241,13 @@ describe('a refresh token Zalo refuses, on the real server', () => {
   afterAll(() => h?.stop());
 
   it('alerts, holds the reminder (no forwarding, no retry loop), and delivers it once after a new token, telling the timeline', async () => {
-    h.store.zaloTokensPut({ accessToken: 'an-expired-access-token', refreshToken: 'a-refresh-token-zalo-no-longer-knows', expiresAt: Date.now() - 1000, updatedAt: Date.now() - DAY });
+    await h.store.zaloTokensPut({ accessToken: 'an-expired-access-token', refreshToken: 'a-refresh-token-zalo-no-longer-knows', expiresAt: Date.now() - 1000, updatedAt: Date.now() - DAY });
     const id = await remindedTask(h, 'hcth.cv2');
-    await eventually(() => h.store.outboxWaiting(10).find((r) => r.workflowId === id), 40_000, 'the reminder held');
+    await eventually(async () => (await h.store.outboxWaiting(10)).find((r) => r.workflowId === id), 40_000, 'the reminder held');
     expect(await deliveryNote(h, id, /chờ gửi lại/)).toBe(
       'Gửi Bùi Thị Hạnh: tin nhắn Zalo không gửi được (Zalo OA chưa có mã truy cập hợp lệ) — chờ gửi lại khi Zalo OA có mã truy cập mới.',
     );
-    expect(h.zalo.tokens.problem()).toBeDefined();
+    expect(await h.zalo.tokens.problem()).toBeDefined();
     const refreshes = h.double.refreshCalls;
     await h.waiting.kick();
     await new Promise((r) => setTimeout(r, 1000));
@@ -256,11 +256,11 @@ describe('a refresh token Zalo refuses, on the real server', () => {
     expect(h.sentTo('hcth.truong')).toEqual([]);
 
     const fresh = h.double.issueTokens();
-    installTokens(h.store, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken }, Date.now());
+    await installTokens(h.store, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken }, Date.now());
     await h.waiting.kick();
     await h.waiting.kick();
     expect(h.sentTo('hcth.cv2').filter((m) => m.text.startsWith('Nhắc việc: Nhiệm vụ II.1.(1)'))).toHaveLength(1);
     expect(await deliveryNote(h, id, /đã gửi bằng tin nhắn Zalo/)).toBe('Gửi Bùi Thị Hạnh: đã gửi bằng tin nhắn Zalo.');
-    expect(h.store.outboxWaiting(10)).toEqual([]);
+    expect(await h.store.outboxWaiting(10)).toEqual([]);
   });
 });

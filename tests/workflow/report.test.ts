@@ -121,8 +121,8 @@ describe('reports', () => {
     await run('pdftoppm', ['-r', '80', '-f', '1', '-l', '2', '-png', pdf, join(shots, 'report-page')]);
     expect(readdirSync(shots).filter((f) => /^report-page-\d+\.png$/.test(f)).length).toBeGreaterThanOrEqual(2);
 
-    const told = await eventually(() => {
-      const r = h.outbox({ kind: 'report' }).filter((n) => n.planId === plan.id);
+    const told = await eventually(async () => {
+      const r = (await h.outbox({ kind: 'report' })).filter((n) => n.planId === plan.id);
       return r.length === 2 && r;
     }, 10_000, 'report notifications');
     expect(told.map((n) => n.to.id).sort()).toEqual(['hcth.cv1', 'hcth.truong']);

@@ -92,22 +92,22 @@ describe('restarts', () => {
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
 
     // Kill it right after the first escalation, then keep it dead across the next step.
-    await eventually(() => store.outboxList({ workflowId: id }).some((r) => r.kind === 'escalation'), 30_000, 'first escalation');
+    await eventually(async () => (await store.outboxList({ workflowId: id })).some((r) => r.kind === 'escalation'), 30_000, 'first escalation');
     await kill(worker);
     await new Promise((r) => setTimeout(r, 3000));
     worker = await startWorkerProcess(env);
 
-    const rows = await eventually(() => {
-      const r = store.outboxList({ workflowId: id });
+    const rows = await eventually(async () => {
+      const r = await store.outboxList({ workflowId: id });
       return r.length >= LADDER.length && r.every((x) => x.status === 'sent') && r;
-    }, 90_000, 'the whole ladder', () => store.outboxList({ workflowId: id }).map((r) => [r.kind, r.to.id, r.status, r.attempts, new Date(r.createdAt).toISOString()]));
+    }, 90_000, 'the whole ladder', async () => (await store.outboxList({ workflowId: id })).map((r) => [r.kind, r.to.id, r.status, r.attempts, new Date(r.createdAt).toISOString()]));
     await new Promise((r) => setTimeout(r, 2500));
-    const final = store.outboxList({ workflowId: id });
+    const final = await store.outboxList({ workflowId: id });
     expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
     expect(new Set(final.map((r) => r.key)).size).toBe(final.length);
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     await kill(worker);
-    store.close();
+    await store.close();
   });
 
   it('a dev server stopped and started again on the same SQLite file goes on with the workflows', async () => {
@@ -126,7 +126,7 @@ describe('restarts', () => {
     const plan = planSchema.parse(testPlan([ladderTask], { policy: ladderPolicy }));
     await startPlan(client, store, ORG, plan, 'restart-server');
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
-    await eventually(() => store.outboxList({ workflowId: id }).some((r) => r.kind === 'reminder'), 30_000, 'first reminder');
+    await eventually(async () => (await store.outboxList({ workflowId: id })).some((r) => r.kind === 'reminder'), 30_000, 'first reminder');
 
     await kill(worker);
     await client.connection.close();
@@ -137,11 +137,11 @@ describe('restarts', () => {
     worker = await startWorkerProcess(env);
     client = await connect();
 
-    await eventually(() => {
-      const r = store.outboxList({ workflowId: id });
+    await eventually(async () => {
+      const r = await store.outboxList({ workflowId: id });
       return r.length >= LADDER.length && r;
     }, 180_000, 'the ladder after the server restart');
-    const final = store.outboxList({ workflowId: id });
+    const final = await store.outboxList({ workflowId: id });
     expect(final.map((r) => [r.kind, r.to.id])).toEqual(LADDER);
     const state = await client.workflow.getHandle(id).query(msg.getTaskState);
     expect(state.timeline[0]!.kind).toBe('started');
@@ -149,6 +149,6 @@ describe('restarts', () => {
     await kill(worker);
     await client.connection.close();
     await server.stop();
-    store.close();
+    await store.close();
   }, 300_000);
 });
