@@ -2,7 +2,6 @@
 // Output is Vietnamese; `--json` prints machine-readable results.
 import { Command, Option } from 'commander';
 import type { Client } from '@temporalio/client';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { DocumentError, readPlanStructure } from '../client/documents.js';
 import { loadOrg, loadPlan } from '../client/files.js';
@@ -18,7 +17,7 @@ import { importPlanDocument, toPlanInput, type ImportedPlan } from '../domain/pl
 import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
 import { connectClient, resolveTemporal, type TemporalSettings } from '../runtime/temporal.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { openStore } from '../store/open.js';
 import type { ActionCall } from '../client/actions.js';
 import * as fmt from './format.js';
 import { issueLinkCode } from '../client/accounts.js';
@@ -47,7 +46,7 @@ async function connect(): Promise<Client> {
   }
 }
 
-const store = () => new SqliteStore(join(config.dataDir, 'state.sqlite'));
+const store = () => openStore(config);
 const org = (file?: string): Org => loadOrg(file ?? config.ORG_FILE);
 
 function out(json: boolean, data: unknown, text: string): void {
@@ -108,7 +107,7 @@ plan
   .action(async (file: string, o: { org?: string; json?: boolean; yes?: boolean; allowWarnings?: boolean }) => {
     const chart = org(o.org);
     const p = DOCUMENT.test(file) ? await planFromDocument(file, chart, o) : loadPlan(file, chart);
-    const s = store();
+    const s = await store();
     const res = await startPlan(await connect(), s, chart, p, config.TEMPORAL_TASK_QUEUE);
     await s.close();
     out(!!o.json, { plan: p.id, ...res }, `Đã khởi động kế hoạch ${p.id} (${p.tasks.length} nhiệm vụ): ${res.started} luồng theo dõi mới, ${res.existing} đã chạy từ trước.`);
@@ -119,7 +118,7 @@ plan
   .description('Các kế hoạch đã khởi động')
   .option('--json')
   .action(async (o: { json?: boolean }) => {
-    const s = store();
+    const s = await store();
     const plans = await s.planList();
     await s.close();
     out(!!o.json, plans.map(({ plan: _p, ...rest }) => rest), fmt.planList(plans));
@@ -144,7 +143,7 @@ report
   .action(async (planId: string, o: { period: string; json?: boolean }) => {
     const period = parseReportPeriod(o.period);
     if (!period) throw new UsageError(`Kỳ báo cáo «${o.period}» không đúng dạng: ghi «Quý II/2024», «Tháng 5/2024», «6 tháng đầu năm 2024», «Năm 2024» (hoặc 2024-Q2, 2024-05, 2024-H1, 2024).`);
-    const s = store();
+    const s = await store();
     const known = await s.planGet(planId);
     await s.close();
     if (!known) throw new UsageError(`Kế hoạch «${planId}» chưa được khởi động.`);
@@ -237,7 +236,7 @@ personCmd
   .option('--json')
   .action(async (id: string, o: { json?: boolean }) => {
     const o2 = org();
-    const s = store();
+    const s = await store();
     try {
       const { code, person: p, expiresAt } = await issueLinkCode(o2, s, person(o2, id), Date.now());
       const until = new Date(expiresAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
@@ -256,7 +255,7 @@ personCmd
     const chart = org();
     const unit = o.unit ? chart.units.find((u) => u.code.toLowerCase() === o.unit!.trim().toLowerCase()) : undefined;
     if (o.unit && !unit) throw new UsageError(`Không có đơn vị mã «${o.unit}» trong sơ đồ tổ chức.`);
-    const s = store();
+    const s = await store();
     try {
       const now = Date.now();
       const rules = await contactRules(config, s, now);
@@ -301,7 +300,7 @@ zaloCmd
       if (!(expiresInSec > 0 && expiresInSec <= MAX_TOKEN_TTL_SEC))
         throw new UsageError(`Thời hạn --expires-in «${o.expiresIn}» không hợp lệ: ghi số giây, từ 1 đến ${MAX_TOKEN_TTL_SEC} (mã truy cập Zalo thường có hạn 90000 giây).`);
     }
-    const s = store();
+    const s = await store();
     try {
       await installTokens(s, { accessToken, refreshToken, ...(expiresInSec !== undefined ? { expiresInSec } : {}) }, Date.now());
     } finally {

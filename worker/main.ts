@@ -14,7 +14,7 @@ import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { createLogger } from '../runtime/logger.js';
 import { connectClient, describeTemporal, ensureSearchAttributes, resolveTemporal, workerConnectionOptions } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { describeStore, openStore } from '../store/open.js';
 import { createApp, zaloHealthProbe } from '../web/server.js';
 import { createTaskWorker } from './worker.js';
 import { connectZalo, type ZaloConnection } from './zalo.js';
@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   if (demo && role !== 'all') throw new Error('--demo runs everything in one process: leave out --role');
   const loaded = loadConfig();
-  // A demonstration has its own data and never talks to a real Zalo OA.
-  const config = demo ? { ...loaded, dataDir: join(loaded.dataDir, 'demo'), zalo: undefined } : loaded;
+  // A demonstration has its own data (SQLite, never a shared PostgreSQL) and never talks to a real Zalo OA.
+  const config = demo ? { ...loaded, dataDir: join(loaded.dataDir, 'demo'), zalo: undefined, DATABASE_URL: undefined } : loaded;
   const log = createLogger(config.LOG_LEVEL);
   if (demo && loaded.zalo) log.warn('demo mode: the ZALO_* credentials are ignored; messages go to the local Zalo double (/dev/zalo)');
   const org = loadOrg(config.ORG_FILE);
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     );
   // Checked before anything starts: a bad templates file is refused like a bad org chart.
   const templates = templatesOf(config, !config.zalo && role === 'all');
-  const store = new SqliteStore(join(config.dataDir, 'state.sqlite'));
+  const store = await openStore(config);
+  log.info({ store: describeStore(config) }, 'store opened');
 
   let devServer: DevServer | undefined;
   // Environment and profile file (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE); no address anywhere → the embedded dev server.
