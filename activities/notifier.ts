@@ -1,7 +1,13 @@
 // Where notifications go. The engine only knows this interface; Zalo plugs in later.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { deliveryLines, WAITING_FOR_ZALO, type Delivery, type Notification } from '../domain/notification.js';
-import type { OutboxStore } from '../store/store.js';
+import type { LeaseStore, OutboxStore } from '../store/store.js';
+
+/** The lease of the pass over held messages, and how long a silent holder keeps it. */
+const WAITING_LEASE = 'outbox.waiting';
+const WAITING_LEASE_MS = 5 * 60_000;
 
 export interface Notifier {
   /** Delivers or throws (to be retried); a channel that can tell says where it went. */
@@ -10,9 +16,14 @@ export interface Notifier {
 
 /** Writes each notification to the log: the default channel when nothing else is configured. */
 export class LogNotifier implements Notifier {
-  constructor(private readonly log: Logger) {}
+  /** `onLogged`: counts each one for /metrics (channel "log"). */
+  constructor(
+    private readonly log: Logger,
+    private readonly onLogged?: () => void,
+  ) {}
   async send(n: Notification): Promise<void> {
     this.log.info({ key: n.key, kind: n.kind, to: n.to.id, workflowId: n.workflowId }, n.text);
+    this.onLogged?.();
   }
 }
 
@@ -55,8 +66,10 @@ export class WaitingDeliveries {
 
   constructor(
     private readonly o: {
-      store: OutboxStore;
+      store: OutboxStore & LeaseStore;
       notifier: Notifier;
+      /** This process, as the holder of the pass's lease (several workers share one store). */
+      holder?: string;
       ready: () => boolean | Promise<boolean>;
       report: (workflowId: string, lines: string[]) => Promise<void>;
       log: Logger;
@@ -82,12 +95,28 @@ export class WaitingDeliveries {
   }
 
   private async drain(): Promise<void> {
-    const { store, log } = this.o;
+    const { store } = this.o;
     if (!(await this.o.ready())) return;
+    // One process at a time goes over the held messages, or two workers would send each twice.
+    const holder = (this.o.holder ??= `${hostname()}:${process.pid}:${randomUUID()}`);
+    const now = this.o.now ?? Date.now;
+    if (!(await store.leaseTake(WAITING_LEASE, holder, now(), WAITING_LEASE_MS))) return;
+    try {
+      await this.pass(() => store.leaseTake(WAITING_LEASE, holder, now(), WAITING_LEASE_MS));
+    } finally {
+      await store.leaseRelease(WAITING_LEASE, holder);
+    }
+  }
+
+  private async pass(renew: () => Promise<boolean>): Promise<void> {
+    const { store, log } = this.o;
     const rows = await store.outboxWaiting(100, this.offset);
     let held = 0;
     this.offset = rows.length < 100 ? 0 : this.offset;
     for (const row of rows) {
+      if (!(await renew())) return;
+      // Sent by the process that held the pass before ours (its lease ran out mid-pass): not again.
+      if ((await store.outboxGet(row.key))?.status !== 'waiting') continue;
       try {
         const { status: _s, attempts: _a, createdAt: _c, sentAt: _t, ...n } = row;
         const d = await this.o.notifier.send(n);

@@ -1,16 +1,24 @@
 // Drains the durable inbox the webhook fills: each person's events in the order they arrived,
 // different people side by side. An event that fails (Temporal or Zalo unreachable) stays
 // pending and is retried with backoff, also after a restart; handlers are idempotent per event key.
+// Several web processes may drain one store: a person's queue is worked by the holder of that
+// person's lease only, so their events stay in order and each is handled once.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { mapLimit } from '../runtime/concurrency.js';
-import type { InboxRow, InboxStore } from '../store/store.js';
+import type { InboxRow, InboxStore, LeaseStore } from '../store/store.js';
 import { readEvent, type BotEvent } from './events.js';
 
 export type EventHandler = (event: BotEvent) => Promise<string>;
 
 export interface InboxOptions {
-  store: InboxStore;
+  store: InboxStore & LeaseStore;
   handle: EventHandler;
+  /** This process, as a lease holder; default host, pid and a random part. */
+  holder?: string;
+  /** How long a person's queue stays with a process that stopped answering (killed mid-event). */
+  leaseMs?: number;
   log: Logger;
   /** People handled at once. */
   concurrency?: number;
@@ -22,6 +30,7 @@ export interface InboxOptions {
 }
 
 export const DEFAULT_KEEP_HANDLED_MS = 8 * 24 * 3600_000;
+export const DEFAULT_INBOX_LEASE_MS = 60_000;
 
 export class InboxProcessor {
   private running: Promise<void> | undefined;
@@ -30,8 +39,13 @@ export class InboxProcessor {
   private timer: NodeJS.Timeout | undefined;
   private readonly failures = new Map<string, { attempts: number; notBefore: number }>();
   private prunedAt = 0;
+  /** Someone else held a person's queue in the last pass: look again once their lease could have run out. */
+  private leasedElsewhere = false;
+  private readonly holder: string;
 
-  constructor(private readonly o: InboxOptions) {}
+  constructor(private readonly o: InboxOptions) {
+    this.holder = o.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+  }
 
   /** Starts a pass now (or right after the current one). */
   kick(): void {
@@ -83,16 +97,38 @@ export class InboxProcessor {
         const who = senderOf(r);
         byPerson.set(who, [...(byPerson.get(who) ?? []), r]);
       }
-      const progressed = await mapLimit([...byPerson.values()], this.o.concurrency ?? 8, (queue) => this.runQueue(queue));
+      const progressed = await mapLimit([...byPerson.entries()], this.o.concurrency ?? 8, ([who, queue]) => this.runPerson(who, queue));
       if (!progressed.some(Boolean)) break;
     }
     this.scheduleRetry();
   }
 
-  /** One person's events in order; stops at the first that must be retried. True if any finished. */
-  private async runQueue(queue: InboxRow[]): Promise<boolean> {
+  /** A person's queue, under their lease; skipped while another process holds it. */
+  private async runPerson(who: string, queue: InboxRow[]): Promise<boolean> {
+    const { store } = this.o;
+    const name = `inbox:${who}`;
+    const take = () => store.leaseTake(name, this.holder, Date.now(), this.o.leaseMs ?? DEFAULT_INBOX_LEASE_MS);
+    if (!(await take())) {
+      this.leasedElsewhere = true;
+      return false;
+    }
+    try {
+      return await this.runQueue(queue, take);
+    } finally {
+      await store.leaseRelease(name, this.holder);
+    }
+  }
+
+  /** One person's events in order; stops at the first that must be retried, or when the lease is lost. True if any finished. */
+  private async runQueue(queue: InboxRow[], renew: () => Promise<boolean>): Promise<boolean> {
     let finished = false;
     for (const row of queue) {
+      // Read before the lease was ours: another process may have handled it since.
+      if (!(await renew())) return finished;
+      if ((await this.o.store.inboxGet(row.key))?.status !== 'pending') {
+        finished = true;
+        continue;
+      }
       const read = parse(row);
       if (!read) {
         await this.o.store.inboxFinish(row.key, 'failed', 'unreadable body');
@@ -126,8 +162,11 @@ export class InboxProcessor {
 
   private scheduleRetry(): void {
     clearTimeout(this.timer);
-    if (this.stopped || this.failures.size === 0) return;
-    const next = Math.min(...[...this.failures.values()].map((f) => f.notBefore));
+    const elsewhere = this.leasedElsewhere;
+    this.leasedElsewhere = false;
+    if (this.stopped || (this.failures.size === 0 && !elsewhere)) return;
+    const lease = Date.now() + (this.o.leaseMs ?? DEFAULT_INBOX_LEASE_MS);
+    const next = Math.min(...[...this.failures.values()].map((f) => f.notBefore), elsewhere ? lease : Infinity);
     this.timer = setTimeout(() => this.kick(), Math.max(50, next - Date.now()));
     this.timer.unref();
   }

@@ -395,6 +395,26 @@ export class PostgresStore implements Store {
     return (await this.q(`DELETE FROM inbox WHERE status <> 'pending' AND received_at < $1`, [ms(before)])).rowCount ?? 0;
   }
 
+  async inboxStats(): Promise<{ pending: number; oldestPendingAt?: number }> {
+    const r = (await this.q<{ n: number; oldest: number | null }>(`SELECT COUNT(*)::int AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'`)).rows[0];
+    return { pending: r?.n ?? 0, ...(r?.oldest != null ? { oldestPendingAt: Number(r.oldest) } : {}) };
+  }
+
+  async leaseTake(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    // One statement: concurrent takers serialise on the row; the loser's WHERE no longer matches.
+    const res = await this.q(
+      `INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+       WHERE leases.holder = excluded.holder OR leases.until <= $4`,
+      [name, holder, ms(now + ttlMs), ms(now)],
+    );
+    return res.rowCount === 1;
+  }
+
+  async leaseRelease(name: string, holder: string): Promise<void> {
+    await this.q('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
   async inboxCount(): Promise<number> {
     return (await this.q<{ n: number }>('SELECT COUNT(*) AS n FROM inbox')).rows[0]?.n ?? 0;
   }

@@ -91,6 +91,11 @@ const MIGRATIONS = [
    CREATE TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, last INTEGER NOT NULL, paused_until INTEGER NOT NULL DEFAULT 0);
    ALTER TABLE link_codes ADD COLUMN zalo_user_id TEXT;
    CREATE INDEX IF NOT EXISTS outbox_status ON outbox(status, created_at);`,
+  `CREATE TABLE IF NOT EXISTS leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     until INTEGER NOT NULL
+   );`,
 ];
 
 interface Row {
@@ -415,6 +420,27 @@ export class SqliteStore implements Store {
 
   async inboxPrune(before: number): Promise<number> {
     return this.db.prepare(`DELETE FROM inbox WHERE status <> 'pending' AND received_at < ?`).run(before).changes;
+  }
+
+  async inboxStats(): Promise<{ pending: number; oldestPendingAt?: number }> {
+    const r = this.db.prepare(`SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'`).get() as { n: number; oldest: number | null };
+    return { pending: r.n, ...(r.oldest !== null ? { oldestPendingAt: r.oldest } : {}) };
+  }
+
+  async leaseTake(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    // One statement: a free, expired or own lease is (re)taken; another holder's live one is left alone.
+    const res = this.db
+      .prepare(
+        `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+         WHERE leases.holder = excluded.holder OR leases.until <= ?`,
+      )
+      .run(name, holder, now + ttlMs, now);
+    return res.changes === 1;
+  }
+
+  async leaseRelease(name: string, holder: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
   async inboxCount(): Promise<number> {

@@ -169,6 +169,18 @@ export interface InboxStore {
   inboxCount(): Promise<number>;
   /** Forgets handled deliveries received before `before` (their dedupe keys with them); returns how many. */
   inboxPrune(before: number): Promise<number>;
+  /** Deliveries waiting to be handled, and when the oldest of them arrived (for /metrics). */
+  inboxStats(): Promise<{ pending: number; oldestPendingAt?: number }>;
+}
+
+/**
+ * Named leases shared by every process on the store: one holder at a time until its lease runs out
+ * (a holder that dies is replaced after that). A person's inbox, the pass over held notifications.
+ */
+export interface LeaseStore {
+  /** Takes the lease, or renews it for its holder, until `now + ttlMs`; false while another holder has it. */
+  leaseTake(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  leaseRelease(name: string, holder: string): Promise<void>;
 }
 
 /** Markers of things done once (a reply sent, a part of a long message sent). */
@@ -218,6 +230,7 @@ export interface Store
     SettingStore,
     DraftStore,
     ConversationStore,
+    LeaseStore,
     ReachStore,
     RateStore {
   close(): Promise<void>;

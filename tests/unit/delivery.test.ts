@@ -263,6 +263,24 @@ describe('a message that reaches nobody', () => {
     expect(double.sentTo(z)).toHaveLength(1);
   });
 
+  it('two workers going over the held messages at once send each one once', async () => {
+    const outbox = new OutboxNotifier(store, notifier(), () => clock);
+    const held = [reminder('tccb.cv2', { key: 'wf-1#1:reminder' }), reminder('tccb.cv2', { key: 'wf-1#2:reminder', workflowId: 'wf-1' })];
+    for (const n of held) expect(await outbox.send(n)).toMatchObject({ unreached: true });
+    const z = await linked('tccb.truong');
+    // A second worker: its own handle on the same store file, its own notifier.
+    const second = new SqliteStore(join(dir, 'state.sqlite'));
+    try {
+      const pass = (s: SqliteStore, holder: string) =>
+        new WaitingDeliveries({ store: s, holder, notifier: notifier(), ready: () => true, report: async () => undefined, log: pino({ level: 'silent' }), now: () => clock });
+      await Promise.all([pass(store, 'worker-1').kick(), pass(second, 'worker-2').kick(), pass(store, 'worker-1b').kick()]);
+      expect(double.sentTo(z)).toHaveLength(2);
+      for (const n of held) expect((await store.outboxGet(n.key))?.status).toBe('sent');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('a message Zalo refused as such (-201) is not held', async () => {
     await linked('hcth.cv2');
     double.failNext(-201, 5, 'message');

@@ -399,6 +399,43 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name store', (backend)
       expect((await store.inboxPending(10)).map((r) => r.key)).toEqual(['b']);
       expect(await store.inboxAccept('a', body, T0 + HOUR)).toBe(true);
     });
+
+    it('says how many deliveries wait and since when the oldest has', async () => {
+      expect(await store.inboxStats()).toEqual({ pending: 0 });
+      await store.inboxAccept('x', body, T0 + 7);
+      await store.inboxAccept('y', body, T0 + 3);
+      await store.inboxAccept('z', body, T0 + 9);
+      await store.inboxFinish('y', 'done', 'ok');
+      expect(await store.inboxStats()).toEqual({ pending: 2, oldestPendingAt: T0 + 7 });
+    });
+  });
+
+  describe('leases', () => {
+    it('one holder at a time until it runs out; the holder renews it; another takes it after', async () => {
+      const b = await other();
+      expect(await store.leaseTake('inbox:z1', 'p1', T0, 30 * SEC)).toBe(true);
+      expect(await b.leaseTake('inbox:z1', 'p2', T0 + 10 * SEC, 30 * SEC)).toBe(false);
+      expect(await store.leaseTake('inbox:z1', 'p1', T0 + 20 * SEC, 30 * SEC)).toBe(true); // renewed to T0 + 50 s
+      expect(await b.leaseTake('inbox:z1', 'p2', T0 + 40 * SEC, 30 * SEC)).toBe(false);
+      expect(await b.leaseTake('inbox:z1', 'p2', T0 + 50 * SEC, 30 * SEC)).toBe(true);
+      expect(await store.leaseTake('inbox:z2', 'p1', T0, 30 * SEC)).toBe(true); // names are apart
+    });
+
+    it('are released by their holder only', async () => {
+      await store.leaseTake('outbox.waiting', 'p1', T0, HOUR);
+      await store.leaseRelease('outbox.waiting', 'p2');
+      expect(await store.leaseTake('outbox.waiting', 'p2', T0 + SEC, HOUR)).toBe(false);
+      await store.leaseRelease('outbox.waiting', 'p1');
+      expect(await store.leaseTake('outbox.waiting', 'p2', T0 + SEC, HOUR)).toBe(true);
+    });
+
+    it('go to exactly one of many processes asking at once', async () => {
+      const all = await three();
+      for (let round = 0; round < ROUNDS; round++) {
+        const got = await race(all, 12, (s, i) => s.leaseTake(`inbox:r${round}`, `w${i}`, T0, 30 * SEC));
+        expect(count(got, true)).toBe(1);
+      }
+    });
   });
 
   describe('once-markers', () => {
