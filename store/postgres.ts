@@ -9,6 +9,7 @@ import type { Plan } from '../domain/plan.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { PG_MIGRATIONS, type PgMigration } from './postgres-migrations.js';
 import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
+import { takeToken } from './rate-bucket.js';
 
 /** First key of the migration advisory lock (the second is the schema's hash): this application's schema changes. */
 const MIGRATION_LOCK_CLASS = 0x0dea06;
@@ -294,17 +295,9 @@ export class PostgresStore implements Store {
       await c.query('INSERT INTO rate_buckets (name, tokens, last, paused_until) VALUES ($1, $2, $3, 0) ON CONFLICT (name) DO NOTHING', [bucket, burst, now]);
       const r = (await c.query<{ tokens: number; last: number; paused_until: number }>('SELECT tokens, last, paused_until FROM rate_buckets WHERE name = $1 FOR UPDATE', [bucket]))
         .rows[0]!;
-      const perMs = perMinute / 60_000;
-      let { tokens, last } = r;
-      if (now < r.paused_until) return r.paused_until - now;
-      if (now > last) {
-        tokens = Math.min(burst, tokens + (now - last) * perMs);
-        last = now;
-      }
-      let wait = 0;
-      if (tokens >= 1) tokens -= 1;
-      else wait = Math.max(1, Math.ceil((1 - tokens) / perMs));
-      await c.query('UPDATE rate_buckets SET tokens = $2, last = $3 WHERE name = $1', [bucket, tokens, last]);
+      const { bucket: b, wait } = takeToken({ tokens: r.tokens, last: r.last, pausedUntil: r.paused_until }, perMinute, burst, now);
+      if (now < r.paused_until) return wait;
+      await c.query('UPDATE rate_buckets SET tokens = $2, last = $3 WHERE name = $1', [bucket, b.tokens, b.last]);
       return wait;
     });
   }

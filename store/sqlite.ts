@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
+import { takeToken } from './rate-bucket.js';
 import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
@@ -313,24 +314,15 @@ export class SqliteStore implements Store {
       const r = this.db.prepare('SELECT tokens, last, paused_until FROM rate_buckets WHERE name = ?').get(bucket) as
         | { tokens: number; last: number; paused_until: number }
         | undefined;
-      const perMs = perMinute / 60_000;
-      let tokens = r ? r.tokens : burst;
-      let last = r ? r.last : now;
       const pausedUntil = r?.paused_until ?? 0;
-      if (now < pausedUntil) return pausedUntil - now;
-      if (now > last) {
-        tokens = Math.min(burst, tokens + (now - last) * perMs);
-        last = now;
-      }
-      let wait = 0;
-      if (tokens >= 1) tokens -= 1;
-      else wait = Math.max(1, Math.ceil((1 - tokens) / perMs));
+      const { bucket: b, wait } = takeToken({ tokens: r ? r.tokens : burst, last: r ? r.last : now, pausedUntil }, perMinute, burst, now);
+      if (now < pausedUntil) return wait;
       this.db
         .prepare(
           `INSERT INTO rate_buckets (name, tokens, last, paused_until) VALUES (?, ?, ?, ?)
            ON CONFLICT(name) DO UPDATE SET tokens = excluded.tokens, last = excluded.last`,
         )
-        .run(bucket, tokens, last, pausedUntil);
+        .run(bucket, b.tokens, b.last, pausedUntil);
       return wait;
     }).immediate();
   }
