@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // The cluster proof has its own config and server (npm run test:cluster).
+    exclude: ['**/node_modules/**', 'tests/cluster/**'],
     // The Temporal native core is not safe in worker threads: one process per test file.
     pool: 'forks',
     globalSetup: ['tests/global-setup.ts'],
