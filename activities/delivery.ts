@@ -40,7 +40,12 @@ export interface DeliveryOptions {
   zaloUsable: () => boolean | Promise<boolean>;
   log: Logger;
   now?: () => number;
+  /** Each delivery attempt's end, for /metrics (runtime/metrics.ts): the channel and how it went. */
+  onAttempt?: (channel: Channel | 'none', outcome: AttemptOutcome) => void;
 }
+
+export type AttemptOutcome = 'delivered' | 'refused_person' | 'refused_message' | 'zalo_unusable' | 'error' | 'unreached';
+const OUTCOME_OF_SCOPE = { person: 'refused_person', message: 'refused_message', zalo: 'zalo_unusable' } as const;
 
 const ZALO_CHANNELS: readonly Channel[] = ['zalo_cs', 'zalo_template_uid', 'zalo_template_phone'];
 
@@ -81,7 +86,8 @@ export class DeliveryNotifier implements Notifier {
         if (!sender) continue;
         const key = `${n.key}:${leg}:${channel}`;
         const done = `deliver:${key}`;
-        const out = (await store.onceDone(done)) ? ({ ok: true } as const) : await sender.send(channel, { person, reach }, n, text, key);
+        // The one place an attempt ends; a replayed one (done before) is not counted again.
+        const out = (await store.onceDone(done)) ? ({ ok: true } as const) : await this.attempt(sender, channel, { person, reach }, n, text, key);
         if (out.ok) {
           await store.onceMark(done, this.now());
           attempts.push({ personId: person.id, personName: person.name, channel, ok: true });
@@ -104,7 +110,20 @@ export class DeliveryNotifier implements Notifier {
       }
     }
     this.o.log.warn({ key: n.key, to: n.to.id, reason: firstReason }, 'notification reached nobody');
+    this.o.onAttempt?.('none', 'unreached');
     // A message Zalo refused as such is not worth holding; one nobody could be reached for is.
     return { delivered: false, attempts, insteadOf: { person: n.to, reason: firstReason }, ...(closedForMessage.size ? {} : { unreached: true as const }) };
+  }
+
+  private async attempt(sender: ChannelSender, channel: Channel, target: ChannelTarget, n: Notification, text: string, key: string): Promise<SendOutcome> {
+    let out: SendOutcome;
+    try {
+      out = await sender.send(channel, target, n, text, key);
+    } catch (err) {
+      this.o.onAttempt?.(channel, 'error');
+      throw err;
+    }
+    this.o.onAttempt?.(channel, out.ok ? 'delivered' : OUTCOME_OF_SCOPE[out.scope]);
+    return out;
   }
 }

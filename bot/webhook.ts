@@ -12,6 +12,7 @@
 //   503 unavailable                     the queue could not record it: Zalo retries
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { AppMetrics } from '../runtime/metrics.js';
 import type { InboxStore } from '../store/store.js';
 import { readEvent } from './events.js';
 import { checkWebhook, type WebhookAuthConfig } from './webhook-auth.js';
@@ -28,11 +29,22 @@ export interface WebhookDeps {
   /** Called after an event is queued (wakes the processor). */
   onQueued?: () => void;
   now?: () => number;
+  /** Times each request from its arrival to the answer (de_an_06_webhook_duration_seconds). */
+  metrics?: Pick<AppMetrics, 'webhookTimer'>;
 }
 
 export function webhookRouter(deps: WebhookDeps): Router {
   const now = deps.now ?? Date.now;
   const router = express.Router();
+  // Before the body is read: a slow or oversized body counts in the time too.
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    router.post(WEBHOOK_PATH, (_req, res, next) => {
+      const done = metrics.webhookTimer();
+      res.once('finish', () => done(res.statusCode));
+      next();
+    });
+  }
   router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES, inflate: false }), async (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const check = checkWebhook(raw, req.get('x-zevent-signature'), deps.auth, now());

@@ -46,6 +46,15 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   /** Mark cookies Secure: set when the dashboard is served over HTTPS. */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  /**
+   * Which reverse proxies to believe about the client (X-Forwarded-For/-Proto): a hop count ("1"),
+   * or addresses/subnets/express names ("loopback, 10.0.0.0/8"). Unset: none (direct connections).
+   */
+  TRUST_PROXY: z.string().regex(/^(\d+|true|false|[\w.:/, -]+)$/, 'a hop count, true/false, or a comma list of addresses or subnets').optional(),
+  /** Loopback port of the Temporal SDK's Prometheus exporter in processes that run a worker; 0: off. */
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** `--role worker` only: serve /healthz, /readyz and /metrics on this port (unset: no HTTP). */
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: pretty in a terminal outside production, JSON otherwise (runtime/logger.ts). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -53,7 +62,18 @@ const envSchema = z.object({
   DEMO_SECONDS_PER_DAY: z.coerce.number().min(1).max(3600).default(30),
 });
 
-export type Config = z.output<typeof envSchema> & { dataDir: string; zalo: ZaloConfig | undefined; mail: { url: string; from: string } | undefined };
+export type Config = z.output<typeof envSchema> & { dataDir: string; zalo: ZaloConfig | undefined; mail: { url: string; from: string } | undefined; trustProxy: TrustProxy };
+
+/** What express's 'trust proxy' setting takes. */
+export type TrustProxy = boolean | number | string[];
+
+/** TRUST_PROXY as express reads it: a number is a hop count, a list names the proxies; unset or "false": none. */
+export function parseTrustProxy(v: string | undefined): TrustProxy {
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim()).filter(Boolean);
+}
 
 /** The OA's credentials, when configured (all of them or none). */
 export interface ZaloConfig {
@@ -93,5 +113,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       };
   if (!!d.SMTP_URL !== !!d.MAIL_FROM) throw new Error('Invalid environment: e-mail needs both SMTP_URL and MAIL_FROM');
   const mail = d.SMTP_URL && d.MAIL_FROM ? { url: d.SMTP_URL, from: d.MAIL_FROM } : undefined;
-  return { ...d, dataDir: resolve(d.DATA_DIR), zalo, mail };
+  return { ...d, dataDir: resolve(d.DATA_DIR), zalo, mail, trustProxy: parseTrustProxy(d.TRUST_PROXY) };
 }

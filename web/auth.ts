@@ -70,7 +70,9 @@ export async function createAuth(deps: AuthDeps) {
     const value = signed.slice(0, i);
     return sameText(sign(value), signed) ? value : undefined;
   };
-  const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: !!deps.secureCookies, path: '/' };
+  // Secure when configured, or when this request came over HTTPS (directly, or through a proxy
+  // trusted by TRUST_PROXY that says so in X-Forwarded-Proto: express's req.secure).
+  const cookieOpts = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: !!deps.secureCookies || req.secure, path: '/' });
 
   /** Loads the session of a signed cookie; a forged, unknown or expired one is no session. */
   // Async: express 5 passes a rejected promise (the store failing) on to the error handler.
@@ -86,7 +88,8 @@ export async function createAuth(deps: AuthDeps) {
   function checkCsrf(req: Request, res: Response, next: NextFunction): void {
     if (req.method !== 'POST') return next();
     const origin = req.get('origin');
-    const host = req.get('host');
+    // req.host: the Host header, or X-Forwarded-Host from a proxy trusted by TRUST_PROXY.
+    const host = req.host;
     const sameOrigin = !origin || (host !== undefined && new URL(origin).host === host);
     const sent = String((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? '');
     const expected = [res.locals.auth?.session.csrf, unsign(parseCookies(req.headers.cookie)[PRE_COOKIE])].filter((x): x is string => !!x);
@@ -105,7 +108,7 @@ export async function createAuth(deps: AuthDeps) {
     const existing = unsign(parseCookies(req.headers.cookie)[PRE_COOKIE]);
     if (existing) return existing;
     const token = randomBytes(16).toString('base64url');
-    res.cookie(PRE_COOKIE, sign(token), { ...cookieOpts, maxAge: 3600_000 });
+    res.cookie(PRE_COOKIE, sign(token), { ...cookieOpts(req), maxAge: 3600_000 });
     return token;
   }
 
@@ -196,7 +199,7 @@ export async function createAuth(deps: AuthDeps) {
     }
     const session: Session = { id: randomBytes(24).toString('base64url'), personId: person.id, csrf: randomBytes(24).toString('base64url'), createdAt: now(), expiresAt: now() + SESSION_TTL_MS };
     await deps.store.sessionCreate(session);
-    res.cookie(SESSION_COOKIE, sign(session.id), { ...cookieOpts, maxAge: SESSION_TTL_MS });
+    res.cookie(SESSION_COOKIE, sign(session.id), { ...cookieOpts(req), maxAge: SESSION_TTL_MS });
     const next = String(req.body?.next ?? '/');
     res.redirect(303, next.startsWith('/') && !next.startsWith('//') ? next : '/');
   });

@@ -82,7 +82,7 @@ export function overview({ org, plans, auth, rows, filter, errors, today, pageNo
       ${units.map(
         (u) => html`<tr class="${u.counts.byStatus.overdue ? 'overdue' : ''}" data-unit="${u.unit}"><td><a href="/?unit=${u.unit}">${u.name}</a></td><td>${u.counts.total}</td>
           ${UNIT_COLUMNS.map((s) => html`<td class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}" data-status="${s}">${u.counts.byStatus[s]}</td>`)}
-          <td><div class="bar" title="${Math.round(u.counts.completion * 100)}%"><span style="width:${Math.round(u.counts.completion * 100)}%"></span></div> ${Math.round(u.counts.completion * 100)}%</td></tr>`,
+          <td><div class="bar" title="${Math.round(u.counts.completion * 100)}%"><svg width="100%" height="10" aria-hidden="true"><rect width="${Math.round(u.counts.completion * 100)}%" height="10" rx="4"></rect></svg></div> ${Math.round(u.counts.completion * 100)}%</td></tr>`,
       )}
       </tbody></table></div>
       ${raw(unitBarsSvg(units))}

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Router } from 'express';
 import { issueLinkCode } from '../client/accounts.js';
+import { asset } from './assets.js';
 import type { ZaloDouble } from '../bot/zalo-double.js';
 import type { Org } from '../domain/org.js';
 import type { Store } from '../store/store.js';
@@ -84,26 +85,11 @@ export function devZaloRouter(deps: DevZaloDeps): Router {
   return r;
 }
 
+// Styles and script are files of web/static/: the CSP allows no inline ones.
 const PAGE = `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Zalo OA (bản thử) — Trợ lý nhắc việc Đề án 06</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0;background:#eef1f5;color:#1c1e21}
-header{background:#0068ff;color:#fff;padding:10px 16px}
-header h1{font-size:17px;margin:0}
-header p{margin:2px 0 0;font-size:13px;opacity:.9}
-main{max-width:720px;margin:0 auto;padding:12px}
-select,input,button{font:inherit;padding:8px;border-radius:8px;border:1px solid #c8ccd2}
-#who{width:100%}
-#log{background:#fff;border-radius:12px;padding:12px;height:60vh;overflow:auto;margin:10px 0}
-.m{max-width:85%;margin:6px 0;padding:8px 10px;border-radius:12px;white-space:pre-wrap;line-height:1.35}
-.user{background:#d7e8ff;margin-left:auto}
-.oa{background:#f1f2f4}
-.b{display:inline-block;margin:6px 6px 0 0;background:#fff;border:1px solid #0068ff;color:#0068ff;cursor:pointer}
-form{display:flex;gap:8px}
-#text{flex:1}
-small{color:#555}
-</style></head><body>
+<link rel="stylesheet" href="${asset('dev-zalo.css')}"></head><body>
 <header><h1>Zalo OA — bản thử trên máy</h1><p>Chọn một cán bộ và trò chuyện với trợ lý nhắc việc như trên Zalo.</p></header>
 <main>
 <select id="who"></select>
@@ -111,42 +97,4 @@ small{color:#555}
 <div id="log"></div>
 <form id="f"><input id="text" autocomplete="off" placeholder="Ví dụ: ds, nhận 1, tiến độ 1 60% …, xong 1, trợ giúp"><button>Gửi</button></form>
 </main>
-<script>
-const $ = (id) => document.getElementById(id);
-let people = [], shown = '';
-async function loadPeople() {
-  people = await (await fetch('/dev/zalo/api/people')).json();
-  $('who').innerHTML = people.map((p) => '<option value="' + p.id + '">' + p.name + ' — ' + p.title + ' (' + p.unit + ')</option>').join('');
-  const saved = localStorage.getItem('devZaloPerson');
-  if (saved && people.some((p) => p.id === saved)) $('who').value = saved;
-  status();
-}
-function status() {
-  const p = people.find((x) => x.id === $('who').value);
-  $('status').textContent = p ? (p.linked ? 'Đã liên kết Zalo (id ' + p.zaloUserId + ').' : 'Chưa liên kết Zalo: lấy mã rồi gửi «dk <mã>».') : '';
-}
-function esc(s) { return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]); }
-async function refresh() {
-  const person = $('who').value;
-  if (!person) return;
-  const chat = await (await fetch('/dev/zalo/api/chat?person=' + encodeURIComponent(person))).json();
-  const html = chat.messages.map((m) => '<div class="m ' + m.from + '">' + esc(m.text) +
-    (m.buttons || []).map((b) => '<br><button class="b" data-p="' + esc(b.payload) + '">' + esc(b.title) + '</button>').join('') + '</div>').join('');
-  if (html !== shown) { $('log').innerHTML = shown = html; $('log').scrollTop = 1e9; }
-}
-async function send(text) {
-  if (!text.trim()) return;
-  await fetch('/dev/zalo/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person: $('who').value, text }) });
-  setTimeout(refresh, 150);
-}
-$('f').onsubmit = (e) => { e.preventDefault(); send($('text').value); $('text').value = ''; };
-$('log').onclick = (e) => { if (e.target.dataset.p) send(e.target.dataset.p); };
-$('who').onchange = () => { localStorage.setItem('devZaloPerson', $('who').value); shown = ''; status(); refresh(); };
-$('code').onclick = async () => {
-  const r = await (await fetch('/dev/zalo/api/link-code', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person: $('who').value }) })).json();
-  if (r.code) { $('text').value = 'dk ' + r.code; $('text').focus(); }
-};
-loadPeople().then(refresh);
-setInterval(async () => { await refresh(); }, 1500);
-setInterval(loadPeople, 10000);
-</script></body></html>`;
+<script src="${asset('dev-zalo.js')}"></script></body></html>`;

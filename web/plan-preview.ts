@@ -79,9 +79,9 @@ export function preview(org: Org, auth: Authed, draft: PlanDraft, imported: Impo
     <form method="post" action="/ke-hoach/khoi-dong" class="card">
       <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="draft" value="${draft.id}">
       ${imported.warnings.length
-        ? html`<label><input type="checkbox" name="allowWarnings" value="1" style="width:auto"> Vẫn khởi động dù còn cảnh báo (${skipped.length} nhiệm vụ chưa đủ thông tin sẽ không được theo dõi)</label>`
+        ? html`<label><input type="checkbox" name="allowWarnings" value="1"> Vẫn khởi động dù còn cảnh báo (${skipped.length} nhiệm vụ chưa đủ thông tin sẽ không được theo dõi)</label>`
         : ''}
-      ${started ? html`<label><input type="checkbox" name="allowRepeat" value="1" style="width:auto"> Đây là kế hoạch khác, vẫn khởi động</label>` : ''}
+      ${started ? html`<label><input type="checkbox" name="allowRepeat" value="1"> Đây là kế hoạch khác, vẫn khởi động</label>` : ''}
       <button>Khởi động kế hoạch (${input.tasks.length} nhiệm vụ)</button>
     </form>`;
 }

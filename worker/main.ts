@@ -1,7 +1,7 @@
 // `npm start`: everything a newcomer needs in one process. With no TEMPORAL_ADDRESS it runs
 // the embedded dev server (persisted under data/), then the worker and the HTTP server, and
 // starts the example plan when no plan runs yet. `--role worker|web` runs one part only.
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
@@ -12,6 +12,7 @@ import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
 import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { createLogger } from '../runtime/logger.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { connectClient, describeTemporal, ensureSearchAttributes, resolveTemporal, workerConnectionOptions } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { describeStore, openStore } from '../store/open.js';
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
   const templates = templatesOf(config, !config.zalo && role === 'all');
   const store = await openStore(config);
   log.info({ store: describeStore(config) }, 'store opened');
+  // The SDK's worker metrics: the core serves them on a loopback port, appended to our /metrics.
+  // Installed before any NativeConnection (the runtime is made once per process).
+  const sdkMetricsUrl = role !== 'web' ? installSdkMetrics(config.TEMPORAL_METRICS_PORT, log) : undefined;
 
   let devServer: DevServer | undefined;
   // Environment and profile file (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE); no address anywhere → the embedded dev server.
@@ -74,6 +78,8 @@ async function main(): Promise<void> {
   }
   const { connection, client } = await connectClient(temporal);
   log.info(describeTemporal(temporal), 'connected to Temporal');
+  // One registry for this process, passed to what counts (no global: tests make their own).
+  const metrics = createMetrics({ inbox: store, client, processMetrics: true, ...(sdkMetricsUrl ? { sdkMetricsUrl } : {}) });
   const added = await ensureSearchAttributes(connection, temporal.namespace);
   if (added.length) log.info({ added }, 'registered search attributes');
 
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
       }
     }
   } else log.warn('no Zalo credentials and not --role all: notifications go to e-mail if configured, else to the log');
-  const { notifier, delivery } = createNotifiers({ config, org, store, ...(zalo ? { zalo } : {}), templates, log });
+  const { notifier, delivery } = createNotifiers({ config, org, store, ...(zalo ? { zalo } : {}), templates, log, metrics });
   let workerRun: Promise<void> | undefined;
   if (role !== 'web') {
     const nativeConnection = await NativeConnection.connect(workerConnectionOptions(temporal));
@@ -135,12 +141,20 @@ async function main(): Promise<void> {
       await nativeConnection.close();
     });
     log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+    if (role === 'worker' && config.WORKER_HTTP_PORT !== undefined) {
+      // A worker alone has no dashboard: health, readiness and its metrics (notifications, SDK) only.
+      const zaloHealth = zalo ? zaloHealthProbe(store, { configured: true, usable: () => zalo.client.tokens.usable() }) : undefined;
+      const app = await createApp({ connection, namespace: temporal.namespace, store, metrics, trustProxy: config.trustProxy, log, ...(zaloHealth ? { zalo: zaloHealth } : {}) });
+      const probe: Server = app.listen(config.WORKER_HTTP_PORT, () => log.info({ url: `http://127.0.0.1:${(probe.address() as { port: number }).port}/metrics` }, 'worker health and metrics listening'));
+      probe.once('error', (err) => log.error({ err, port: config.WORKER_HTTP_PORT }, 'worker health and metrics cannot listen (WORKER_HTTP_PORT in use?)'));
+      stops.unshift(() => new Promise<void>((r) => probe.close(() => r())));
+    }
   }
   if (role !== 'worker') {
     const routers = [];
     if (zalo) {
       const inbox = new InboxProcessor({ store, log, keepHandledMs: config.ZALO_DEDUPE_DAYS * 24 * 3600_000, handle: createBot({ org, store, client, zalo: zalo.client, now: businessNow }) });
-      routers.push(webhookRouter({ auth: zalo.auth, store, log, onQueued: () => inbox.kick() }));
+      routers.push(webhookRouter({ auth: zalo.auth, store, log, metrics, onQueued: () => inbox.kick() }));
       if (zalo.double) routers.push(devZaloRouter({ org, store, double: zalo.double }));
       inbox.kick(); // events accepted before a crash or restart
       stops.unshift(() => inbox.stop());
@@ -164,7 +178,7 @@ async function main(): Promise<void> {
       },
     };
     const zaloHealth = zaloHealthProbe(store, { configured: !!zalo, usable: async () => !!zalo && (await zalo.client.tokens.usable()) });
-    const server: Server = (await createApp({ connection, namespace: temporal.namespace, routers, dashboard, zalo: zaloHealth, log })).listen(config.PORT, () => {
+    const server: Server = (await createApp({ connection, namespace: temporal.namespace, routers, dashboard, zalo: zaloHealth, store, metrics, trustProxy: config.trustProxy, log })).listen(config.PORT, () => {
       const port = (server.address() as { port: number }).port;
       if (zalo?.double) zalo.double.webhookUrl = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
       log.info({ url: `http://127.0.0.1:${port}/healthz`, ...(zalo?.double ? { chat: `http://127.0.0.1:${port}/dev/zalo` } : {}) }, 'HTTP server listening');
@@ -200,6 +214,24 @@ async function main(): Promise<void> {
     log.error({ err }, 'worker failed');
     await shutdown('worker-failure', 1);
   });
+}
+
+/**
+ * Installs the Temporal runtime with its Prometheus exporter on 127.0.0.1:`port`; answers the URL
+ * to fetch, or undefined when off (port 0) or when the port is taken (then the worker runs without
+ * SDK metrics rather than not at all: two workers on one host must not stop each other).
+ */
+function installSdkMetrics(port: number, log: ReturnType<typeof createLogger>): string | undefined {
+  if (port === 0) return undefined;
+  const bindAddress = `127.0.0.1:${port}`;
+  try {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
+    return `http://${bindAddress}/metrics`;
+  } catch (err) {
+    log.warn({ err: (err as Error).message, bindAddress }, 'Temporal SDK metrics off (set TEMPORAL_METRICS_PORT to a free port, 0 to silence this)');
+    Runtime.install({});
+    return undefined;
+  }
 }
 
 main().catch((err) => {

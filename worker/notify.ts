@@ -12,6 +12,7 @@ import { channelRules, NO_TEMPLATES, type TemplatesConfig } from '../domain/temp
 import { zaloSenders } from '../bot/zalo-channels.js';
 import { tokensUsable } from '../client/zalo-tokens.js';
 import type { Config } from '../runtime/config.js';
+import type { AppMetrics } from '../runtime/metrics.js';
 import type { Store } from '../store/store.js';
 import type { ZaloConnection } from './zalo.js';
 
@@ -41,11 +42,11 @@ export interface Notifiers {
   delivery?: DeliveryNotifier;
 }
 
-export function createNotifiers(o: { config: Config; org: Org; store: Store; zalo?: ZaloConnection; templates: TemplatesConfig; log: Logger }): Notifiers {
+export function createNotifiers(o: { config: Config; org: Org; store: Store; zalo?: ZaloConnection; templates: TemplatesConfig; log: Logger; metrics?: Pick<AppMetrics, 'notification'> }): Notifiers {
   const senders: Partial<Record<Channel, ChannelSender>> = {};
   if (o.zalo) Object.assign(senders, zaloSenders(o.zalo.client, o.store, o.templates));
   if (o.config.mail) senders.email = emailSender(mailTransport(o.config.mail), o.config.mail.from);
-  if (Object.keys(senders).length === 0) return { notifier: new LogNotifier(o.log) };
+  if (Object.keys(senders).length === 0) return { notifier: new LogNotifier(o.log, o.metrics && (() => o.metrics!.notification('log', 'logged'))) };
   const zalo = o.zalo;
   const delivery = new DeliveryNotifier({
     org: o.org,
@@ -56,6 +57,7 @@ export function createNotifiers(o: { config: Config; org: Org; store: Store; zal
     windowMarginMs: o.config.ZALO_WINDOW_MARGIN_HOURS * 3600_000,
     zaloUsable: async () => !!zalo && (await zalo.client.tokens.usable()),
     log: o.log,
+    ...(o.metrics ? { onAttempt: (channel: string, outcome: string) => o.metrics!.notification(channel, outcome) } : {}),
   });
   return { notifier: delivery, delivery };
 }

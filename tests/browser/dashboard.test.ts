@@ -3,7 +3,7 @@
 // overview shows by itself, and a plan started from its document after fixing a unit.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { showTask } from '../../client/tasks.js';
 import { taskWorkflowId } from '../../domain/task.js';
@@ -41,6 +41,16 @@ describe('dashboard in a browser', () => {
     await h?.stop();
   });
 
+  /** What Chromium reports in the console about the Content-Security-Policy (a blocked inline script, style, …). */
+  function cspViolations(ctx: BrowserContext): string[] {
+    const seen: string[] = [];
+    ctx.on('console', (m) => {
+      if (/Content Security Policy|Refused to (execute|apply|load|connect|frame)/i.test(m.text())) seen.push(`${m.location().url}: ${m.text()}`);
+    });
+    ctx.on('weberror', (e) => seen.push(`error: ${e.error().message}`));
+    return seen;
+  }
+
   async function signIn(page: Page, personId: string): Promise<void> {
     await page.goto(`${h.base}/`);
     await expect.poll(() => page.url()).toContain('/dang-nhap');
@@ -55,6 +65,7 @@ describe('dashboard in a browser', () => {
 
   it('signs in with the Zalo code, shows the overdue task in red, and the overview follows an approval by itself', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'vi-VN' });
+    const violations = cspViolations(ctx);
     const overview = await ctx.newPage();
     await signIn(overview, 'hcth.truong');
     await expect.poll(() => overview.locator('header .who').textContent()).toContain('Hoàng Văn Giang');
@@ -91,15 +102,25 @@ describe('dashboard in a browser', () => {
     await chat.locator('#who').selectOption('hcth.cv2');
     await chat.getByText('Đã ghi nhận báo cáo hoàn thành').first().waitFor();
     await chat.screenshot({ path: join(SHOTS, 'chat-phone.png'), fullPage: true });
+    // The chat page's script (a file now) still works: a message sent shows the bot's reply.
+    const replies = await chat.locator('#log .m.oa').count();
+    await chat.locator('#text').fill('ds');
+    await chat.getByRole('button', { name: 'Gửi', exact: true }).click();
+    await chat.locator('#log .m.user', { hasText: /^ds$/ }).last().waitFor();
+    await expect.poll(() => chat.locator('#log .m.oa').count(), { timeout: 20_000 }).toBeGreaterThan(replies);
+    expect(await chat.locator('#log .m.oa').last().textContent()).toContain('Nhiệm vụ của đồng chí');
     await task.getByRole('button', { name: 'Duyệt kết quả' }).click();
     await task.getByText('Đã duyệt kết quả.').waitFor();
     await expect.poll(() => count('done_on_time'), { timeout: 20_000 }).toBe(String(doneBefore + 1));
     expect(await count('awaiting_approval')).toBe('0');
+    // The overview (its live refresh included), the task page and the chat: nothing the CSP blocked.
+    expect(violations).toEqual([]);
     await ctx.close();
   });
 
   it('an admin uploads the seed 000 document, fixes a unit in the preview and starts the plan', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'vi-VN' });
+    const violations = cspViolations(ctx);
     const page = await ctx.newPage();
     await signIn(page, 'hcth.cv1');
     await page.getByRole('link', { name: 'Khởi động kế hoạch' }).click();
@@ -107,6 +128,7 @@ describe('dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Đọc và xem trước' }).click();
     await page.getByText('21 nhiệm vụ đọc được').waitFor();
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: true });
+    expect(violations).toEqual([]);
     // On a phone the preview is not cut off: nothing wider than the screen (the table scrolls in its card).
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -129,6 +151,7 @@ describe('dashboard in a browser', () => {
     expect(started.unit.code).toBe('TCCB');
     // The started plan appears on the overview.
     await expect.poll(async () => (await page.locator('table').last().textContent()) ?? '', { timeout: 20_000 }).toContain('II.2.(1)');
+    expect(violations).toEqual([]);
     await ctx.close();
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { tokenProblem } from '../../client/zalo-tokens.js';
 import { sendSigninCode } from '../../worker/notify.js';
+import { createMetrics } from '../../runtime/metrics.js';
 import { createApp, zaloHealthProbe } from '../../web/server.js';
 import { devZaloRouter } from '../../web/dev-zalo.js';
 import { startBotHarness, type BotHarness, type BotHarnessOptions } from './bot-harness.js';
@@ -40,6 +41,9 @@ export async function startDashboardHarness(opts: Pick<BotHarnessOptions, 'secon
       contacts: { rules: () => h.delivery.rulesFor({ kind: 'reminder' }), tokenProblem: () => tokenProblem(h.store) },
     },
     zalo: zaloHealthProbe(h.store, { configured: true, usable: () => h.zalo.tokens.usable() }),
+    store: h.store,
+    // Short cache: tests read the counts right after changing them.
+    metrics: createMetrics({ inbox: h.store, client: h.client, cacheMs: 500 }),
   });
   const server: Server = await new Promise((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s));

@@ -64,7 +64,9 @@ describe('the "Liên lạc" page and the Zalo token alarm', () => {
     expect(new Set(rows.slice(0, 3).map((r) => r.id))).toEqual(new Set(UNREACHABLE));
     expect(rows.slice(0, 3).every((r) => r.cls === 'unreachable')).toBe(true);
     expect(rows.slice(3).every((r) => r.cls === '')).toBe(true);
-    expect(res.text_).toMatch(/tr\.unreachable td\{color:#b3261e/);
+    // In red: the rule is in the page's stylesheet (a file: the CSP allows no inline <style>).
+    const css = /<link rel="stylesheet" href="([^"]+)"/.exec(res.text_)![1]!;
+    expect((await admin.get(css)).text_).toMatch(/tr\.unreachable td\{color:#b3261e/);
 
     const row = (id: string) => rows.find((r) => r.id === id)!.html;
     expect(row(UNLINKED)).toContain('<td>chưa liên kết</td>');

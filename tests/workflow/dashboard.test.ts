@@ -351,4 +351,36 @@ describe('dashboard over HTTP', () => {
     const sneaky = await c.get(`/bao-cao/tai?plan=${encodeURIComponent(planId)}&file=..%2F..%2Fstate.sqlite`);
     expect(sneaky.status).toBe(404);
   });
+
+  it('security headers on the live overview and a task page; /readyz and /metrics on the real server', async () => {
+    const c = await signIn('ld.giamdoc');
+    for (const path of ['/', `/nhiem-vu?id=${encodeURIComponent(hcthTask)}`]) {
+      const res = await c.get(path);
+      expect(res.status).toBe(200);
+      const policy = res.headers.get('content-security-policy') ?? '';
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(/script-src ([^;]*)/.exec(policy)?.[1]).toBe("'self'");
+      expect(policy).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      // The page's scripts are files of this origin only.
+      expect(res.text_).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    }
+    expect((await c.get('/')).text_).toMatch(/<script src="\/static\/live\.js\?v=[0-9a-f]+" defer><\/script>/);
+
+    const ready = await fetch(`${base}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, temporal: { ok: true }, store: { ok: true }, zalo: { ok: true, configured: true } }]);
+
+    const text = await eventually(async () => {
+      const t = await (await fetch(`${base}/metrics`)).text();
+      return /^de_an_06_visibility_up 1$/m.test(t) && t;
+    }, 10_000, 'visibility read by /metrics');
+    const byStatus = [...text.matchAll(/^de_an_06_tasks\{status="([a-z_]+)"\} (\d+)$/gm)];
+    expect(byStatus.map((m) => m[1]).sort()).toEqual(['awaiting_activation', 'awaiting_approval', 'cancelled', 'done_late', 'done_on_time', 'due_soon', 'not_due', 'overdue']);
+    expect(byStatus.reduce((n, m) => n + Number(m[2]), 0)).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^de_an_06_escalations\{level="3"\} \d+$/m);
+    expect(text).toMatch(/^de_an_06_inbox_pending \d+$/m);
+    // Sign-in codes went out on Zalo through the delivery notifier of this harness (counted in its own registry, not here).
+    expect(text).toContain('# TYPE de_an_06_notifications_total counter');
+  });
 });
