@@ -37,7 +37,6 @@ import { scopeClause, viewerOf, type Viewer } from '../web/access.js';
 import { SESSION_COOKIE } from '../web/auth.js';
 import { loadRows, type DashboardDeps } from '../web/dashboard.js';
 import { createApp } from '../web/server.js';
-import { createTaskWorker } from '../worker/worker.js';
 import { countingPlanWorker, waitFor } from './plan-start.js';
 
 const TASK_QUEUE = 'bench-dashboard';

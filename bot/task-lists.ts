@@ -5,7 +5,7 @@ import { showTask } from '../client/tasks.js';
 import { and, escalationAtLeast, findPlanTasks, group, is, isAnyOf, LATEST_RUN, or, RUNNING } from '../client/visibility.js';
 import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
-import { unitsInCharge, unitsOf, type Org, type Person } from '../domain/org.js';
+import { unitsInCharge, type Org, type Person } from '../domain/org.js';
 import { ATTENTION_ORDER, STATUS_LABELS, type TaskStatus } from '../domain/status.js';
 import type { Store } from '../store/store.js';
 

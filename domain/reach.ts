@@ -69,7 +69,6 @@ interface RefusalRule {
   vi: string;
 }
 
-const ZALO_UID: readonly Channel[] = ['zalo_cs', 'zalo_template_uid'];
 const ZALO_ALL: readonly Channel[] = ['zalo_cs', 'zalo_template_uid', 'zalo_template_phone'];
 
 /**

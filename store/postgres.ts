@@ -10,6 +10,7 @@ import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.j
 import { PG_MIGRATIONS, type PgMigration } from './postgres-migrations.js';
 import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 import { takeToken } from './rate-bucket.js';
+import { toInboxRow, toLink, toOutboxRow, toPlanRecord, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
 
 /** First key of the migration advisory lock (the second is the schema's hash): this application's schema changes. */
 const MIGRATION_LOCK_CLASS = 0x0dea06;
@@ -491,62 +492,4 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigr
   } finally {
     c.release(broken);
   }
-}
-
-interface OutboxDbRow {
-  key: string;
-  payload: string;
-  status: OutboxRow['status'];
-  attempts: number;
-  created_at: number;
-  sent_at: number | null;
-}
-
-interface PlanDbRow {
-  id: string;
-  title: string;
-  document: string;
-  task_count: number;
-  plan: string;
-  started_at: number;
-}
-
-interface TokenDbRow {
-  access_token: string;
-  refresh_token: string;
-  expires_at: number;
-  updated_at: number;
-}
-
-interface LinkDbRow {
-  zalo_user_id: string;
-  person_id: string;
-  linked_at: number;
-  unreachable_since: number | null;
-}
-
-interface InboxDbRow {
-  key: string;
-  body: string;
-  received_at: number;
-  status: InboxRow['status'];
-  attempts: number;
-  outcome: string | null;
-}
-
-function toOutboxRow(r: OutboxDbRow): OutboxRow {
-  const n = JSON.parse(r.payload) as Notification;
-  return { ...n, status: r.status, attempts: r.attempts, createdAt: r.created_at, ...(r.sent_at ? { sentAt: r.sent_at } : {}) };
-}
-
-function toPlanRecord(r: PlanDbRow): PlanRecord {
-  return { id: r.id, title: r.title, documentNumber: r.document, taskCount: r.task_count, startedAt: r.started_at, plan: JSON.parse(r.plan) as Plan };
-}
-
-function toLink(r: LinkDbRow): ZaloLink {
-  return { zaloUserId: r.zalo_user_id, personId: r.person_id, linkedAt: r.linked_at, ...(r.unreachable_since ? { unreachableSince: r.unreachable_since } : {}) };
-}
-
-function toInboxRow(r: InboxDbRow): InboxRow {
-  return { key: r.key, body: r.body, receivedAt: r.received_at, status: r.status, attempts: r.attempts, ...(r.outcome ? { outcome: r.outcome } : {}) };
 }

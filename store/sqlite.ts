@@ -6,6 +6,7 @@ import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { takeToken } from './rate-bucket.js';
+import { toInboxRow, toLink, toOutboxRow, toPlanRecord, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
 import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
@@ -99,14 +100,6 @@ const MIGRATIONS = [
    );`,
 ];
 
-interface Row {
-  key: string;
-  payload: string;
-  status: OutboxRow['status'];
-  attempts: number;
-  created_at: number;
-  sent_at: number | null;
-}
 
 // Every method is async only to meet the Store contract: its body runs synchronously (better-sqlite3),
 // so each transaction below completes within the call and never spans an await.
@@ -147,7 +140,7 @@ export class SqliteStore implements Store {
   }
 
   async outboxGet(key: string): Promise<OutboxRow | undefined> {
-    const row = this.db.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as OutboxDbRow | undefined;
     return row && toOutboxRow(row);
   }
 
@@ -164,7 +157,7 @@ export class SqliteStore implements Store {
   }
 
   async outboxWaiting(limit: number, offset = 0): Promise<OutboxRow[]> {
-    return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ? OFFSET ?`).all(limit, offset) as Row[]).map(toOutboxRow);
+    return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ? OFFSET ?`).all(limit, offset) as OutboxDbRow[]).map(toOutboxRow);
   }
 
   async outboxList(filter: OutboxFilter = {}): Promise<OutboxRow[]> {
@@ -174,7 +167,7 @@ export class SqliteStore implements Store {
     if (filter.planId) (where.push('plan_id = ?'), args.push(filter.planId));
     if (filter.to) (where.push('to_id = ?'), args.push(filter.to));
     const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toOutboxRow);
+    return (this.db.prepare(sql).all(...args) as OutboxDbRow[]).map(toOutboxRow);
   }
 
   async planSave(p: Plan, now: number): Promise<void> {
@@ -188,17 +181,17 @@ export class SqliteStore implements Store {
   }
 
   async planList(): Promise<PlanRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanRow[];
+    const rows = this.db.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanDbRow[];
     return rows.map(toPlanRecord);
   }
 
   async planGet(id: string): Promise<PlanRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanDbRow | undefined;
     return row && toPlanRecord(row);
   }
 
   async zaloTokensGet(): Promise<ZaloTokens | undefined> {
-    const r = this.db.prepare('SELECT * FROM zalo_tokens WHERE id = 1').get() as TokenRow | undefined;
+    const r = this.db.prepare('SELECT * FROM zalo_tokens WHERE id = 1').get() as TokenDbRow | undefined;
     return r && { accessToken: r.access_token, refreshToken: r.refresh_token, expiresAt: r.expires_at, updatedAt: r.updated_at };
   }
 
@@ -377,12 +370,12 @@ export class SqliteStore implements Store {
   }
 
   async zaloLinkOf(zaloUserId: string): Promise<ZaloLink | undefined> {
-    const r = this.db.prepare('SELECT * FROM zalo_links WHERE zalo_user_id = ?').get(zaloUserId) as LinkRow | undefined;
+    const r = this.db.prepare('SELECT * FROM zalo_links WHERE zalo_user_id = ?').get(zaloUserId) as LinkDbRow | undefined;
     return r && toLink(r);
   }
 
   async zaloLinkOfPerson(personId: string): Promise<ZaloLink | undefined> {
-    const r = this.db.prepare('SELECT * FROM zalo_links WHERE person_id = ? ORDER BY linked_at DESC LIMIT 1').get(personId) as LinkRow | undefined;
+    const r = this.db.prepare('SELECT * FROM zalo_links WHERE person_id = ? ORDER BY linked_at DESC LIMIT 1').get(personId) as LinkDbRow | undefined;
     return r && toLink(r);
   }
 
@@ -468,53 +461,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db.close();
   }
-}
-
-interface TokenRow {
-  access_token: string;
-  refresh_token: string;
-  expires_at: number;
-  updated_at: number;
-}
-
-interface LinkRow {
-  zalo_user_id: string;
-  person_id: string;
-  linked_at: number;
-  unreachable_since: number | null;
-}
-
-function toLink(r: LinkRow): ZaloLink {
-  return { zaloUserId: r.zalo_user_id, personId: r.person_id, linkedAt: r.linked_at, ...(r.unreachable_since ? { unreachableSince: r.unreachable_since } : {}) };
-}
-
-interface InboxDbRow {
-  key: string;
-  body: string;
-  received_at: number;
-  status: InboxRow['status'];
-  attempts: number;
-  outcome: string | null;
-}
-
-function toInboxRow(r: InboxDbRow): InboxRow {
-  return { key: r.key, body: r.body, receivedAt: r.received_at, status: r.status, attempts: r.attempts, ...(r.outcome ? { outcome: r.outcome } : {}) };
-}
-
-interface PlanRow {
-  id: string;
-  title: string;
-  document: string;
-  task_count: number;
-  plan: string;
-  started_at: number;
-}
-
-function toPlanRecord(r: PlanRow): PlanRecord {
-  return { id: r.id, title: r.title, documentNumber: r.document, taskCount: r.task_count, startedAt: r.started_at, plan: JSON.parse(r.plan) as Plan };
-}
-
-function toOutboxRow(r: Row): OutboxRow {
-  const n = JSON.parse(r.payload) as Notification;
-  return { ...n, status: r.status, attempts: r.attempts, createdAt: r.created_at, ...(r.sent_at ? { sentAt: r.sent_at } : {}) };
 }

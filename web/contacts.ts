@@ -2,7 +2,7 @@
 // not, so a unit head or an admin can get a link, a phone or an address fixed before a deadline.
 // The rows come from client/reach.ts; this file only words and scopes them.
 import express, { type Response, type Router } from 'express';
-import { lastInteractionText, NO_CHANNEL_RULES, reachReport, refusalText, skipReasons, zaloText, type ReachRow } from '../client/reach.js';
+import { lastInteractionText, NO_CHANNEL_RULES, reachReport, refusalText, skipReasons, zaloText } from '../client/reach.js';
 import type { Org } from '../domain/org.js';
 import { maskPhone } from '../domain/phone.js';
 import { CHANNEL_LABELS, type ChannelRules } from '../domain/reach.js';
