@@ -1,8 +1,7 @@
 // Where notifications go. The engine only knows this interface; Zalo plugs in later.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { deliveryLines, WAITING_FOR_ZALO, type Delivery, type Notification } from '../domain/notification.js';
+import { newHolderId } from '../store/holder.js';
 import type { LeaseStore, OutboxStore } from '../store/store.js';
 
 /** The lease of the pass over held messages, and how long a silent holder keeps it. */
@@ -63,6 +62,7 @@ export class WaitingDeliveries {
   private running: Promise<void> | undefined;
   /** Where the next pass starts, so messages that still reach nobody do not hide the ones after them. */
   private offset = 0;
+  private readonly holder: string;
 
   constructor(
     private readonly o: {
@@ -76,7 +76,9 @@ export class WaitingDeliveries {
       everyMs?: number;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.holder = o.holder ?? newHolderId();
+  }
 
   start(): void {
     // A pass that fails (the store unreachable) is retried by the next tick; log it rather than leave it unhandled.
@@ -98,7 +100,7 @@ export class WaitingDeliveries {
     const { store } = this.o;
     if (!(await this.o.ready())) return;
     // One process at a time goes over the held messages, or two workers would send each twice.
-    const holder = (this.o.holder ??= `${hostname()}:${process.pid}:${randomUUID()}`);
+    const holder = this.holder;
     const now = this.o.now ?? Date.now;
     if (!(await store.leaseTake(WAITING_LEASE, holder, now(), WAITING_LEASE_MS))) return;
     try {

@@ -3,10 +3,9 @@
 // pending and is retried with backoff, also after a restart; handlers are idempotent per event key.
 // Several web processes may drain one store: a person's queue is worked by the holder of that
 // person's lease only, so their events stay in order and each is handled once.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { mapLimit } from '../runtime/concurrency.js';
+import { newHolderId } from '../store/holder.js';
 import type { InboxRow, InboxStore, LeaseStore } from '../store/store.js';
 import { readEvent, type BotEvent } from './events.js';
 
@@ -44,7 +43,7 @@ export class InboxProcessor {
   private readonly holder: string;
 
   constructor(private readonly o: InboxOptions) {
-    this.holder = o.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+    this.holder = o.holder ?? newHolderId();
   }
 
   /** Starts a pass now (or right after the current one). */

@@ -3,14 +3,13 @@
 // every answer is checked; token and rate-limit errors are handled here, the rest is thrown
 // as ZaloApiError for the caller to decide (fallback channel, retry later, give up).
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isPersonRefusal } from '../domain/reach.js';
 import type { SettingStore, ZaloTokenStore } from '../store/store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { ZaloTokenManager, type RefreshedTokens } from './zalo-tokens.js';
+import { newHolderId } from '../store/holder.js';
 
 export { ZaloTokenManager } from './zalo-tokens.js';
 
@@ -199,7 +198,7 @@ export function createZaloClient(o: ZaloClientOptions): ZaloClient {
   const tokens = new ZaloTokenManager({
     store: o.store,
     refresh: (rt) => oauth.refresh(rt),
-    holder: o.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`,
+    holder: o.holder ?? newHolderId(),
     ...(o.now ? { now: o.now } : {}),
     ...(o.sleep ? { sleep: o.sleep } : {}),
     ...(o.refreshMarginMs !== undefined ? { refreshMarginMs: o.refreshMarginMs } : {}),

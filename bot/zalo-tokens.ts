@@ -1,11 +1,10 @@
 // The OA token pair. The refresh token is single use: two refreshes racing lose it for good,
 // so refreshing is serialised in one place — one promise per process, one lease across
 // processes — and the new pair is stored before anyone uses it.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { SettingStore, ZaloTokens, ZaloTokenStore } from '../store/store.js';
 import { DEFAULT_TTL_SEC, fingerprint, TOKEN_PROBLEM_SETTING, tokenProblem, tokensUsable, type TokenProblem } from '../client/zalo-tokens.js';
+import { newHolderId } from '../store/holder.js';
 
 export interface RefreshedTokens {
   accessToken: string;
@@ -53,7 +52,7 @@ export class ZaloTokenManager {
     this.store = o.store;
     this.refresh = o.refresh;
     this.now = o.now ?? Date.now;
-    this.holder = o.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+    this.holder = o.holder ?? newHolderId();
     this.marginMs = o.refreshMarginMs ?? 3_600_000;
     this.leaseTtlMs = o.leaseTtlMs ?? 30_000;
     this.sleep = o.sleep ?? realSleep;

@@ -128,7 +128,7 @@ const first = (...checks: (() => Refusal | undefined)[]): Refusal | undefined =>
 };
 
 /** Who is acting, and whether their role allows the action. */
-export function actorRefusal(s: UnitTaskState, action: Action, actor: string): Refusal | undefined {
+function actorRefusal(s: UnitTaskState, action: Action, actor: string): Refusal | undefined {
   if (!findInChain(s.chain, s.assignee, actor))
     return { vi: 'Đồng chí không thuộc đơn vị hoặc lãnh đạo phụ trách nhiệm vụ này.', en: `unknown actor "${actor}" for this task` };
   return refusal(action, rolesOf(s.chain, s.assignee, actor));
