@@ -26,9 +26,9 @@ const unitName = (org: Org, code: string): string => org.units.find((u) => u.cod
 const personName = (org: Org, id: string): string => org.people.find((p) => p.id === id)?.name ?? id;
 export const taskHref = (workflowId: string): string => `/nhiem-vu?id=${encodeURIComponent(workflowId)}`;
 
-/** Whether the viewer decides on a unit's completions: its head, the Phó Giám đốc in charge, the Giám đốc. */
-function decidesFor(org: Org, viewer: Viewer, unit: string): boolean {
-  return unitsInCharge(org, viewer.person).units.includes(unit) || viewer.heads.includes(unit);
+/** The units whose completions the viewer decides on: as head, Phó Giám đốc in charge or Giám đốc. */
+function unitsDecidedBy(org: Org, viewer: Viewer): Set<string> {
+  return new Set([...unitsInCharge(org, viewer.person).units, ...viewer.heads]);
 }
 
 /** What the overview shows: the viewer's matching rows and the plans, loaded by the route. */
@@ -49,10 +49,12 @@ export function overview({ org, plans, auth, rows, filter, errors, today, pageNo
   const units = byUnit(rows, org).sort((a, b) => b.counts.byStatus.overdue - a.counts.byStatus.overdue || b.counts.byStatus.awaiting_approval - a.counts.byStatus.awaiting_approval);
   const sorted = sortForDashboard(rows);
   const overdue = sorted.filter((r) => r.status === 'overdue');
-  const decide = sorted.filter((r) => r.status === 'awaiting_approval' && decidesFor(org, auth.viewer, r.unit));
+  const mine = unitsDecidedBy(org, auth.viewer);
+  const decide = sorted.filter((r) => r.status === 'awaiting_approval' && mine.has(r.unit));
+  const decideSet = new Set(decide);
   const filtered = Object.values(filter).some((v) => v !== undefined);
   // Unfiltered, the list below holds what the sections above do not; filtered, it is the answer.
-  const listed = filtered ? sorted : sorted.filter((r) => r.status !== 'overdue' && !decide.includes(r));
+  const listed = filtered ? sorted : sorted.filter((r) => r.status !== 'overdue' && !decideSet.has(r));
   const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
   const pageNow = Math.min(Math.max(1, pageNo), pages);
   const shown = listed.slice((pageNow - 1) * PAGE_SIZE, pageNow * PAGE_SIZE);
