@@ -7,6 +7,7 @@ import { addDays, businessDateOf } from '../../domain/calendar.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import { eventually, ORG, testPlan } from '../helpers/harness-core.js';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
+import { and, findTasks, is, RUNNING } from '../../client/visibility.js';
 
 async function unitView(h: BotHarness, workflowId: string): Promise<UnitTaskView> {
   const shown = await showTask(h.client, workflowId);
@@ -276,6 +277,8 @@ describe('Zalo bot: faults', () => {
     const plan = await h.startPlan(testPlan([{ assignee, deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
+    // The bot finds a task by its ref through visibility, which lags the workflow a little.
+    await eventually(async () => (await findTasks(h.client, and(RUNNING, is('PlanId', plan.id), is('TaskRef', 'II.1.(1)')))).length > 0, 20_000, 'visibility to list the task');
     return id;
   }
 
