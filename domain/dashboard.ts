@@ -46,12 +46,21 @@ function zeroCounts(): Record<TaskStatus, number> {
 }
 
 export function countByStatus(rows: DashboardRow[]): StatusCounts {
+  return countsOf(rows.map((r) => ({ status: r.status, count: 1 })));
+}
+
+/** The counts of tallies by status (the read model's answer), as countByStatus gives them for rows. */
+export function countsOf(tallies: readonly { status: TaskStatus; count: number }[]): StatusCounts {
   const byStatus = zeroCounts();
+  let total = 0;
   // A status outside the known list (a newer worker) still counts in total, as nothing else.
-  for (const r of rows) if (Object.hasOwn(byStatus, r.status)) byStatus[r.status]++;
+  for (const t of tallies) {
+    total += t.count;
+    if (Object.hasOwn(byStatus, t.status)) byStatus[t.status] += t.count;
+  }
   const done = byStatus.done_on_time + byStatus.done_late;
-  const live = rows.length - byStatus.cancelled;
-  return { total: rows.length, byStatus, done, completion: live > 0 ? done / live : 0 };
+  const live = total - byStatus.cancelled;
+  return { total, byStatus, done, completion: live > 0 ? done / live : 0 };
 }
 
 export interface UnitLine {
@@ -62,23 +71,31 @@ export interface UnitLine {
 
 /** One line per unit that has tasks, in org order (units not in the org after, by code); overdue-heavy units are not reordered. */
 export function byUnit(rows: DashboardRow[], org: Org): UnitLine[] {
-  const groups = new Map<string, DashboardRow[]>();
-  for (const r of rows) {
-    const g = groups.get(r.unit);
-    if (g) g.push(r);
-    else groups.set(r.unit, [r]);
+  return unitLinesOf(
+    rows.map((r) => ({ unit: r.unit, status: r.status, count: 1 })),
+    org,
+  );
+}
+
+/** byUnit from tallies by unit and status (the read model's answer). */
+export function unitLinesOf(tallies: readonly { unit: string; status: TaskStatus; count: number }[], org: Org): UnitLine[] {
+  const groups = new Map<string, { status: TaskStatus; count: number }[]>();
+  for (const t of tallies) {
+    const g = groups.get(t.unit);
+    if (g) g.push(t);
+    else groups.set(t.unit, [t]);
   }
   const lines: UnitLine[] = [];
   // The org order is the order people know from the org chart; keep it stable.
   for (const u of org.units) {
     const g = groups.get(u.code);
     if (!g) continue;
-    lines.push({ unit: u.code, name: u.name, counts: countByStatus(g) });
+    lines.push({ unit: u.code, name: u.name, counts: countsOf(g) });
     groups.delete(u.code);
   }
   // A unit removed from the org still has running tasks: show it by its code.
   const rest = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const code of rest) lines.push({ unit: code, name: code, counts: countByStatus(groups.get(code)!) });
+  for (const code of rest) lines.push({ unit: code, name: code, counts: countsOf(groups.get(code)!) });
   return lines;
 }
 
@@ -188,15 +205,23 @@ export function parseFilter(q: Record<string, unknown>): { filter: DashboardFilt
   return { filter, errors };
 }
 
+/** The folded words of a text filter; none means "any text". */
+export function searchWords(text: string): string[] {
+  return fold(text)
+    .split(' ')
+    .filter((w) => w !== '');
+}
+
+/** What the text filter searches: the ref and the title, folded. */
+export const searchTextOf = (r: { ref: string; title: string }): string => `${fold(r.ref)} ${fold(r.title)}`;
+
 /**
- * The text part, applied in memory: every word of `text` must appear, folded (no case, no
- * diacritics), in the ref or the title — "ra soat" finds "Rà soát", so does "soát rà".
+ * The text part: every word of `text` must appear, folded (no case, no diacritics), in the ref or
+ * the title — "ra soat" finds "Rà soát", so does "soát rà".
  */
 export function matchesText(row: DashboardRow, text: string): boolean {
-  const words = fold(text).split(' ').filter((w) => w !== '');
-  if (words.length === 0) return true;
-  const haystack = `${fold(row.ref)} ${fold(row.title)}`;
-  return words.every((w) => haystack.includes(w));
+  const haystack = searchTextOf(row);
+  return searchWords(text).every((w) => haystack.includes(w));
 }
 
 // ---------------------------------------------------------------------------
@@ -216,6 +241,14 @@ function mondayOf(d: IsoDate): IsoDate {
 
 /** Completed tasks per week over the last `weeks` weeks ending at `today`, cumulative from the start of the data. */
 export function completionOverTime(rows: DashboardRow[], today: string, weeks: number): CompletionPoint[] {
+  const days = rows
+    .filter((r) => (r.status === 'done_on_time' || r.status === 'done_late') && r.closedAt !== undefined)
+    .map((r) => ({ day: businessDateOf(r.closedAt!), count: 1 }));
+  return completionOf(days, today, weeks);
+}
+
+/** completionOverTime from completions counted by the business day they closed (the read model's answer). */
+export function completionOf(doneByDay: readonly { day: IsoDate; count: number }[], today: string, weeks: number): CompletionPoint[] {
   if (!isValidIsoDate(today)) throw new Error(`Invalid date "${today}": expected an existing YYYY-MM-DD date`);
   const n = Math.max(0, Math.floor(weeks));
   if (n === 0) return [];
@@ -223,15 +256,13 @@ export function completionOverTime(rows: DashboardRow[], today: string, weeks: n
   const first = addDays(last, -7 * (n - 1));
   const perWeek = new Map<IsoDate, number>();
   let before = 0;
-  for (const r of rows) {
-    if ((r.status !== 'done_on_time' && r.status !== 'done_late') || r.closedAt === undefined) continue;
-    const day = businessDateOf(r.closedAt);
+  for (const { day, count } of doneByDay) {
     // Closed "after today" (clock skew between hosts): not on a curve that ends today.
     if (day > today) continue;
-    if (day < first) before++;
+    if (day < first) before += count;
     else {
       const w = mondayOf(day);
-      perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
+      perWeek.set(w, (perWeek.get(w) ?? 0) + count);
     }
   }
   const points: CompletionPoint[] = [];

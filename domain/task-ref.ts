@@ -58,3 +58,33 @@ export function refOrder(): (a: string, b: string) => number {
   };
   return (a, b) => compareRefKeys(keyOf(a), keyOf(b));
 }
+
+// Vietnamese letters that are letters of their own (a < ă < â, d < đ, e < ê, o < ô < ơ, u < ư);
+// tone marks only break ties.
+const LETTER_MARKS: Record<string, string> = { '\u0306': '1', '\u0302': '2', '\u031b': '3' };
+
+function collationKey(s: string): string {
+  let key = '';
+  for (const ch of s.normalize('NFD').toLowerCase()) {
+    if (ch in LETTER_MARKS) key = key.slice(0, -1) + LETTER_MARKS[ch];
+    else if (/[\u0300-\u036f]/.test(ch)) continue;
+    else if (ch === 'đ') key += 'd4';
+    else if (/\p{L}/u.test(ch)) key += `${ch}0`;
+    else key += ch;
+  }
+  return key;
+}
+
+/**
+ * A string whose plain (binary, "C" collation) order is compareTaskRefs' order, for a database to
+ * sort by: each part a number padded to ten digits or letters keyed as Vietnamese orders them,
+ * parts joined by \u0002, and the ref itself after \u0001 to break ties. (A Roman numeral against
+ * a letter at the same place is the one case it orders as a number.)
+ */
+export function refSortKey(ref: string): string {
+  const parts = refParts(ref).map((s) => {
+    const n = /^\d+$/.test(s) ? Number(s) : romanValue(s);
+    return n !== undefined && n < 1e10 ? `0${String(n).padStart(10, '0')}` : `1${collationKey(s)}`;
+  });
+  return `${parts.join('\u0002')}\u0001${ref}`;
+}

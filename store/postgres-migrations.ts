@@ -136,4 +136,38 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'the task read model (one row per unit task, written by its workflow)',
+    sql: `
+      CREATE SEQUENCE task_rows_seq;
+      CREATE TABLE task_rows (
+        workflow_id TEXT COLLATE "C" PRIMARY KEY,
+        plan_id TEXT COLLATE "C" NOT NULL,
+        plan_title TEXT NOT NULL,
+        ref TEXT COLLATE "C" NOT NULL,
+        ref_key TEXT COLLATE "C" NOT NULL,
+        title TEXT NOT NULL,
+        search TEXT COLLATE "C" NOT NULL,
+        unit TEXT COLLATE "C" NOT NULL,
+        assignee TEXT COLLATE "C" NOT NULL,
+        status TEXT COLLATE "C" NOT NULL,
+        attention INTEGER NOT NULL,
+        due TEXT COLLATE "C",
+        escalation INTEGER NOT NULL,
+        running INTEGER NOT NULL,
+        closed_at BIGINT,
+        closed_day TEXT COLLATE "C",
+        recurring INTEGER NOT NULL,
+        version BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        seq BIGINT NOT NULL
+      );
+      CREATE INDEX task_rows_attention ON task_rows (attention, due, ref_key);
+      CREATE INDEX task_rows_plan ON task_rows (plan_id, ref_key);
+      CREATE INDEX task_rows_unit ON task_rows (unit, status);
+      CREATE INDEX task_rows_assignee ON task_rows (assignee, status);
+      CREATE INDEX task_rows_status ON task_rows (status, escalation);
+    `,
+  },
 ];

@@ -7,7 +7,9 @@ import type { Plan } from '../domain/plan.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { takeToken } from './rate-bucket.js';
 import { toInboxRow, toLink, toOutboxRow, toPlanRecord, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
-import type { BotContext, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
+import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
+import { DONE_STATUSES, orderSql, summaryOf, TASK_COLUMNS, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
+import type { BotContext, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS outbox (
@@ -98,6 +100,34 @@ const MIGRATIONS = [
      holder TEXT NOT NULL,
      until INTEGER NOT NULL
    );`,
+  `CREATE TABLE IF NOT EXISTS task_rows (
+     workflow_id TEXT PRIMARY KEY,
+     plan_id TEXT NOT NULL,
+     plan_title TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     ref_key TEXT NOT NULL,
+     title TEXT NOT NULL,
+     search TEXT NOT NULL,
+     unit TEXT NOT NULL,
+     assignee TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attention INTEGER NOT NULL,
+     due TEXT,
+     escalation INTEGER NOT NULL,
+     running INTEGER NOT NULL,
+     closed_at INTEGER,
+     closed_day TEXT,
+     recurring INTEGER NOT NULL,
+     version INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     seq INTEGER NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS task_rows_attention ON task_rows(attention, due, ref_key);
+   CREATE INDEX IF NOT EXISTS task_rows_plan ON task_rows(plan_id, ref_key);
+   CREATE INDEX IF NOT EXISTS task_rows_unit ON task_rows(unit, status);
+   CREATE INDEX IF NOT EXISTS task_rows_assignee ON task_rows(assignee, status);
+   CREATE INDEX IF NOT EXISTS task_rows_status ON task_rows(status, escalation);
+   CREATE INDEX IF NOT EXISTS task_rows_seq ON task_rows(seq);`,
 ];
 
 
@@ -456,6 +486,44 @@ export class SqliteStore implements Store {
 
   async botContextPut(personId: string, ctx: BotContext): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO bot_context (person_id, context) VALUES (?, ?)').run(personId, JSON.stringify(ctx));
+  }
+
+  async taskPut(r: TaskRecord): Promise<boolean> {
+    const cols = TASK_COLUMNS.join(', ');
+    const updates = TASK_COLUMNS.filter((c) => c !== 'workflow_id').map((c) => `${c} = excluded.${c}`).join(', ');
+    const res = this.db
+      .prepare(
+        `INSERT INTO task_rows (${cols}, seq) VALUES (${TASK_COLUMNS.map(() => '?').join(', ')}, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_rows))
+         ON CONFLICT(workflow_id) DO UPDATE SET ${updates}, seq = excluded.seq WHERE excluded.version > task_rows.version`,
+      )
+      .run(...taskValues(r));
+    return res.changes === 1;
+  }
+
+  async taskGet(workflowId: string): Promise<TaskRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM task_rows WHERE workflow_id = ?').get(workflowId) as TaskDbRow | undefined;
+    return row && toTaskRecord(row);
+  }
+
+  async taskFind(where: TaskWhere, page: TaskPage = {}): Promise<TaskRecord[]> {
+    const args: unknown[] = [];
+    const bind = (v: unknown) => (args.push(v), '?');
+    const sql = `SELECT * FROM task_rows WHERE ${whereSql(where, bind)} ORDER BY ${orderSql(page.order ?? 'attention')} LIMIT ${bind(page.limit ?? -1)} OFFSET ${bind(page.offset ?? 0)}`;
+    return (this.db.prepare(sql).all(...args) as TaskDbRow[]).map(toTaskRecord);
+  }
+
+  async taskSummary(where: TaskWhere): Promise<TaskSummary> {
+    const args: unknown[] = [];
+    const clause = whereSql(where, (v) => (args.push(v), '?'));
+    const groups = this.db.prepare(`SELECT unit, status, COUNT(*) AS count, SUM(seq) AS seqs FROM task_rows WHERE ${clause} GROUP BY unit, status`).all(...args) as (TaskTally & { seqs: number })[];
+    const days = this.db
+      .prepare(`SELECT closed_day AS day, COUNT(*) AS count FROM task_rows WHERE ${clause} AND status IN ${DONE_STATUSES} AND closed_day IS NOT NULL GROUP BY closed_day`)
+      .all(...args) as { day: string; count: number }[];
+    return summaryOf(groups, days);
+  }
+
+  async taskRemove(workflowId: string): Promise<void> {
+    this.db.prepare('DELETE FROM task_rows WHERE workflow_id = ?').run(workflowId);
   }
 
   async close(): Promise<void> {

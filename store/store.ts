@@ -4,6 +4,7 @@ import type { Notification } from '../domain/notification.js';
 import type { PlanDocument } from '../domain/document.js';
 import type { Plan } from '../domain/plan.js';
 import type { Channel, Refusal } from '../domain/reach.js';
+import type { TaskOrder, TaskRecord, TaskSummary, TaskWhere } from '../domain/task-list.js';
 
 export interface OutboxRow extends Notification {
   /** 'waiting': held until it can go out (Zalo usable again, or someone in the chain reachable); delivered once then. */
@@ -218,6 +219,26 @@ export interface ConversationStore {
   botContextPut(personId: string, ctx: BotContext): Promise<void>;
 }
 
+/** Which rows of a question, in what order. */
+export interface TaskPage {
+  order?: TaskOrder;
+  offset?: number;
+  /** Default: every row. */
+  limit?: number;
+}
+
+/** The task read model (domain/task-list.ts): one row per unit task, written by its workflow on every change. */
+export interface TaskStore {
+  /** Writes the row unless one with this version or a newer one is stored; true when written. */
+  taskPut(r: TaskRecord): Promise<boolean>;
+  taskGet(workflowId: string): Promise<TaskRecord | undefined>;
+  taskFind(where: TaskWhere, page?: TaskPage): Promise<TaskRecord[]>;
+  /** Counts by unit and status, completions by day, and a stamp that changes with any matching row. */
+  taskSummary(where: TaskWhere): Promise<TaskSummary>;
+  /** Forgets a task's row (a rebuild found no such workflow). */
+  taskRemove(workflowId: string): Promise<void>;
+}
+
 /** The whole store, as the SQLite (and a PostgreSQL) implementation provides it; consumers ask for the parts they use. */
 export interface Store
   extends PlanStore,
@@ -232,6 +253,7 @@ export interface Store
     ConversationStore,
     LeaseStore,
     ReachStore,
-    RateStore {
+    RateStore,
+    TaskStore {
   close(): Promise<void>;
 }

@@ -15,6 +15,14 @@ import { migratePostgres, PostgresStore } from '../../store/postgres.js';
 import { PG_MIGRATIONS } from '../../store/postgres-migrations.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import type { PlanDraft, Session, Store, ZaloTokens } from '../../store/store.js';
+import { byUnit, completionOf, completionOverTime, countByStatus, countsOf, sortForDashboard, unitLinesOf } from '../../domain/dashboard.js';
+import type { Org } from '../../domain/org.js';
+import { TASK_STATUSES } from '../../domain/status.js';
+import { allOf, anyOf, EVERY_TASK, matchesWhere, type TaskRecord, type TaskWhere } from '../../domain/task-list.js';
+import { compareTaskRefs } from '../../domain/task-ref.js';
+
+/** The units' order for unit lines (names as codes). */
+const ORG_UNITS = { units: ['KHTC', 'HCTH', 'TTRA'].map((code) => ({ code, name: code })) } as unknown as Org;
 
 const ARTIFACTS = resolve('tests/.artifacts');
 /** 30 June 2025, 07:30 in Hà Nội: epoch ms beyond 2^31, as every real one is. */
@@ -618,6 +626,114 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name store', (backend)
       expect(await store.rateTake('fresh', 60, 3, T0)).toBe(5 * SEC);
       expect(await store.rateTake('fresh', 60, 3, T0 + 5 * SEC)).toBe(0);
       expect(await store.rateTake('fresh', 60, 3, T0 + 5 * SEC)).toBe(1000);
+    });
+  });
+  describe('task read model', () => {
+    const UNITS = ['HCTH', 'TTRA', 'VP_1', 'KHTC'];
+    const PEOPLE = ['hcth.cv1', 'hcth.cv2', 'ttra.cv1', 'gd'];
+    const TITLES = ['Rà soát dịch vụ công', 'Làm sạch dữ liệu dân cư', 'Báo cáo 100% kết quả', 'Đẩy mạnh thanh toán_trực tuyến', 'Ứng dụng VNeID'];
+    const REFS = ['I.1', 'I.2', 'I.10', 'II.1.(1)', 'II.1.(2)', 'II.1.(10)', 'II.2.a', 'II.2.b', 'II.2.đ', 'II.2.d', 'IX.1', 'V.3', '3.1', '3.1.a', '10'];
+
+    /** A deterministic spread of rows over every field the questions read. */
+    function records(n: number): TaskRecord[] {
+      let x = 7;
+      const pick = <T>(xs: readonly T[]): T => xs[(x = (x * 1103515245 + 12345) % 2147483648) % xs.length]!;
+      return Array.from({ length: n }, (_, i) => {
+        const status = pick(TASK_STATUSES);
+        const done = status === 'done_on_time' || status === 'done_late' || status === 'cancelled';
+        const due = pick([undefined, '2025-06-02', '2025-06-30', '2025-07-15', '2025-12-31']);
+        return {
+          workflowId: `plan/p${i % 3}/task/${i}`,
+          planId: `p${i % 3}`,
+          planTitle: `Kế hoạch ${i % 3}`,
+          ref: pick(REFS),
+          title: pick(TITLES),
+          unit: pick(UNITS),
+          assignee: pick(PEOPLE),
+          status,
+          ...(due ? { due } : {}),
+          escalationLevel: pick([0, 0, 1, 2, 3]),
+          running: !done,
+          ...(done ? { closedAt: T0 - pick([0, 1, 8, 20, 40]) * 24 * HOUR } : {}),
+          recurring: pick([true, false]),
+          version: 1_000 + i,
+          updatedAt: T0,
+        };
+      });
+    }
+
+    const byRef = (a: TaskRecord, b: TaskRecord) => {
+      const plain = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
+      return compareTaskRefs(a.ref, b.ref) || plain(a.unit, b.unit) || plain(a.planId, b.planId) || plain(a.workflowId, b.workflowId);
+    };
+
+    it('keeps the newest version of a row: an older or repeated write changes nothing, from any process', async () => {
+      const [r] = records(1);
+      expect(await store.taskPut({ ...r!, version: 10, status: 'not_due' })).toBe(true);
+      expect(await store.taskPut({ ...r!, version: 10, status: 'overdue' })).toBe(false);
+      expect(await store.taskPut({ ...r!, version: 9, status: 'done_late' })).toBe(false);
+      expect((await store.taskGet(r!.workflowId))?.status).toBe('not_due');
+      expect(await store.taskPut({ ...r!, version: 11, status: 'overdue', escalationLevel: 2 })).toBe(true);
+      expect(await store.taskGet(r!.workflowId)).toEqual({ ...r!, version: 11, status: 'overdue', escalationLevel: 2 });
+      // Writes of one task arriving in any order through three handles: the highest version stays.
+      const hs = await three();
+      const versions = Array.from({ length: 30 }, (_, i) => 100 + i).sort(() => Math.random() - 0.5);
+      await Promise.all(versions.map((v, i) => hs[i % 3]!.taskPut({ ...r!, version: v, assignee: `p${v}` })));
+      expect(await store.taskGet(r!.workflowId)).toMatchObject({ version: 129, assignee: 'p129' });
+      await store.taskRemove(r!.workflowId);
+      expect(await store.taskGet(r!.workflowId)).toBeUndefined();
+    });
+
+    it('answers every question as matchesWhere does, in the dashboard\'s and the plan\'s order, page by page', async () => {
+      const rows = records(400);
+      for (const r of rows) await store.taskPut(r);
+      const questions: TaskWhere[] = [
+        EVERY_TASK,
+        { planId: 'p1' },
+        { unitIn: ['HCTH', 'VP_1'] },
+        { unitIn: [] },
+        { any: [] },
+        { statusIn: ['overdue', 'awaiting_approval'] },
+        allOf({ running: true }, anyOf({ assignee: 'hcth.cv1' }, allOf({ unitIn: ['TTRA'] }, anyOf({ statusIn: ['overdue'] }, { escalationAtLeast: 2 })))),
+        { refIn: ['II.2.đ', 'I.10'] },
+        allOf({ dueFrom: '2025-06-30' }, { dueTo: '2025-07-15' }),
+        { running: false },
+        { text: 'ra soat' },
+        { text: 'DỮ LIỆU dân' },
+        { text: '100%' },
+        { text: 'thanh_truc' },
+        { text: '%' },
+        { text: 'ii.2 d' },
+      ];
+      for (const q of questions) {
+        const expected = rows.filter((r) => matchesWhere(r, q));
+        const attention = sortForDashboard(expected).map((r) => r.workflowId);
+        expect((await store.taskFind(q)).map((r) => r.workflowId), JSON.stringify(q)).toEqual(attention);
+        expect((await store.taskFind(q, { order: 'attention', offset: 20, limit: 15 })).map((r) => r.workflowId)).toEqual(attention.slice(20, 35));
+        expect((await store.taskFind(q, { order: 'ref' })).map((r) => r.workflowId), JSON.stringify(q)).toEqual([...expected].sort(byRef).map((r) => r.workflowId));
+        const summary = await store.taskSummary(q);
+        expect(countsOf(summary.tallies)).toEqual(countByStatus(expected));
+        expect(unitLinesOf(summary.tallies, ORG_UNITS)).toEqual(byUnit(expected, ORG_UNITS));
+        expect(completionOf(summary.doneByDay, '2025-06-30', 8)).toEqual(completionOverTime(expected, '2025-06-30', 8));
+      }
+      // What is read back is what was written.
+      expect(await store.taskFind({ planId: 'p2' }, { order: 'ref' })).toEqual(rows.filter((r) => r.planId === 'p2').sort(byRef));
+    });
+
+    it('a summary\'s stamp changes when a matching row is written, and not when a write is refused', async () => {
+      const rows = records(20);
+      for (const r of rows) await store.taskPut(r);
+      const q: TaskWhere = { planId: 'p1' };
+      const before = (await store.taskSummary(q)).stamp;
+      const target = rows.find((r) => r.planId === 'p1')!;
+      await store.taskPut({ ...target, version: 1 });
+      expect((await store.taskSummary(q)).stamp).toBe(before);
+      const b = await other();
+      await b.taskPut({ ...target, version: target.version + 1, escalationLevel: 3 });
+      const after = (await store.taskSummary(q)).stamp;
+      expect(after).not.toBe(before);
+      await store.taskPut({ ...rows.find((r) => r.planId === 'p2')!, version: 99_999 });
+      expect((await store.taskSummary(q)).stamp).toBe(after);
     });
   });
 });
