@@ -10,13 +10,13 @@ import { compileReport, letterheadOf, parseReportPeriod, reportPeriodOf, type Re
 import type { Cycle } from '../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../domain/task.js';
 import { mapLimit } from '../runtime/concurrency.js';
-import type { PlanStore } from '../store/store.js';
+import type { PlanStore, TaskStore } from '../store/store.js';
 import { getTaskState } from '../workflows/messages.js';
 import { reportDocx, reportXlsx } from './report-files.js';
 
 export interface ReportDeps {
   client: Client;
-  store: PlanStore;
+  store: PlanStore & TaskStore;
   org: Org;
   /** Where report files go (DATA_DIR/reports). */
   reportsDir: string;

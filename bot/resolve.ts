@@ -1,8 +1,9 @@
 // What people type, resolved against the engine: "2" or a task ref to the task they mean, a name
 // to a member of the task's unit (bot/commands.ts leaves both as typed).
-import { and, findPlanTasks, is, RUNNING, type TaskRow } from '../client/visibility.js';
 import { showTask, TaskActionError } from '../client/tasks.js';
+import type { TaskRow } from '../domain/dashboard.js';
 import { unitsInCharge, unitsOf, type Org, type Person } from '../domain/org.js';
+import { allOf } from '../domain/task-list.js';
 import { taskWorkflowId, type UnitTaskView } from '../domain/task.js';
 import { fold } from '../domain/text.js';
 import type { Store } from '../store/store.js';
@@ -29,10 +30,10 @@ export async function resolveTask(deps: BotDeps, p: Person, arg: TaskRefArg): Pr
   // Refs are stored as the plan writes them ("II.2.(1)"); people may type them in lower case.
   let rows: TaskRow[] = [];
   for (const ref of new Set([arg.ref, arg.ref.toUpperCase()])) {
-    rows = await findPlanTasks(deps.client, deps.store, and(RUNNING, is('TaskRef', ref)));
+    rows = await deps.store.taskFind(allOf({ running: true }, { refIn: [ref] }));
     if (rows.length) break;
   }
-  // Visibility lags behind a plan just started: ask the tasks the stored plans name directly.
+  // A task just started may not have written its row yet: ask the tasks the stored plans name directly.
   if (!rows.length) rows = await tasksByRef(deps, arg.ref);
   const mine = pickForPerson(deps.org, p, rows);
   if (mine.length === 1) return mine[0]!.workflowId;
@@ -84,7 +85,7 @@ function pickForPerson(org: Org, p: Person, rows: TaskRow[]): TaskRow[] {
 export async function evidenceTarget(deps: BotDeps, p: Person): Promise<string | undefined> {
   const last = (await deps.store.botContextGet(p.id))?.lastWorkflowId;
   if (last) return last;
-  const own = await findPlanTasks(deps.client, deps.store, and(RUNNING, is('TaskAssignee', p.id)));
+  const own = await deps.store.taskFind(allOf({ running: true }, { assignee: p.id }), { limit: 2 });
   return own.length === 1 ? own[0]!.workflowId : undefined;
 }
 

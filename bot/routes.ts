@@ -109,7 +109,7 @@ const ROUTES: CommandRoutes = {
   },
 
   unitSummary: async ({ deps, person }) => {
-    const text = await unitSummary(deps.client, deps.store, deps.org, person);
+    const text = await unitSummary(deps.store, deps.org, person);
     return text
       ? { text, outcome: 'unit summary' }
       : { text: 'Lệnh «đơn vị» dành cho lãnh đạo đơn vị và lãnh đạo Sở. Gõ «ds» để xem nhiệm vụ của đồng chí.', outcome: 'refused: unit summary for staff' };

@@ -1,33 +1,33 @@
-// Which tasks a person sees in "ds" and "đơn vị", from visibility. The list a person last saw is
+// Which tasks a person sees in "ds" and "đơn vị", from the task read model. The list a person last saw is
 // remembered, so "nhận 2" means the 2nd line they read.
 import type { Client } from '@temporalio/client';
 import { showTask } from '../client/tasks.js';
-import { and, escalationAtLeast, findPlanTasks, group, is, isAnyOf, LATEST_RUN, or, RUNNING } from '../client/visibility.js';
-import { sortForDashboard, type DashboardRow } from '../domain/dashboard.js';
+import { countsOf, type DashboardRow } from '../domain/dashboard.js';
 import { formatDate } from '../domain/notification.js';
 import { unitsInCharge, type Org, type Person } from '../domain/org.js';
-import { ATTENTION_ORDER, STATUS_LABELS, type TaskStatus } from '../domain/status.js';
-import type { Store } from '../store/store.js';
+import { ATTENTION_ORDER, STATUS_LABELS } from '../domain/status.js';
+import { allOf, anyOf, type TaskTally, type TaskWhere } from '../domain/task-list.js';
+import type { TaskStore } from '../store/store.js';
 
 export const LIST_LIMIT = 30;
 
 /** The units a person heads, oversees as Phó Giám đốc, or all of them for the Giám đốc. */
 
 
-const NEEDS_DECISION = isAnyOf('TaskStatus', ['awaiting_approval', 'overdue']);
+const NEEDS_DECISION: TaskWhere = { statusIn: ['awaiting_approval', 'overdue'] };
 
-/** The visibility query of a person's open tasks: their own, plus what their role oversees. */
-export function listQuery(org: Org, p: Person): string {
-  const own = is('TaskAssignee', p.id);
+/** A person's open tasks: their own, plus what their role oversees. */
+export function listWhere(org: Org, p: Person): TaskWhere {
+  const own: TaskWhere = { assignee: p.id };
   const { role, units } = unitsInCharge(org, p);
-  let oversee: string | undefined;
-  if (role === 'head') oversee = isAnyOf('TaskUnit', units);
-  if (role === 'deputy' && units.length) oversee = and(isAnyOf('TaskUnit', units), group(or(NEEDS_DECISION, escalationAtLeast(2))));
+  let oversee: TaskWhere | undefined;
+  if (role === 'head') oversee = { unitIn: units };
+  if (role === 'deputy' && units.length) oversee = allOf({ unitIn: units }, anyOf(NEEDS_DECISION, { escalationAtLeast: 2 }));
   if (role === 'director') {
     const direct = org.units.filter((u) => !org.leadership.deputies.some((d) => d.units.includes(u.code))).map((u) => u.code);
-    oversee = or(escalationAtLeast(3), direct.length ? group(and(isAnyOf('TaskUnit', direct), NEEDS_DECISION)) : undefined);
+    oversee = anyOf({ escalationAtLeast: 3 }, direct.length ? allOf({ unitIn: direct }, NEEDS_DECISION) : undefined);
   }
-  return and(RUNNING, group(or(own, oversee && group(oversee))));
+  return allOf({ running: true }, anyOf(own, oversee));
 }
 
 /** A row of a person's list, and what awaits their decision on it (a leader's). */
@@ -44,13 +44,8 @@ const BUBBLE = 1900;
  * The person's open tasks in the order they are numbered: for a leader, first what awaits his
  * decision (a completion to approve, an extension asked), then the rest by urgency.
  */
-export async function personTasks(client: Client, store: Store, org: Org, p: Person): Promise<ListedTask[]> {
-  const rows: ListedTask[] = sortForDashboard(await findPlanTasks(client, store, listQuery(org, p))).slice(0, LIST_LIMIT);
-  const plans = new Map<string, Awaited<ReturnType<Store['planGet']>>>();
-  for (const r of rows) {
-    if (!plans.has(r.planId)) plans.set(r.planId, await store.planGet(r.planId));
-    if (plans.get(r.planId)?.plan.tasks.find((t) => t.ref === r.ref)?.deadline.kind === 'recurring') r.recurring = true;
-  }
+export async function personTasks(client: Client, store: TaskStore, org: Org, p: Person): Promise<ListedTask[]> {
+  const rows: ListedTask[] = await store.taskFind(listWhere(org, p), { order: 'attention', limit: LIST_LIMIT });
   if (unitsInCharge(org, p).role === 'staff') return rows;
   // Visibility has no extension requests: read the views of the tasks he oversees (at most LIST_LIMIT).
   await Promise.all(
@@ -133,41 +128,41 @@ export function formatList(org: Org, p: Person, rows: ListedTask[]): string {
 }
 
 /** "đơn vị": counts by status for the units in a manager's charge, overdue tasks listed first. */
-export async function unitSummary(client: Client, store: Store, org: Org, p: Person): Promise<string | undefined> {
+export async function unitSummary(store: TaskStore, org: Org, p: Person): Promise<string | undefined> {
   const charge = unitsInCharge(org, p);
   // Admins follow every unit; other staff see only their own list.
   const units = charge.role === 'staff' && p.roles.includes('admin') ? org.units.map((u) => u.code) : charge.units;
   if (units.length === 0) return undefined;
-  const rows = await findPlanTasks(client, store, and(isAnyOf('TaskUnit', units), LATEST_RUN));
-  const counts = new Map<TaskStatus, number>();
-  for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const shown = 10;
+  const [{ tallies }, openTallies, overdue] = await Promise.all([
+    store.taskSummary({ unitIn: units }),
+    store.taskSummary(allOf({ unitIn: units }, { running: true })).then((s) => s.tallies),
+    store.taskFind(allOf({ unitIn: units }, { statusIn: ['overdue'] }), { order: 'attention', limit: shown }),
+  ]);
+  const counts = countsOf(tallies);
+  const sum = (ts: TaskTally[], code: string) => ts.filter((t) => t.unit === code).reduce((n, t) => n + t.count, 0);
   const names = units.map((c) => org.units.find((u) => u.code === c)?.name ?? c);
-  const overdue = sortForDashboard(rows.filter((r) => r.status === 'overdue'));
   // Several units: each with its overdue and open counts, the most overdue first.
   const byUnit =
     units.length > 1
       ? units
-          .map((code) => {
-            const mine = rows.filter((r) => r.unit === code);
-            return { code, overdue: mine.filter((r) => r.status === 'overdue').length, open: mine.filter((r) => r.running).length, all: mine.length };
-          })
+          .map((code) => ({ code, overdue: sum(tallies.filter((t) => t.status === 'overdue'), code), open: sum(openTallies, code), all: sum(tallies, code) }))
           .filter((u) => u.all > 0)
           .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.code.localeCompare(b.code))
           .map((u) => `• ${org.units.find((x) => x.code === u.code)?.name ?? u.code}: ${u.overdue} quá hạn / ${u.open} đang theo dõi`)
       : [];
-  const shown = 10;
   return fitted(
     [
-      `Tình hình nhiệm vụ — ${names.length > 3 ? `${names.length} đơn vị` : names.join(', ')} (${rows.length} nhiệm vụ):`,
-      ATTENTION_ORDER.filter((s) => counts.get(s)).map((s) => `• ${STATUS_LABELS[s]}: ${counts.get(s)}`).join('\n') || '• chưa có nhiệm vụ',
+      `Tình hình nhiệm vụ — ${names.length > 3 ? `${names.length} đơn vị` : names.join(', ')} (${counts.total} nhiệm vụ):`,
+      ATTENTION_ORDER.filter((s) => counts.byStatus[s]).map((s) => `• ${STATUS_LABELS[s]}: ${counts.byStatus[s]}`).join('\n') || '• chưa có nhiệm vụ',
     ],
     [
       { title: '\nTheo đơn vị (quá hạn / đang theo dõi):', lines: byUnit },
       {
-        title: `\nQuá hạn (${overdue.length}):`,
+        title: `\nQuá hạn (${counts.byStatus.overdue}):`,
         lines: [
-          ...overdue.slice(0, shown).map((r, i) => formatRow(org, r, i, true)),
-          ...(overdue.length > shown ? [`… còn ${overdue.length - shown} nhiệm vụ quá hạn nữa; xem đủ trên trang theo dõi.`] : []),
+          ...overdue.map((r, i) => formatRow(org, r, i, true)),
+          ...(counts.byStatus.overdue > shown ? [`… còn ${counts.byStatus.overdue - shown} nhiệm vụ quá hạn nữa; xem đủ trên trang theo dõi.`] : []),
         ],
       },
     ],

@@ -1,4 +1,5 @@
 // Vietnamese text for admins reading the terminal.
+import type { Drift, RebuildResult } from '../client/read-model.js';
 import { sourceText } from '../domain/document.js';
 import { formatDate, formatDateTime } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
@@ -153,5 +154,36 @@ export function reachTable(rows: ReachRow[], rules: ChannelRules): string {
         refusalText(r),
       ]),
     ),
+  ].join('\n');
+}
+
+const DRIFT_KINDS = { missing: 'thiếu dòng', extra: 'thừa dòng (không còn luồng nhiệm vụ)', differs: 'lệch' } as const;
+
+/** Vietnamese names of the fields a row may disagree on. */
+const FIELD_NAMES: Record<string, string> = {
+  planId: 'kế hoạch',
+  ref: 'số hiệu',
+  title: 'tên nhiệm vụ',
+  unit: 'đơn vị',
+  assignee: 'người được giao',
+  status: 'trạng thái',
+  due: 'hạn',
+  escalationLevel: 'cấp báo cáo',
+  running: 'đang theo dõi',
+};
+
+export function rebuilt(r: RebuildResult): string {
+  return [
+    `Đã dựng lại bảng theo dõi: ${r.tasks} nhiệm vụ; ghi lại ${r.written} dòng; xóa ${r.removed} dòng không còn luồng nhiệm vụ.`,
+    ...(r.failed.length ? [`Không đọc được ${r.failed.length} nhiệm vụ (giữ nguyên dòng cũ):`, ...r.failed.slice(0, 20).map((f) => `• ${f.workflowId}: ${f.error}`)] : []),
+  ].join('\n');
+}
+
+export function drift(r: { tasks: number; drift: Drift[] }): string {
+  if (r.drift.length === 0) return `Bảng theo dõi khớp với Temporal: ${r.tasks} nhiệm vụ.`;
+  return [
+    `Bảng theo dõi lệch ở ${r.drift.length}/${r.tasks} nhiệm vụ. Chạy «npm run cli -- read-model rebuild» để dựng lại.`,
+    ...r.drift.slice(0, 50).map((d) => `• ${d.ref} (${d.workflowId}): ${DRIFT_KINDS[d.kind]}${d.fields?.length ? ` — ${d.fields.map((f) => FIELD_NAMES[f] ?? f).join(', ')}` : ''}`),
+    ...(r.drift.length > 50 ? [`… và ${r.drift.length - 50} nhiệm vụ nữa.`] : []),
   ].join('\n');
 }

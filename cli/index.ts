@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { DocumentError, readPlanStructure } from '../client/documents.js';
 import { loadOrg, loadPlan } from '../client/files.js';
 import { startPlan } from '../client/plans.js';
-import { planTasks } from '../client/visibility.js';
+import { readModelDrift, rebuildReadModel } from '../client/read-model.js';
 import { buildReportNow } from '../client/reports.js';
 import { parseReportPeriod } from '../domain/report.js';
 import { actOnTask, showTask, TaskActionError, taskIdFrom } from '../client/tasks.js';
@@ -16,7 +16,7 @@ import { checkPlanAgainstOrg, planSchema } from '../domain/plan.js';
 import { importPlanDocument, toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
 import { InvalidFileError } from '../domain/validation.js';
 import { loadConfig } from '../runtime/config.js';
-import { connectClient, resolveTemporal, type TemporalSettings } from '../runtime/temporal.js';
+import { connectClient, resolveTemporal, TemporalConnectionError, type TemporalSettings } from '../runtime/temporal.js';
 import { openStore } from '../store/open.js';
 import type { ActionCall } from '../client/actions.js';
 import * as fmt from './format.js';
@@ -41,7 +41,9 @@ async function connect(): Promise<Client> {
   const address = temporal.address ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   try {
     return (await connectClient({ ...temporal, address }, { connectTimeout: 5000 })).client;
-  } catch {
+  } catch (err) {
+    // A TLS problem is named (CA, server name, client certificate); anything else is the usual advice.
+    if (err instanceof TemporalConnectionError && err.problem && err.problem !== 'unreachable') throw new UsageError(err.vi);
     throw new UsageError(`Không kết nối được máy chủ Temporal tại ${address}. Hãy chạy «npm start» hoặc đặt TEMPORAL_ADDRESS.`);
   }
 }
@@ -129,7 +131,8 @@ plan
   .description('Mọi nhiệm vụ của kế hoạch: đơn vị, người được giao, hạn, trạng thái, cấp báo cáo')
   .option('--json')
   .action(async (planId: string, o: { json?: boolean }) => {
-    const rows = await planTasks(await connect(), planId);
+    const s = await store();
+    const rows = await s.taskFind({ planId }, { order: 'ref' }).finally(() => s.close());
     if (rows.length === 0) throw new UsageError(`Không tìm thấy nhiệm vụ nào của kế hoạch «${planId}».`);
     out(!!o.json, rows, fmt.planStatus(planId, rows, org()));
   });
@@ -309,8 +312,49 @@ zaloCmd
     console.log('Đã lưu mã truy cập Zalo mới; các tin nhắn đang chờ sẽ được gửi trong ít phút.');
   });
 
+const readModel = program.command('read-model').description('Bảng theo dõi nhiệm vụ (dữ liệu của trang tổng quan, danh sách trên Zalo và báo cáo)');
+readModel
+  .command('rebuild')
+  .description('Dựng lại bảng theo dõi từ chính các luồng nhiệm vụ trên Temporal')
+  .option('--json')
+  .action(async (o: { json?: boolean }) => {
+    const client = await connect();
+    const s = await store();
+    try {
+      let shown = 0;
+      const r = await rebuildReadModel(client, s, {
+        onProgress: ({ done, total }) => {
+          // A line every 10 % (and the last), not one per task.
+          if (!o.json && (done === total || done - shown >= Math.max(1, Math.ceil(total / 10)))) {
+            shown = done;
+            console.error(`Đã đọc ${done}/${total} nhiệm vụ…`);
+          }
+        },
+      });
+      out(!!o.json, r, fmt.rebuilt(r));
+      if (r.failed.length) process.exitCode = 1;
+    } finally {
+      await s.close();
+    }
+  });
+readModel
+  .command('check')
+  .description('So bảng theo dõi với Temporal và liệt kê chỗ lệch')
+  .option('--json')
+  .action(async (o: { json?: boolean }) => {
+    const client = await connect();
+    const s = await store();
+    try {
+      const r = await readModelDrift(client, s);
+      out(!!o.json, r, fmt.drift(r));
+      if (r.drift.length) process.exitCode = 1;
+    } finally {
+      await s.close();
+    }
+  });
+
 program.parseAsync(process.argv).then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     if (err instanceof InvalidFileError) console.error(err.vietnamese);
     else if (err instanceof TaskActionError || err instanceof UsageError || err instanceof DocumentError) console.error(err.message);

@@ -2,7 +2,7 @@
 // questions the dashboard, the bot's lists and the reports ask of it. Pure: the store answers a
 // TaskWhere in SQL (store/task-sql.ts); matchesWhere() answers it in memory, the meaning both keep.
 import { businessDateOf, type IsoDate } from './calendar.js';
-import { matchesText, searchTextOf, type DashboardRow } from './dashboard.js';
+import { matchesText, searchTextOf, type DashboardFilter, type DashboardRow } from './dashboard.js';
 import { ATTENTION_ORDER, TASK_STATUSES, type TaskStatus } from './status.js';
 import { isRecurring } from './task-rules.js';
 import { refSortKey } from './task-ref.js';
@@ -57,6 +57,7 @@ export function nextVersion(last: number | undefined, now: number): number {
 export type TaskWhere =
   | { all: TaskWhere[] }
   | { any: TaskWhere[] }
+  | { not: TaskWhere }
   | { planId: string }
   | { unitIn: readonly string[] }
   | { statusIn: readonly TaskStatus[] }
@@ -75,9 +76,23 @@ export const EVERY_TASK: TaskWhere = { all: [] };
 export const allOf = (...parts: (TaskWhere | undefined)[]): TaskWhere => ({ all: parts.filter((p): p is TaskWhere => p !== undefined) });
 export const anyOf = (...parts: (TaskWhere | undefined)[]): TaskWhere => ({ any: parts.filter((p): p is TaskWhere => p !== undefined) });
 
+/** The dashboard's filter as a question (every part of it, the text included). */
+export function filterWhere(f: DashboardFilter): TaskWhere {
+  return allOf(
+    f.planId !== undefined ? { planId: f.planId } : undefined,
+    f.unit !== undefined ? { unitIn: [f.unit] } : undefined,
+    f.status !== undefined ? { statusIn: [f.status] } : undefined,
+    f.assignee !== undefined ? { assignee: f.assignee } : undefined,
+    f.dueFrom !== undefined ? { dueFrom: f.dueFrom } : undefined,
+    f.dueTo !== undefined ? { dueTo: f.dueTo } : undefined,
+    f.text !== undefined ? { text: f.text } : undefined,
+  );
+}
+
 export function matchesWhere(r: TaskRecord, w: TaskWhere): boolean {
   if ('all' in w) return w.all.every((p) => matchesWhere(r, p));
   if ('any' in w) return w.any.some((p) => matchesWhere(r, p));
+  if ('not' in w) return !matchesWhere(r, w.not);
   if ('planId' in w) return r.planId === w.planId;
   if ('unitIn' in w) return w.unitIn.includes(r.unit);
   if ('statusIn' in w) return w.statusIn.includes(r.status);

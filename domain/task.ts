@@ -100,6 +100,8 @@ export interface UnitTaskState {
   timeline: TimelineEntry[];
   /** Counts notifications; with the workflow id it makes each one's idempotency key. */
   notificationSeq: number;
+  /** The version of the last row written to the task read model (domain/task-list.ts). */
+  recorded?: number;
 }
 
 /** What a query returns: the full state plus what identifies the task. */

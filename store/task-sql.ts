@@ -103,6 +103,8 @@ const inList = (bind: Bind, column: string, values: readonly unknown[]): string 
 export function whereSql(w: TaskWhere, bind: Bind): string {
   if ('all' in w) return w.all.length ? `(${w.all.map((p) => whereSql(p, bind)).join(' AND ')})` : '1 = 1';
   if ('any' in w) return w.any.length ? `(${w.any.map((p) => whereSql(p, bind)).join(' OR ')})` : '1 = 0';
+  // A NULL (no due date) is "no" before it is negated, as matchesWhere reads it.
+  if ('not' in w) return `NOT COALESCE(${whereSql(w.not, bind)}, FALSE)`;
   if ('planId' in w) return `plan_id = ${bind(w.planId)}`;
   if ('unitIn' in w) return inList(bind, 'unit', w.unitIn);
   if ('statusIn' in w) return inList(bind, 'status', w.statusIn);

@@ -1,7 +1,7 @@
 // Who may see what on the dashboard. Roles come from the org chart; the engine still decides
 // every action. Staff see their own tasks, a unit head the unit's, leadership and admins all.
-import { group, is, isAnyOf, or } from '../client/visibility.js';
 import type { Org, Person } from '../domain/org.js';
+import { anyOf, type TaskWhere } from '../domain/task-list.js';
 
 export interface Viewer {
   person: Person;
@@ -20,11 +20,11 @@ export function viewerOf(org: Org, personId: string): Viewer | undefined {
 
 export const seesEverything = (v: Viewer): boolean => v.leadership || v.admin;
 
-/** The visibility clause limiting a viewer to their tasks ('' for everything). */
-export function scopeClause(v: Viewer): string {
-  if (seesEverything(v)) return '';
-  const own = is('TaskAssignee', v.person.id);
-  return v.heads.length ? group(or(own, isAnyOf('TaskUnit', v.heads))) : own;
+/** The read model's question limiting a viewer to their tasks (undefined for everything). */
+export function scopeWhere(v: Viewer): TaskWhere | undefined {
+  if (seesEverything(v)) return undefined;
+  const own: TaskWhere = { assignee: v.person.id };
+  return v.heads.length ? anyOf(own, { unitIn: v.heads }) : own;
 }
 
 export function maySee(v: Viewer, task: { unit: string; assignee: string }): boolean {

@@ -3,7 +3,8 @@
 // routes in dashboard.ts load the data and send what these return.
 import { daysBetween, type IsoDate } from '../domain/calendar.js';
 import { refusal, rolesOf } from '../domain/authz.js';
-import { byUnit, completionOverTime, countByStatus, sortForDashboard, type DashboardFilter, type DashboardRow } from '../domain/dashboard.js';
+import { completionOf, countsOf, unitLinesOf, type DashboardFilter, type DashboardRow } from '../domain/dashboard.js';
+import type { TaskSummary } from '../domain/task-list.js';
 import { formatDate, formatDateTime } from '../domain/notification.js';
 import { unitsInCharge, type Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
@@ -17,6 +18,10 @@ import { FORM_ACTION } from './task-actions.js';
 
 /** Rows on one page of the list below the summary; the counts always cover every matching task. */
 export const PAGE_SIZE = 50;
+/** Rows shown in the "awaiting your decision" and "overdue" sections above it. */
+export const SECTION_ROWS = 10;
+
+export const pageCount = (rows: number): number => Math.max(1, Math.ceil(rows / PAGE_SIZE));
 
 /** The unit table's columns: the same statuses as the counts, attention first. */
 const UNIT_COLUMNS: TaskStatus[] = ['overdue', 'awaiting_approval', 'due_soon', 'not_due', 'awaiting_activation', 'done_on_time', 'done_late'];
@@ -27,37 +32,46 @@ const personName = (org: Org, id: string): string => org.people.find((p) => p.id
 export const taskHref = (workflowId: string): string => `/nhiem-vu?id=${encodeURIComponent(workflowId)}`;
 
 /** The units whose completions the viewer decides on: as head, Phó Giám đốc in charge or Giám đốc. */
-function unitsDecidedBy(org: Org, viewer: Viewer): Set<string> {
+export function unitsDecidedBy(org: Org, viewer: Viewer): Set<string> {
   return new Set([...unitsInCharge(org, viewer.person).units, ...viewer.heads]);
 }
 
-/** What the overview shows: the viewer's matching rows and the plans, loaded by the route. */
+/** Some rows of a list, and how many it holds in all. */
+export interface ListPart {
+  rows: DashboardRow[];
+  total: number;
+}
+
+/** What the overview shows, loaded by the route: counts over every matching task, and the rows on show. */
 export interface OverviewData {
   org: Org;
   plans: PlanRecord[];
   auth: Authed;
-  rows: DashboardRow[];
+  summary: TaskSummary;
+  /** Completions awaiting the viewer's decision (first rows). */
+  decide: ListPart;
+  /** Overdue tasks (first rows). */
+  overdue: ListPart;
+  /** The page of the list below. */
+  listed: ListPart;
   filter: DashboardFilter;
   errors: string[];
   today: string;
+  /** The page shown, within the list's pages. */
   pageNo: number;
 }
 
-export function overview({ org, plans, auth, rows, filter, errors, today, pageNo }: OverviewData): Html {
-  const counts = countByStatus(rows);
+/** Whether any part of the filter is set: then the list is the answer, not "the rest". */
+export const isFiltered = (filter: DashboardFilter): boolean => Object.values(filter).some((v) => v !== undefined);
+
+export function overview({ org, plans, auth, summary, decide, overdue, listed, filter, errors, today, pageNo }: OverviewData): Html {
+  const counts = countsOf(summary.tallies);
   // Units ranked by what is late, then by what waits: the leader's eye goes to the top.
-  const units = byUnit(rows, org).sort((a, b) => b.counts.byStatus.overdue - a.counts.byStatus.overdue || b.counts.byStatus.awaiting_approval - a.counts.byStatus.awaiting_approval);
-  const sorted = sortForDashboard(rows);
-  const overdue = sorted.filter((r) => r.status === 'overdue');
-  const mine = unitsDecidedBy(org, auth.viewer);
-  const decide = sorted.filter((r) => r.status === 'awaiting_approval' && mine.has(r.unit));
-  const decideSet = new Set(decide);
-  const filtered = Object.values(filter).some((v) => v !== undefined);
-  // Unfiltered, the list below holds what the sections above do not; filtered, it is the answer.
-  const listed = filtered ? sorted : sorted.filter((r) => r.status !== 'overdue' && !decideSet.has(r));
-  const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
+  const units = unitLinesOf(summary.tallies, org).sort((a, b) => b.counts.byStatus.overdue - a.counts.byStatus.overdue || b.counts.byStatus.awaiting_approval - a.counts.byStatus.awaiting_approval);
+  const filtered = isFiltered(filter);
+  const pages = pageCount(listed.total);
   const pageNow = Math.min(Math.max(1, pageNo), pages);
-  const shown = listed.slice((pageNow - 1) * PAGE_SIZE, pageNow * PAGE_SIZE);
+  const shown = listed.rows;
   const more = (n: number, href: string, what: string) => (n > 0 ? html`<p><a href="${href}">Xem tất cả ${n} ${what}</a></p>` : '');
   const pageHref = (n: number) => {
     const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
@@ -73,11 +87,11 @@ export function overview({ org, plans, auth, rows, filter, errors, today, pageNo
         (s) => html`<a class="count ${s}" href="/?status=${s}" data-status="${s}"><b>${counts.byStatus[s]}</b>${STATUS_LABELS[s]}</a>`,
       )}
     </section>
-    ${decide.length && !filtered
-      ? html`<section class="card" id="decide"><h2>Chờ đồng chí duyệt (${decide.length})</h2>${taskTable(org, decide.slice(0, 10))}${more(decide.length > 10 ? decide.length : 0, '/?status=awaiting_approval', 'nhiệm vụ chờ duyệt')}</section>`
+    ${decide.total && !filtered
+      ? html`<section class="card" id="decide"><h2>Chờ đồng chí duyệt (${decide.total})</h2>${taskTable(org, decide.rows.slice(0, SECTION_ROWS))}${more(decide.total > SECTION_ROWS ? decide.total : 0, '/?status=awaiting_approval', 'nhiệm vụ chờ duyệt')}</section>`
       : ''}
-    ${overdue.length && !filtered
-      ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.length})</h2>${taskTable(org, overdue.slice(0, 10))}${more(overdue.length > 10 ? overdue.length : 0, '/?status=overdue', 'nhiệm vụ quá hạn')}</section>`
+    ${overdue.total && !filtered
+      ? html`<section class="card" id="overdue"><h2>Quá hạn (${overdue.total})</h2>${taskTable(org, overdue.rows.slice(0, SECTION_ROWS))}${more(overdue.total > SECTION_ROWS ? overdue.total : 0, '/?status=overdue', 'nhiệm vụ quá hạn')}</section>`
       : ''}
     <section class="card"><h2>Theo đơn vị</h2>
       <div class="scroll"><table id="units"><thead><tr><th>Đơn vị</th><th>Tổng</th>${UNIT_COLUMNS.map((s) => html`<th class="${s === 'overdue' || s === 'awaiting_approval' ? '' : 'hide-sm'}">${STATUS_LABELS[s]}</th>`)}<th>Hoàn thành</th></tr></thead><tbody>
@@ -89,7 +103,7 @@ export function overview({ org, plans, auth, rows, filter, errors, today, pageNo
       </tbody></table></div>
       ${raw(unitBarsSvg(units))}
     </section>
-    <section class="card"><h2>Tiến độ hoàn thành theo tuần</h2>${raw(completionChartSvg(completionOverTime(rows, today, 12)))}</section>
+    <section class="card"><h2>Tiến độ hoàn thành theo tuần</h2>${raw(completionChartSvg(completionOf(summary.doneByDay, today, 12)))}</section>
     <details class="card" ${filtered ? 'open' : ''}><summary>Lọc nhiệm vụ</summary>
     <form class="filters" method="get" action="/">
       ${plans.length > 1 ? html`<label>Kế hoạch <select name="planId"><option value="">Tất cả</option>${plans.map((p) => html`<option value="${p.id}" ${filter.planId === p.id ? 'selected' : ''}>${p.title}</option>`)}</select></label>` : ''}
@@ -101,7 +115,7 @@ export function overview({ org, plans, auth, rows, filter, errors, today, pageNo
       <label>Tìm <input name="text" value="${filter.text ?? ''}" placeholder="số hiệu, nội dung"></label>
       <button>Lọc</button>
     </form></details>
-    <section class="card" id="list"><h2>${filtered ? 'Nhiệm vụ' : 'Các nhiệm vụ khác'} (${listed.length})</h2>${taskTable(org, shown)}
+    <section class="card" id="list"><h2>${filtered ? 'Nhiệm vụ' : 'Các nhiệm vụ khác'} (${listed.total})</h2>${taskTable(org, shown)}
       ${pages > 1
         ? html`<nav class="pages" aria-label="Trang">Trang ${pageNow}/${pages}${pageNow > 1 ? html` · <a href="${pageHref(pageNow - 1)}">Trang trước</a>` : ''}${pageNow < pages ? html` · <a href="${pageHref(pageNow + 1)}">Trang sau</a>` : ''}</nav>`
         : ''}

@@ -1,24 +1,23 @@
-// The dashboard's routes: the overview (counts, units, charts, tasks, from visibility) and a task's
+// The dashboard's routes: the overview (counts, units, charts, tasks, from the read model) and a task's
 // page (state and timeline from its workflow) with the managers' actions through client/tasks.ts.
 // Each route loads, calls the views (dashboard-views.ts) or the action mapping (task-actions.ts),
 // and sends or redirects.
 import type { Client } from '@temporalio/client';
 import express, { type Request, type Response, type Router } from 'express';
-import { and, findPlanTasks, LATEST_RUN, visibilityClauses } from '../client/visibility.js';
 import { doneText } from '../client/actions.js';
 import { actOnTask, showTask, TaskActionError } from '../client/tasks.js';
 import { businessDateOf } from '../domain/calendar.js';
-import { matchesText, parseFilter, type DashboardFilter, type DashboardRow } from '../domain/dashboard.js';
+import { countsOf, parseFilter, type DashboardFilter } from '../domain/dashboard.js';
+import { allOf, filterWhere, type TaskSummary, type TaskWhere } from '../domain/task-list.js';
 import type { Org } from '../domain/org.js';
 import type { UnitTaskView } from '../domain/task.js';
 import type { Store } from '../store/store.js';
-import { maySee, scopeClause, type Viewer } from './access.js';
-import { overview, taskHref, taskPage, unitShares } from './dashboard-views.js';
+import { maySee, scopeWhere, type Viewer } from './access.js';
+import { isFiltered, overview, PAGE_SIZE, pageCount, SECTION_ROWS, taskHref, taskPage, unitShares, unitsDecidedBy, type OverviewData } from './dashboard-views.js';
 import { flashOf, flashQuery } from './flash.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import { actionOf } from './task-actions.js';
-import { versionOf, type TaskIndex } from './task-index.js';
 
 // Still exported here, as it was before the views moved out.
 export { PAGE_SIZE } from './dashboard-views.js';
@@ -27,28 +26,44 @@ export interface DashboardDeps {
   org: Org;
   store: Store;
   client: Client;
-  /** The shared snapshot for the unfiltered view of everything (made by the app when absent). */
-  index?: TaskIndex;
   now?: () => number;
 }
 
+/** The question behind a viewer's overview: their scope and the filter. */
+export const overviewWhere = (viewer: Viewer, filter: DashboardFilter): TaskWhere => allOf(scopeWhere(viewer), filterWhere(filter));
+
 /**
- * The viewer's tasks matching a filter. Scoped or filtered views ask visibility; the unfiltered
- * view of everything comes from the shared snapshot. The text is matched here (titles live in the
- * store).
+ * The rows an overview shows, from the read model: the first of those awaiting the viewer's
+ * decision and of the overdue ones, and one page of the rest (of all, when filtered). The counts
+ * come from the summary, so they cover every matching task.
  */
-export async function loadRows(deps: DashboardDeps, viewer: Viewer, filter: DashboardFilter): Promise<{ rows: DashboardRow[]; version: string }> {
-  const clauses = [scopeClause(viewer), visibilityClauses(filter)].filter(Boolean);
-  let rows: DashboardRow[];
-  let version: string;
-  if (clauses.length === 0 && deps.index) {
-    ({ rows, version } = await deps.index.snapshot());
-  } else {
-    rows = await findPlanTasks(deps.client, deps.store, and(LATEST_RUN, ...clauses));
-    version = versionOf(rows);
-  }
-  if (filter.text) rows = rows.filter((r) => matchesText(r, filter.text!));
-  return { rows, version };
+export async function loadOverviewRows(
+  deps: Pick<DashboardDeps, 'org' | 'store'>,
+  viewer: Viewer,
+  filter: DashboardFilter,
+  summary: TaskSummary,
+  pageNo: number,
+): Promise<Pick<OverviewData, 'decide' | 'overdue' | 'listed' | 'pageNo'>> {
+  const base = overviewWhere(viewer, filter);
+  const mine = [...unitsDecidedBy(deps.org, viewer)];
+  const awaitingMine = allOf({ statusIn: ['awaiting_approval'] }, { unitIn: mine });
+  const decideTotal = summary.tallies.filter((t) => t.status === 'awaiting_approval' && mine.includes(t.unit)).reduce((n, t) => n + t.count, 0);
+  const counts = countsOf(summary.tallies);
+  const filtered = isFiltered(filter);
+  const listedTotal = filtered ? counts.total : counts.total - counts.byStatus.overdue - decideTotal;
+  const page = Math.min(Math.max(1, Math.floor(pageNo) || 1), pageCount(listedTotal));
+  const listedWhere = filtered ? base : allOf(base, { not: { statusIn: ['overdue'] } }, { not: awaitingMine });
+  const [decide, overdue, listed] = await Promise.all([
+    filtered ? [] : deps.store.taskFind(allOf(base, awaitingMine), { limit: SECTION_ROWS }),
+    filtered ? [] : deps.store.taskFind(allOf(base, { statusIn: ['overdue'] }), { limit: SECTION_ROWS }),
+    deps.store.taskFind(listedWhere, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
+  ]);
+  return {
+    decide: { rows: decide, total: decideTotal },
+    overdue: { rows: overdue, total: counts.byStatus.overdue },
+    listed: { rows: listed, total: listedTotal },
+    pageNo: page,
+  };
 }
 
 export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: express.RequestHandler; checkCsrf: express.RequestHandler }): Router {
@@ -63,10 +78,10 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
   r.get('/', guard.requireViewer, async (req, res) => {
     const auth = res.locals.auth!;
     const { filter, errors } = parseFilter(req.query as Record<string, unknown>);
-    const { rows, version } = await loadRows(deps, auth.viewer, filter);
+    const summary = await deps.store.taskSummary(overviewWhere(auth.viewer, filter));
     // The live page asks every few seconds: answer "not modified" unless a task changed.
     // The token banner is part of the page too: a cached copy must not hide or keep it.
-    const etag = `W/"${version}-${auth.viewer.person.id}-${businessDateOf(now())}-${auth.tokenProblem?.at ?? ''}"`;
+    const etag = `W/"${summary.stamp}-${auth.viewer.person.id}-${businessDateOf(now())}-${auth.tokenProblem?.at ?? ''}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('Vary', 'x-partial, cookie');
@@ -74,8 +89,8 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const flash = flashOf(req, auth.session).ok;
     const ok = flash ? html`<p class="notice" role="status">${flash}</p>` : html``;
     const pageNo = Number(typeof req.query.trang === 'string' ? req.query.trang : 1) || 1;
-    const plans = await deps.store.planList();
-    send(req, res, 'Tổng quan', html`${ok}${overview({ org: deps.org, plans, auth, rows, filter, errors, today: businessDateOf(now()), pageNo })}`);
+    const [plans, shown] = await Promise.all([deps.store.planList(), loadOverviewRows(deps, auth.viewer, filter, summary, pageNo)]);
+    send(req, res, 'Tổng quan', html`${ok}${overview({ org: deps.org, plans, auth, summary, ...shown, filter, errors, today: businessDateOf(now()) })}`);
   });
 
   const loadTask = async (res: Response, id: string): Promise<UnitTaskView | undefined> => {
@@ -123,7 +138,6 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     try {
       const call = actionOf(action, body);
       await actOnTask(deps.client, v.workflowId, call.action, { ...call.input, actor: auth.viewer.person.id });
-      deps.index?.invalidate();
       res.redirect(303, `${taskHref(v.workflowId)}&${flashQuery(res.locals.auth!.session, 'ok', doneText(call.action, call.input))}`);
     } catch (err) {
       if (!(err instanceof TaskActionError)) throw err;

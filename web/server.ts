@@ -15,7 +15,6 @@ import { contactsRouter, type ContactsDeps } from './contacts.js';
 import { dashboardRouter, type DashboardDeps } from './dashboard.js';
 import { reportsRouter, type ReportsDeps } from './reports.js';
 import { plansRouter } from './plans.js';
-import { TaskIndex } from './task-index.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -193,7 +192,6 @@ export async function createApp(deps: WebDeps): Promise<Express> {
     // Sessions and codes run on real time; `d.now` is business time ("today" on the pages).
     const { now: _businessNow, ...authDeps } = d;
     const auth = await createAuth(authDeps);
-    const withIndex = { ...d, index: d.index ?? new TaskIndex(d.client, d.store) };
     // Admins see the dead-token banner on every page.
     // Async: express 5 passes a rejected promise on to the error handler below.
     const banner: RequestHandler = async (_req, res, next) => {
@@ -202,7 +200,7 @@ export async function createApp(deps: WebDeps): Promise<Express> {
       if (a && problem) a.tokenProblem = { at: problem.at };
       next();
     };
-    app.use(auth.load, banner, auth.router, dashboardRouter(withIndex, auth), reportsRouter(d, auth), plansRouter(d, auth), contactsRouter(d, auth));
+    app.use(auth.load, banner, auth.router, dashboardRouter(d, auth), reportsRouter(d, auth), plansRouter(d, auth), contactsRouter(d, auth));
   }
   // The last word on an unexpected error: logged for operators, a plain Vietnamese page for people.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {

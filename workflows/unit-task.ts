@@ -20,12 +20,15 @@ import type { Ladder } from '../domain/ladder.js';
 import { KIND_SUMMARIES, deliveryLines, type NotificationKind, type QuickAction } from '../domain/notification.js';
 import type { PersonRef } from '../domain/org.js';
 import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
+import { nextVersion, taskRecordOf } from '../domain/task-list.js';
 import type { UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
 import { check, initialState, isRecurring, reassignRefusal, statusAt, UnitTaskRules, type ActionArgs, type Outcome, type Refusal } from '../domain/task-rules.js';
 import * as msg from './messages.js';
 import { EscalationLevelKey, PlanIdKey, TaskAssigneeKey, TaskDueKey, TaskRefKey, TaskStatusKey, TaskUnitKey } from './search-attributes.js';
 
 const schedule = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
+// The read model's write runs beside the workflow task (no extra round trip); retried until the store takes it.
+const readModel = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 const { notify, resolveChain } = proxyActivities<Activities>({
   // Short, so a send lost with a crashed worker is retried soon on another one.
   startToCloseTimeout: '15 seconds',
@@ -124,6 +127,11 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
       { key: TaskDueKey, value: s.due ? new Date(`${s.due}T23:59:59+07:00`) : null },
       { key: EscalationLevelKey, value: s.ladder.escalationLevel },
     ]);
+    if (patched('task-read-model')) {
+      const now = Date.now();
+      s.recorded = nextVersion(s.recorded, now);
+      pending.push(readModel.recordTask(taskRecordOf(view(), now, s.recorded)));
+    }
     if (input.parentWorkflowId) {
       const parent = getExternalWorkflowHandle(input.parentWorkflowId);
       pending.push(parent.signal(msg.unitStatusChanged, { unit: s.chain.unit.code, workflowId, status }).catch(() => undefined));

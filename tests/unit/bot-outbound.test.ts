@@ -1,7 +1,7 @@
 // Pure parts of the bot: splitting long texts for Zalo, and which tasks a person's list holds.
 import { describe, expect, it } from 'vitest';
 import { splitMessage, buttonsOf } from '../../bot/outbound.js';
-import { listQuery } from '../../bot/task-lists.js';
+import { listWhere } from '../../bot/task-lists.js';
 import { unitsInCharge } from '../../domain/org.js';
 import { staffActions } from '../../domain/notification.js';
 import { ORG } from '../helpers/harness-core.js';
@@ -41,24 +41,27 @@ describe('buttons', () => {
 describe('a person’s list', () => {
   it('staff: their own open tasks', () => {
     expect(unitsInCharge(ORG, person('hcth.cv2'))).toEqual({ role: 'staff', units: [] });
-    expect(listQuery(ORG, person('hcth.cv2'))).toBe(`ExecutionStatus = 'Running' AND (TaskAssignee = 'hcth.cv2')`);
+    expect(listWhere(ORG, person('hcth.cv2'))).toEqual({ all: [{ running: true }, { any: [{ assignee: 'hcth.cv2' }] }] });
   });
 
   it('a Trưởng phòng: also every open task of the unit', () => {
-    expect(listQuery(ORG, person('hcth.truong'))).toBe(`ExecutionStatus = 'Running' AND (TaskAssignee = 'hcth.truong' OR (TaskUnit IN ('HCTH')))`);
+    expect(listWhere(ORG, person('hcth.truong'))).toEqual({ all: [{ running: true }, { any: [{ assignee: 'hcth.truong' }, { unitIn: ['HCTH'] }] }] });
   });
 
   it('a Phó Giám đốc: what awaits a decision, is overdue or escalated in the units in charge', () => {
     const { role, units } = unitsInCharge(ORG, person('ld.pgd1'));
     expect(role).toBe('deputy');
-    expect(listQuery(ORG, person('ld.pgd1'))).toBe(
-      `ExecutionStatus = 'Running' AND (TaskAssignee = 'ld.pgd1' OR (TaskUnit IN (${units.map((u) => `'${u}'`).join(', ')}) AND (TaskStatus IN ('awaiting_approval', 'overdue') OR EscalationLevel >= 2)))`,
-    );
+    expect(listWhere(ORG, person('ld.pgd1'))).toEqual({
+      all: [{ running: true }, { any: [{ assignee: 'ld.pgd1' }, { all: [{ unitIn: units }, { any: [{ statusIn: ['awaiting_approval', 'overdue'] }, { escalationAtLeast: 2 }] }] }] }],
+    });
   });
 
   it('the Giám đốc: level 3, and decisions of the units no deputy is in charge of', () => {
-    expect(listQuery(ORG, person('ld.giamdoc'))).toBe(
-      `ExecutionStatus = 'Running' AND (TaskAssignee = 'ld.giamdoc' OR (EscalationLevel >= 3 OR (TaskUnit IN ('TCCB', 'TTRA') AND TaskStatus IN ('awaiting_approval', 'overdue'))))`,
-    );
+    expect(listWhere(ORG, person('ld.giamdoc'))).toEqual({
+      all: [
+        { running: true },
+        { any: [{ assignee: 'ld.giamdoc' }, { any: [{ escalationAtLeast: 3 }, { all: [{ unitIn: ['TCCB', 'TTRA'] }, { statusIn: ['awaiting_approval', 'overdue'] }] }] }] },
+      ],
+    });
   });
 });

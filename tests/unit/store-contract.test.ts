@@ -698,6 +698,8 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name store', (backend)
         { refIn: ['II.2.đ', 'I.10'] },
         allOf({ dueFrom: '2025-06-30' }, { dueTo: '2025-07-15' }),
         { running: false },
+        { not: { dueFrom: '2025-06-30' } },
+        allOf({ not: { statusIn: ['overdue'] } }, { not: allOf({ statusIn: ['awaiting_approval'] }, { unitIn: ['HCTH'] }) }),
         { text: 'ra soat' },
         { text: 'DỮ LIỆU dân' },
         { text: '100%' },

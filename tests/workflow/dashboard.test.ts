@@ -161,6 +161,8 @@ describe('dashboard over HTTP', () => {
     await actOnTask(h.client, waiting, 'reportCompletion', { actor: assignee.assignee.id, note: 'xong' });
     // ld.pgd1 is in charge of CCVC: the completion waits for him.
     const c = await signIn('ld.pgd1');
+    // Each task's row is written by its workflow as it starts: wait for all 64 of this plan.
+    await eventually(async () => (await c.get(`/?planId=${plan.id}`)).text_.includes('· 64 nhiệm vụ ·'), 30_000, 'the 64 tasks of the plan on the overview');
     const home = await eventually(async () => {
       const all = await c.get('/');
       const late = Number(/id="overdue"><h2>Quá hạn \((\d+)\)/.exec(all.text_)?.[1] ?? 0);
