@@ -3,13 +3,13 @@
 // store, and worker/web processes of worker/main.ts. Everything listens on loopback; every part
 // fails with an error naming it, and every process runs in its own process group so SIGKILL and
 // cleanup reach it whole.
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { ensureSearchAttributes } from '../runtime/temporal.js';
@@ -171,10 +171,93 @@ export async function setupTemporalSchemas(tools: GoTools, pgPort: number): Prom
 export interface TemporalServer {
   address: string;
   logFile: string;
+  /** With frontend TLS: what a client trusting the server's CA (and, with mTLS, holding the system worker's certificate) connects with. */
+  tls?: TLSConfig;
+  ports: ServerPorts;
   stop(): Promise<void>;
 }
 
-function serverConfig(pgPort: number, ports: Record<'frontend' | 'frontendHttp' | 'frontendMember' | 'history' | 'historyMember' | 'matching' | 'matchingMember' | 'worker' | 'workerMember', number>, dynamicConfig: string): string {
+export type ServerPorts = Record<'frontend' | 'frontendHttp' | 'frontendMember' | 'history' | 'historyMember' | 'matching' | 'matchingMember' | 'worker' | 'workerMember', number>;
+
+/**
+ * TLS on the server's frontend, read from environment variables. The names are those of the
+ * official server image's config template (docker/config_template.yaml of v1.30.1) where it has
+ * one; the system worker's client certificate is this script's own (the template reuses the
+ * internode certificate, and internode traffic stays plain here).
+ */
+export interface FrontendTls {
+  certFile: string;
+  keyFile: string;
+  /** mTLS: the frontend refuses clients without a certificate signed by one of these CAs. */
+  clientCaFiles?: string[];
+  /** What the server's own system worker, a client of the frontend, trusts, expects and presents. */
+  systemWorker: { rootCaFile: string; serverName?: string; certFile?: string; keyFile?: string };
+}
+
+/**
+ * The frontend's TLS settings from `env`, or undefined when TEMPORAL_TLS_FRONTEND_CERT and _KEY are unset:
+ *  - TEMPORAL_TLS_FRONTEND_CERT, TEMPORAL_TLS_FRONTEND_KEY: the frontend's certificate and key (TLS on);
+ *  - TEMPORAL_TLS_SERVER_CA_CERT: the CA that signed it, trusted by the system worker;
+ *  - TEMPORAL_TLS_FRONTEND_SERVER_NAME: the name the system worker expects in it (optional);
+ *  - TEMPORAL_TLS_REQUIRE_CLIENT_AUTH=true: mTLS, with TEMPORAL_TLS_CLIENT1_CA_CERT (and _CLIENT2_)
+ *    the CAs of client certificates, and TEMPORAL_TLS_SYSTEM_WORKER_CERT/_KEY the system worker's.
+ */
+export function frontendTlsFromEnv(env: Record<string, string | undefined>): FrontendTls | undefined {
+  const v = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const file = (name: string, required: string | false): string | undefined => {
+    const f = v(name);
+    if (f === undefined) {
+      if (required) throw new Error(`Temporal server TLS: ${name} is not set (${required})`);
+      return undefined;
+    }
+    if (!existsSync(f)) throw new Error(`Temporal server TLS: ${name} names a file that does not exist: ${f}`);
+    return resolve(f);
+  };
+  const mtls = v('TEMPORAL_TLS_REQUIRE_CLIENT_AUTH');
+  if (mtls !== undefined && mtls !== 'true' && mtls !== 'false') throw new Error(`Temporal server TLS: TEMPORAL_TLS_REQUIRE_CLIENT_AUTH must be true or false, not «${mtls}»`);
+  if (v('TEMPORAL_TLS_FRONTEND_CERT') === undefined && v('TEMPORAL_TLS_FRONTEND_KEY') === undefined) {
+    if (mtls === 'true') throw new Error('Temporal server TLS: TEMPORAL_TLS_REQUIRE_CLIENT_AUTH=true needs TEMPORAL_TLS_FRONTEND_CERT and TEMPORAL_TLS_FRONTEND_KEY');
+    return undefined;
+  }
+  const pair = 'the frontend certificate and its key go together';
+  const tls: FrontendTls = {
+    certFile: file('TEMPORAL_TLS_FRONTEND_CERT', pair)!,
+    keyFile: file('TEMPORAL_TLS_FRONTEND_KEY', pair)!,
+    systemWorker: { rootCaFile: file('TEMPORAL_TLS_SERVER_CA_CERT', "the CA of the frontend's certificate, for the server's own system worker")! },
+  };
+  const serverName = v('TEMPORAL_TLS_FRONTEND_SERVER_NAME');
+  if (serverName) tls.systemWorker.serverName = serverName;
+  if (mtls === 'true') {
+    const why = 'required with TEMPORAL_TLS_REQUIRE_CLIENT_AUTH=true';
+    tls.clientCaFiles = [file('TEMPORAL_TLS_CLIENT1_CA_CERT', why)!, file('TEMPORAL_TLS_CLIENT2_CA_CERT', false)].filter((f): f is string => !!f);
+    tls.systemWorker.certFile = file('TEMPORAL_TLS_SYSTEM_WORKER_CERT', why)!;
+    tls.systemWorker.keyFile = file('TEMPORAL_TLS_SYSTEM_WORKER_KEY', why)!;
+  }
+  return tls;
+}
+
+/**
+ * `global.tls` of the server config: the frontend's listener, and how the system worker reaches it
+ * (the explicit `systemWorker` section: with it, the server's internal clients of the frontend use
+ * TLS with these roots, and present its certificate when the frontend asks for one).
+ */
+function tlsConfig(t: FrontendTls): string {
+  const q = (s: string) => JSON.stringify(s);
+  const list = (indent: string, items: string[]) => items.map((i) => `\n${indent}- ${q(i)}`).join('');
+  const w = t.systemWorker;
+  return `
+  tls:
+    frontend:
+      server:
+        certFile: ${q(t.certFile)}
+        keyFile: ${q(t.keyFile)}
+        requireClientAuth: ${t.clientCaFiles ? 'true' : 'false'}${t.clientCaFiles ? `\n        clientCaFiles:${list('          ', t.clientCaFiles)}` : ''}
+    systemWorker:${w.certFile && w.keyFile ? `\n      certFile: ${q(w.certFile)}\n      keyFile: ${q(w.keyFile)}` : ''}
+      client:${w.serverName ? `\n        serverName: ${q(w.serverName)}` : ''}
+        rootCaFiles:${list('          ', [w.rootCaFile])}`;
+}
+
+function serverConfig(pgPort: number, ports: ServerPorts, dynamicConfig: string, tls?: FrontendTls): string {
   const store = (db: string, conns: number) => `
       sql:
         pluginName: "postgres12"
@@ -201,7 +284,7 @@ persistence:
 global:
   membership:
     maxJoinDuration: 30s
-    broadcastAddress: "127.0.0.1"
+    broadcastAddress: "127.0.0.1"${tls ? tlsConfig(tls) : ''}
 
 services:
   frontend:
@@ -247,12 +330,35 @@ dynamicConfigClient:
 `;
 }
 
+export interface TemporalServerOptions {
+  /** Variables read by `frontendTlsFromEnv`; none set: plain gRPC, as before. */
+  env?: Record<string, string | undefined>;
+  /** The server's log (default CLUSTER_ARTIFACTS/temporal-server.log). */
+  logFile?: string;
+  /**
+   * A stopped server's ports, to start it again on the same databases: its membership rows name
+   * them, and a server on other ports would wait for those peers and give up after maxJoinDuration.
+   */
+  ports?: ServerPorts;
+}
+
+/** What the probe and `ensureNamespace` connect with: the system worker's trust and certificate. */
+function clientTlsOf(t: FrontendTls): TLSConfig {
+  return {
+    serverRootCACertificate: readFileSync(t.systemWorker.rootCaFile),
+    ...(t.systemWorker.serverName ? { serverNameOverride: t.systemWorker.serverName } : {}),
+    ...(t.systemWorker.certFile && t.systemWorker.keyFile ? { clientCertPair: { crt: readFileSync(t.systemWorker.certFile), key: readFileSync(t.systemWorker.keyFile) } } : {}),
+  };
+}
+
 /**
  * Starts the server (all four services in one process) on loopback ports with a config written
- * to `dir`, and waits until its frontend answers.
+ * to `dir`, and waits until its frontend answers (over TLS when `o.env` turns it on).
  */
-export async function startTemporalServer(tools: GoTools, pgPort: number, dir: string, ports: Set<number>): Promise<TemporalServer> {
-  const p = {
+export async function startTemporalServer(tools: GoTools, pgPort: number, dir: string, ports: Set<number>, o: TemporalServerOptions = {}): Promise<TemporalServer> {
+  const frontendTls = frontendTlsFromEnv(o.env ?? {});
+  const tls = frontendTls && clientTlsOf(frontendTls);
+  const p: ServerPorts = o.ports ?? {
     frontend: await freePort(ports),
     frontendHttp: await freePort(ports),
     frontendMember: await freePort(ports),
@@ -267,8 +373,9 @@ export async function startTemporalServer(tools: GoTools, pgPort: number, dir: s
   // Search attributes added by the workers are usable at once (as the dev server does it).
   writeFileSync(dynamicConfig, 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n    constraints: {}\n');
   const configFile = join(dir, 'temporal-server.yaml');
-  writeFileSync(configFile, serverConfig(pgPort, p, dynamicConfig));
-  const logFile = join(CLUSTER_ARTIFACTS, 'temporal-server.log');
+  writeFileSync(configFile, serverConfig(pgPort, p, dynamicConfig, frontendTls));
+  const logFile = o.logFile ?? join(CLUSTER_ARTIFACTS, 'temporal-server.log');
+  mkdirSync(dirname(logFile), { recursive: true });
   const proc = spawnLogged('Temporal server', tools.server, ['--config-file', configFile, '--allow-no-auth', 'start'], { env: process.env, logFile });
   const address = `127.0.0.1:${p.frontend}`;
   const stop = () => proc.stop();
@@ -276,7 +383,7 @@ export async function startTemporalServer(tools: GoTools, pgPort: number, dir: s
     await waitFor(
       'Temporal server',
       async () => {
-        const c = await Connection.connect({ address, connectTimeout: 2000 });
+        const c = await Connection.connect({ address, connectTimeout: 2000, ...(tls ? { tls } : {}) });
         try {
           await c.workflowService.getSystemInfo({});
           return true;
@@ -291,12 +398,12 @@ export async function startTemporalServer(tools: GoTools, pgPort: number, dir: s
     await stop();
     throw err;
   }
-  return { address, logFile, stop };
+  return { address, logFile, ...(tls ? { tls } : {}), ports: p, stop };
 }
 
 /** Registers the namespace (if missing) and the app's search attributes, and waits until the frontend serves it. */
-export async function ensureNamespace(address: string, namespace: string): Promise<void> {
-  const c = await Connection.connect({ address });
+export async function ensureNamespace(address: string, namespace: string, tls?: TLSConfig): Promise<void> {
+  const c = await Connection.connect({ address, ...(tls ? { tls } : {}) });
   try {
     try {
       await c.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') });

@@ -1,9 +1,23 @@
 // Connection settings through @temporalio/envconfig: environment, profile file, and the dev-server rule.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { clientConnectionOptions, describeTemporal, resolveTemporal, workerConnectionOptions } from '../../runtime/temporal.js';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  clientConnectionOptions,
+  connectClient,
+  connectionError,
+  connectionProblemOf,
+  describeTemporal,
+  diagnoseConnection,
+  resolveTemporal,
+  TemporalConnectionError,
+  workerConnectionOptions,
+} from '../../runtime/temporal.js';
+import { frontendTlsFromEnv } from '../../scripts/cluster.js';
+import { makeTestCerts, type TestCerts } from '../../scripts/test-certs.js';
 
 const API_KEY = 'tmprl-cloud-key-that-must-never-be-logged';
 const CERT = '-----BEGIN CERTIFICATE-----\nclient-cert\n-----END CERTIFICATE-----\n';
@@ -164,5 +178,129 @@ describe('Temporal connection settings', () => {
     expect(workerConnectionOptions(t).metadata).toEqual({ 'x-agency-token': 'gateway-secret' });
     expect(clientConnectionOptions(t).metadata).toEqual({ 'x-agency-token': 'gateway-secret' });
     expect(JSON.stringify(describeTemporal(t))).not.toContain('gateway-secret');
+  });
+});
+
+describe('why a connection to Temporal fails (gRPC only says "Failed to connect before the deadline")', () => {
+  it('reads the TLS library\'s error codes as problems an operator can fix', () => {
+    const tlsOn = { secured: true, clientCert: false };
+    expect(connectionProblemOf({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }, tlsOn)).toBe('server-ca');
+    expect(connectionProblemOf({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, tlsOn)).toBe('server-ca');
+    expect(connectionProblemOf({ code: 'CERT_HAS_EXPIRED' }, tlsOn)).toBe('server-cert-expired');
+    expect(connectionProblemOf({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, tlsOn)).toBe('server-name');
+    expect(connectionProblemOf({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' }, tlsOn)).toBe('client-cert-required');
+    // TLS 1.2 servers send the same alert for a missing and a refused certificate.
+    expect(connectionProblemOf({ code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' }, tlsOn)).toBe('client-cert-required');
+    expect(connectionProblemOf({ code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' }, { secured: true, clientCert: true })).toBe('client-cert-refused');
+    expect(connectionProblemOf({ code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' }, { secured: true, clientCert: true })).toBe('client-cert-refused');
+    expect(connectionProblemOf({ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, tlsOn)).toBe('server-not-tls');
+    expect(connectionProblemOf({ code: 'ECONNREFUSED' }, tlsOn)).toBe('unreachable');
+    expect(connectionProblemOf({ code: 'ECONNRESET' }, tlsOn)).toBeUndefined();
+    // With TLS off the probe only tells whether the server wants TLS.
+    expect(connectionProblemOf({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }, { secured: false, clientCert: false })).toBeUndefined();
+    expect(connectionProblemOf({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' }, { secured: false, clientCert: false })).toBe('server-requires-tls');
+    expect(connectionProblemOf({ code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' }, { secured: false, clientCert: false })).toBe('server-requires-tls');
+  });
+
+  it('says it in English for the logs and in Vietnamese for the CLI, naming the variable to fix', () => {
+    const cause = new Error('Failed to connect before the deadline');
+    const withCa = { tls: { serverRootCACertificate: Buffer.from(CA) } };
+    const e = connectionError('10.0.0.5:7233', withCa, { problem: 'server-ca', detail: 'unable to verify the first certificate' }, cause);
+    expect(e).toBeInstanceOf(TemporalConnectionError);
+    expect(e.message).toBe("Cannot connect to Temporal at 10.0.0.5:7233: the server's TLS certificate is not trusted by the configured CA (TEMPORAL_TLS_SERVER_CA_CERT_*) (unable to verify the first certificate)");
+    expect(e.vi).toMatch(/^Không kết nối được máy chủ Temporal tại 10\.0\.0\.5:7233: chứng chỉ TLS của máy chủ không được CA đã cấu hình xác nhận \(TEMPORAL_TLS_SERVER_CA_CERT_PATH\)/);
+    expect(e.cause).toBe(cause);
+    // No CA configured: the system's roots did not know it.
+    expect(connectionError('t:7233', { tls: true }, { problem: 'server-ca', detail: 'x' }, cause).message).toMatch(/not signed by a CA this system trusts: set TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
+    expect(connectionError('10.0.0.5:7233', { tls: { serverNameOverride: 'temporal.local' } }, { problem: 'server-name', detail: 'x' }, cause).vi).toContain('không cấp cho tên «temporal.local». Đề nghị đặt TEMPORAL_TLS_SERVER_NAME');
+    expect(connectionError('a:7233', withCa, { problem: 'client-cert-required', detail: 'x' }, cause).message).toMatch(/requires a client certificate \(mTLS\): set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/);
+    expect(connectionError('a:7233', withCa, { problem: 'client-cert-refused', detail: 'x' }, cause).vi).toContain('máy chủ từ chối chứng chỉ máy khách');
+    expect(connectionError('a:7233', {}, { problem: 'server-requires-tls', detail: 'x' }, cause).message).toMatch(/the server requires TLS: set TEMPORAL_TLS=true/);
+    // Nothing diagnosed: the SDK's own words, with their cause.
+    const unknown = connectionError('a:7233', {}, undefined, Object.assign(new Error('Failed to connect to Temporal server'), { cause: new Error('14 UNAVAILABLE: x') }));
+    expect(unknown.problem).toBeUndefined();
+    expect(unknown.message).toBe('Cannot connect to Temporal at a:7233: Failed to connect to Temporal server: 14 UNAVAILABLE: x');
+  });
+
+  describe('against TLS servers on loopback (certificates made with openssl)', () => {
+    let certs: TestCerts;
+    const servers: Server[] = [];
+    const addr = (s: Server) => `127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const listen = async (s: Server) => {
+      servers.push(s);
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      return addr(s);
+    };
+    /** Answers the HTTP/2 preface with a SETTINGS frame, as a gRPC server does. */
+    const h2ish = (sock: NodeJS.ReadWriteStream) => sock.once('data', () => sock.write(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])));
+    let tlsAddress: string;
+    let mtlsAddress: string;
+    let plainAddress: string;
+    let closedAddress: string;
+    const ca = () => readFileSync(certs.ca);
+    const pair = (cert: string, key: string) => ({ crt: readFileSync(cert), key: readFileSync(key) });
+
+    beforeAll(async () => {
+      certs = await makeTestCerts(join(dir, 'certs'));
+      const identity = { cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey), ALPNProtocols: ['h2'] };
+      tlsAddress = await listen(createTlsServer(identity, h2ish).on('tlsClientError', () => undefined));
+      mtlsAddress = await listen(createTlsServer({ ...identity, requestCert: true, rejectUnauthorized: true, ca: ca() }, h2ish).on('tlsClientError', () => undefined));
+      // A plain gRPC server sends its SETTINGS frame at once: not a TLS record.
+      plainAddress = await listen(createTcpServer((sock) => sock.end(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]))));
+      const closed = createTcpServer();
+      closedAddress = await new Promise<string>((r) => closed.listen(0, '127.0.0.1', () => r(addr(closed))));
+      await new Promise((r) => closed.close(r));
+    });
+    afterAll(() => {
+      for (const s of servers) s.close();
+    });
+
+    it('tells a wrong CA, a wrong name, a missing client certificate, TLS against plain and plain against TLS', async () => {
+      expect(await diagnoseConnection(tlsAddress, { tls: { serverRootCACertificate: ca() } })).toBeUndefined();
+      expect(await diagnoseConnection(tlsAddress, { tls: { serverRootCACertificate: readFileSync(certs.otherCa) } })).toEqual({ problem: 'server-ca', detail: 'unable to verify the first certificate' });
+      expect((await diagnoseConnection(tlsAddress, { tls: { serverRootCACertificate: ca(), serverNameOverride: 'temporal.so-noi-vu.local' } }))?.problem).toBe('server-name');
+      expect((await diagnoseConnection(tlsAddress, { tls: true }))?.problem).toBe('server-ca');
+      expect((await diagnoseConnection(tlsAddress, {}))?.problem).toBe('server-requires-tls');
+
+      expect(await diagnoseConnection(mtlsAddress, { tls: { serverRootCACertificate: ca(), clientCertPair: pair(certs.clientCert, certs.clientKey) } })).toBeUndefined();
+      expect(await diagnoseConnection(mtlsAddress, { tls: { serverRootCACertificate: ca() } })).toEqual({ problem: 'client-cert-required', detail: 'tlsv13 alert certificate required' });
+      // A refused certificate is not tried here: Node's TLS server hangs up without an alert, where
+      // Temporal's (Go) sends one; tests/cluster/tls.test.ts checks it against the real server.
+
+      expect(await diagnoseConnection(plainAddress, { tls: { serverRootCACertificate: ca() } })).toEqual({ problem: 'server-not-tls', detail: 'wrong version number' });
+      expect((await diagnoseConnection(closedAddress, { tls: { serverRootCACertificate: ca() } }))?.problem).toBe('unreachable');
+      expect((await diagnoseConnection(closedAddress, {}))?.problem).toBe('unreachable');
+    });
+
+    it('connectClient turns the SDK\'s deadline error into the diagnosed one', async () => {
+      const t = resolve({ TEMPORAL_ADDRESS: tlsAddress, TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.otherCa, TEMPORAL_TLS_SERVER_NAME: 'localhost' });
+      const err = await connectClient(t, { connectTimeout: 1000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(TemporalConnectionError);
+      expect((err as TemporalConnectionError).problem).toBe('server-ca');
+      expect((err as Error).message).toBe(`Cannot connect to Temporal at ${tlsAddress}: the server's TLS certificate is not trusted by the configured CA (TEMPORAL_TLS_SERVER_CA_CERT_*) (unable to verify the first certificate)`);
+    });
+  });
+});
+
+describe("the cluster server's frontend TLS, from the config template's variables (scripts/cluster.ts)", () => {
+  it('is off with none set, and refuses half a setting by naming the variable', () => {
+    expect(frontendTlsFromEnv({})).toBeUndefined();
+    expect(frontendTlsFromEnv({ TEMPORAL_TLS_FRONTEND_CERT: '', TEMPORAL_TLS_FRONTEND_KEY: '' })).toBeUndefined();
+    expect(() => frontendTlsFromEnv({ TEMPORAL_TLS_FRONTEND_CERT: files.cert })).toThrow(/TEMPORAL_TLS_FRONTEND_KEY is not set/);
+    expect(() => frontendTlsFromEnv({ TEMPORAL_TLS_FRONTEND_CERT: files.cert, TEMPORAL_TLS_FRONTEND_KEY: files.key })).toThrow(/TEMPORAL_TLS_SERVER_CA_CERT is not set/);
+    expect(() => frontendTlsFromEnv({ TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'true' })).toThrow(/needs TEMPORAL_TLS_FRONTEND_CERT/);
+    expect(() => frontendTlsFromEnv({ TEMPORAL_TLS_FRONTEND_CERT: join(dir, 'nope.pem'), TEMPORAL_TLS_FRONTEND_KEY: files.key })).toThrow(/TEMPORAL_TLS_FRONTEND_CERT names a file that does not exist/);
+  });
+
+  it('TLS, then mTLS with the client CA and the system worker\'s own certificate', () => {
+    const tls = { TEMPORAL_TLS_FRONTEND_CERT: files.cert, TEMPORAL_TLS_FRONTEND_KEY: files.key, TEMPORAL_TLS_SERVER_CA_CERT: files.ca, TEMPORAL_TLS_FRONTEND_SERVER_NAME: 'localhost' };
+    expect(frontendTlsFromEnv(tls)).toEqual({ certFile: files.cert, keyFile: files.key, systemWorker: { rootCaFile: files.ca, serverName: 'localhost' } });
+    expect(() => frontendTlsFromEnv({ ...tls, TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'true' })).toThrow(/TEMPORAL_TLS_CLIENT1_CA_CERT is not set \(required with TEMPORAL_TLS_REQUIRE_CLIENT_AUTH=true\)/);
+    expect(() => frontendTlsFromEnv({ ...tls, TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'yes' })).toThrow(/must be true or false/);
+    const mtls = { ...tls, TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'true', TEMPORAL_TLS_CLIENT1_CA_CERT: files.ca, TEMPORAL_TLS_SYSTEM_WORKER_CERT: files.cert, TEMPORAL_TLS_SYSTEM_WORKER_KEY: files.key };
+    expect(frontendTlsFromEnv(mtls)).toEqual({ certFile: files.cert, keyFile: files.key, clientCaFiles: [files.ca], systemWorker: { rootCaFile: files.ca, serverName: 'localhost', certFile: files.cert, keyFile: files.key } });
   });
 });
