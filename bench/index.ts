@@ -29,8 +29,11 @@ program
   .command('dashboard')
   .option('--tasks <n>', 'tasks in the generated plan', '10000')
   .option('--requests <n>', 'measured requests per page (after 3 warm-up ones)', '30')
-  .action(async (o: { tasks: string; requests: string }) => {
-    const result = await dashboardBench({ tasks: Number(o.tasks), requests: Number(o.requests) });
+  .option('--via <how>', 'rows: the rows written straight into the store; workflows: the plan started on Temporal', 'rows')
+  .option('--database-url <url>', 'PostgreSQL for the store (default: SQLite in a temp dir)')
+  .action(async (o: { tasks: string; requests: string; via: string; databaseUrl?: string }) => {
+    if (o.via !== 'rows' && o.via !== 'workflows') throw new Error(`--via ${o.via}: expected rows or workflows`);
+    const result = await dashboardBench({ tasks: Number(o.tasks), requests: Number(o.requests), via: o.via, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

@@ -18,6 +18,7 @@ import { mapLimit } from '../runtime/concurrency.js';
 import { ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 import { createTaskWorker } from '../worker/worker.js';
 
 function generatedPlan(n: number, unitCodes: string[]): Plan {
@@ -45,7 +46,7 @@ export async function waitFor(counter: () => number, n: number, timeoutMs: numbe
 }
 
 /** A task worker whose activities count the tasks that planned their deadline (reached their first timer). */
-export async function countingPlanWorker(o: { native: NativeConnection; client: Client; store: SqliteStore; org: Org; dir: string; taskQueue: string }) {
+export async function countingPlanWorker(o: { native: NativeConnection; client: Client; store: Store; org: Org; dir: string; taskQueue: string }) {
   let planned = 0;
   const activities = createActivities({
     org: o.org,

@@ -32,7 +32,7 @@ export function rowDiffers(a: Pick<TaskRecord, (typeof COMPARED)[number]>, b: Pi
 
 /** The unit tasks of the plans this system started, from visibility (a shared namespace may hold others). */
 async function ourTasks(client: Client, store: PlanStore): Promise<TaskRow[]> {
-  const plans = new Set((await store.planList()).map((p) => p.id));
+  const plans = new Set((await store.planSummaries()).map((p) => p.id));
   return (await findTasks(client, LATEST_RUN)).filter((r) => plans.has(r.planId));
 }
 

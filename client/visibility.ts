@@ -1,11 +1,12 @@
 // Unit tasks read from Temporal visibility: queries over the task search attributes, and the
 // rows they list. Queries are built here so that every value is escaped the one way literal() does.
+// The application's pages and lists read the task read model (domain/task-list.ts) instead; this is
+// for operators: metrics, the read model's rebuild and drift check, and the Temporal UI's view.
 import type { Client } from '@temporalio/client';
 import { businessDateOf } from '../domain/calendar.js';
-import type { DashboardFilter, DashboardRow, TaskRow } from '../domain/dashboard.js';
+import type { DashboardRow, TaskRow } from '../domain/dashboard.js';
 import type { TaskStatus } from '../domain/status.js';
 import { refOrder } from '../domain/task-ref.js';
-import type { Store } from '../store/store.js';
 import {
   EscalationLevelKey,
   PlanIdKey,
@@ -32,38 +33,18 @@ export function literal(value: string): string {
 
 export const is = (attribute: TaskKeyword, value: string): string => `${attribute} = ${literal(value)}`;
 
-export const isAnyOf = (attribute: TaskKeyword, values: readonly string[]): string => `${attribute} IN (${values.map(literal).join(', ')})`;
-
 export function escalationAtLeast(level: number): string {
   if (!Number.isInteger(level)) throw new Error(`escalation level ${level}: expected an integer`);
   return `EscalationLevel >= ${level}`;
 }
-
-// TaskDue is a Datetime: bound by whole business days in Asia/Ho_Chi_Minh.
-export const dueFrom = (date: string): string => `TaskDue >= ${literal(`${date}T00:00:00+07:00`)}`;
-export const dueBy = (date: string): string => `TaskDue <= ${literal(`${date}T23:59:59+07:00`)}`;
 
 /** Open tasks only. */
 export const RUNNING = "ExecutionStatus = 'Running'";
 /** Open and closed tasks, each once: a run that continued as new is superseded by the next. */
 export const LATEST_RUN = "ExecutionStatus != 'ContinuedAsNew'";
 
-/** The clauses given, joined; '' when none. Operands are not parenthesized: group() an OR inside an AND. */
+/** The clauses given, joined by AND; '' when none. */
 export const and = (...clauses: (string | undefined)[]): string => clauses.filter(Boolean).join(' AND ');
-export const or = (...clauses: (string | undefined)[]): string => clauses.filter(Boolean).join(' OR ');
-export const group = (clause: string): string => `(${clause})`;
-
-/** The clauses for the parts of a dashboard filter Temporal can answer (the text is matched in memory); '' when none. */
-export function visibilityClauses(f: DashboardFilter): string {
-  return and(
-    f.planId !== undefined ? is('PlanId', f.planId) : undefined,
-    f.unit !== undefined ? is('TaskUnit', f.unit) : undefined,
-    f.status !== undefined ? is('TaskStatus', f.status) : undefined,
-    f.assignee !== undefined ? is('TaskAssignee', f.assignee) : undefined,
-    f.dueFrom !== undefined ? dueFrom(f.dueFrom) : undefined,
-    f.dueTo !== undefined ? dueBy(f.dueTo) : undefined,
-  );
-}
 
 // ---------------------------------------------------------------------------
 // Listing and counting
@@ -107,20 +88,4 @@ export async function countTasks(client: Client, where: string): Promise<number>
 /** Every unit task of a plan; `extra` narrows it further. */
 export async function planTasks(client: Client, planId: string, extra = ''): Promise<TaskRow[]> {
   return findTasks(client, and(is('PlanId', planId), extra));
-}
-
-/** Unit tasks of a visibility query, of plans this system started, with their titles. */
-export async function findPlanTasks(client: Client, store: Store, where: string): Promise<DashboardRow[]> {
-  const titles = new Map<string, Map<string, string> | undefined>();
-  const rows: DashboardRow[] = [];
-  for (const r of await findTasks(client, where)) {
-    if (!titles.has(r.planId)) {
-      const record = await store.planGet(r.planId);
-      titles.set(r.planId, record && new Map(record.plan.tasks.map((t) => [t.ref, t.title])));
-    }
-    const plan = titles.get(r.planId);
-    // Only plans this system started (a shared namespace may hold others).
-    if (plan) rows.push({ ...r, title: plan.get(r.ref) ?? '' });
-  }
-  return rows;
 }

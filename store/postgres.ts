@@ -10,9 +10,9 @@ import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.j
 import { PG_MIGRATIONS, type PgMigration } from './postgres-migrations.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
 import { DONE_STATUSES, orderSql, summaryOf, TASK_COLUMNS, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
-import type { BotContext, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
+import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 import { takeToken } from './rate-bucket.js';
-import { toInboxRow, toLink, toOutboxRow, toPlanRecord, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
+import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
 
 /** First key of the migration advisory lock (the second is the schema's hash): this application's schema changes. */
 const MIGRATION_LOCK_CLASS = 0x0dea06;
@@ -141,6 +141,10 @@ export class PostgresStore implements Store {
   async planList(): Promise<PlanRecord[]> {
     // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
     return (await this.q<PlanDbRow>('SELECT * FROM plans ORDER BY started_at, id COLLATE "C"')).rows.map(toPlanRecord);
+  }
+
+  async planSummaries(): Promise<PlanSummary[]> {
+    return (await this.q<PlanDbRow>(`SELECT ${PLAN_SUMMARY_COLUMNS} FROM plans ORDER BY started_at, id`)).rows.map(toPlanSummary);
   }
 
   async planGet(id: string): Promise<PlanRecord | undefined> {

@@ -2,7 +2,7 @@
 // how each becomes what the Store interface returns.
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
-import type { InboxRow, OutboxRow, PlanRecord, ZaloLink } from './store.js';
+import type { InboxRow, OutboxRow, PlanRecord, PlanSummary, ZaloLink } from './store.js';
 
 export interface OutboxDbRow {
   key: string;
@@ -50,9 +50,16 @@ export function toOutboxRow(r: OutboxDbRow): OutboxRow {
   return { ...n, status: r.status, attempts: r.attempts, createdAt: r.created_at, ...(r.sent_at ? { sentAt: r.sent_at } : {}) };
 }
 
-export function toPlanRecord(r: PlanDbRow): PlanRecord {
-  return { id: r.id, title: r.title, documentNumber: r.document, taskCount: r.task_count, startedAt: r.started_at, plan: JSON.parse(r.plan) as Plan };
+export function toPlanSummary(r: Omit<PlanDbRow, 'plan'>): PlanSummary {
+  return { id: r.id, title: r.title, documentNumber: r.document, taskCount: r.task_count, startedAt: r.started_at };
 }
+
+export function toPlanRecord(r: PlanDbRow): PlanRecord {
+  return { ...toPlanSummary(r), plan: JSON.parse(r.plan) as Plan };
+}
+
+/** The plans table's columns but the plan itself. */
+export const PLAN_SUMMARY_COLUMNS = 'id, title, document, task_count, started_at';
 
 export function toLink(r: LinkDbRow): ZaloLink {
   return { zaloUserId: r.zalo_user_id, personId: r.person_id, linkedAt: r.linked_at, ...(r.unreachable_since ? { unreachableSince: r.unreachable_since } : {}) };

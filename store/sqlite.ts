@@ -6,10 +6,10 @@ import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { takeToken } from './rate-bucket.js';
-import { toInboxRow, toLink, toOutboxRow, toPlanRecord, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
+import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
 import { DONE_STATUSES, orderSql, summaryOf, TASK_COLUMNS, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
-import type { BotContext, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
+import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS outbox (
@@ -213,6 +213,10 @@ export class SqliteStore implements Store {
   async planList(): Promise<PlanRecord[]> {
     const rows = this.db.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanDbRow[];
     return rows.map(toPlanRecord);
+  }
+
+  async planSummaries(): Promise<PlanSummary[]> {
+    return (this.db.prepare(`SELECT ${PLAN_SUMMARY_COLUMNS} FROM plans ORDER BY started_at, id`).all() as PlanDbRow[]).map(toPlanSummary);
   }
 
   async planGet(id: string): Promise<PlanRecord | undefined> {

@@ -20,12 +20,16 @@ export interface OutboxFilter {
   to?: string;
 }
 
-export interface PlanRecord {
+/** A started plan without its tasks: what lists of plans show. */
+export interface PlanSummary {
   id: string;
   title: string;
   documentNumber: string;
   taskCount: number;
   startedAt: number;
+}
+
+export interface PlanRecord extends PlanSummary {
   plan: Plan;
 }
 
@@ -115,6 +119,8 @@ export interface RateStore {
 export interface PlanStore {
   planSave(p: Plan, now: number): Promise<void>;
   planList(): Promise<PlanRecord[]>;
+  /** The plans without their tasks (a plan of 10,000 tasks is megabytes to parse). */
+  planSummaries(): Promise<PlanSummary[]>;
   planGet(id: string): Promise<PlanRecord | undefined>;
 }
 

@@ -9,7 +9,7 @@ import { formatDate, formatDateTime } from '../domain/notification.js';
 import { unitsInCharge, type Org } from '../domain/org.js';
 import { ESCALATION_LABELS, STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../domain/status.js';
 import type { MultiUnitTaskView, UnitTaskView } from '../domain/task.js';
-import type { PlanRecord } from '../store/store.js';
+import type { PlanSummary } from '../store/store.js';
 import type { Viewer } from './access.js';
 import { completionChartSvg, unitBarsSvg } from './charts.js';
 import { html, raw, type Html } from './html.js';
@@ -45,7 +45,7 @@ export interface ListPart {
 /** What the overview shows, loaded by the route: counts over every matching task, and the rows on show. */
 export interface OverviewData {
   org: Org;
-  plans: PlanRecord[];
+  plans: PlanSummary[];
   auth: Authed;
   summary: TaskSummary;
   /** Completions awaiting the viewer's decision (first rows). */

@@ -89,7 +89,7 @@ export function dashboardRouter(deps: DashboardDeps, guard: { requireViewer: exp
     const flash = flashOf(req, auth.session).ok;
     const ok = flash ? html`<p class="notice" role="status">${flash}</p>` : html``;
     const pageNo = Number(typeof req.query.trang === 'string' ? req.query.trang : 1) || 1;
-    const [plans, shown] = await Promise.all([deps.store.planList(), loadOverviewRows(deps, auth.viewer, filter, summary, pageNo)]);
+    const [plans, shown] = await Promise.all([deps.store.planSummaries(), loadOverviewRows(deps, auth.viewer, filter, summary, pageNo)]);
     send(req, res, 'Tổng quan', html`${ok}${overview({ org: deps.org, plans, auth, summary, ...shown, filter, errors, today: businessDateOf(now()) })}`);
   });
 

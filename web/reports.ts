@@ -60,7 +60,7 @@ export function reportsRouter(deps: ReportsDeps, guard: { requireViewer: express
     const auth = res.locals.auth!;
     if (!mayUseReports(auth.viewer)) return void refuse(res);
     const { ok, error } = flashOf(req, auth.session);
-    const plans = await deps.store.planList();
+    const plans = await deps.store.planSummaries();
     res.type('html').send(
       page({
         title: 'Báo cáo',

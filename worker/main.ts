@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     });
     stops.unshift(() => new Promise<void>((r) => server.close(() => r())));
   }
-  if (role === 'all' && config.EXAMPLE_PLAN_FILE && (await store.planList()).length === 0) {
+  if (role === 'all' && config.EXAMPLE_PLAN_FILE && (await store.planSummaries()).length === 0) {
     const plan = examplePlan ?? loadPlan(config.EXAMPLE_PLAN_FILE, org);
     const res = await startPlan(client, store, org, plan, config.TEMPORAL_TASK_QUEUE);
     log.info({ plan: plan.id, started: res.started, existing: res.existing }, 'example plan started');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadOrg } from '../../client/files.js';
 import { toInstant } from '../../domain/calendar.js';
-import { visibilityClauses } from '../../client/visibility.js';
+import { is } from '../../client/visibility.js';
+import { filterWhere } from '../../domain/task-list.js';
 import {
   byUnit,
   completionOverTime,
@@ -202,30 +203,23 @@ describe('parseFilter', () => {
   });
 });
 
-describe('visibilityClauses', () => {
-  it('builds the exact query for the parts Temporal answers', () => {
-    expect(visibilityClauses({})).toBe('');
-    expect(visibilityClauses({ text: 'rà soát' })).toBe('');
-    expect(visibilityClauses({ unit: 'HCTH' })).toBe(`TaskUnit = 'HCTH'`);
+describe('filterWhere', () => {
+  it('asks the read model every part of the filter, the text included', () => {
+    expect(filterWhere({})).toEqual({ all: [] });
+    expect(filterWhere({ text: 'rà soát' })).toEqual({ all: [{ text: 'rà soát' }] });
+    expect(filterWhere({ unit: 'HCTH' })).toEqual({ all: [{ unitIn: ['HCTH'] }] });
     expect(
-      visibilityClauses({
-        unit: 'HCTH',
-        status: 'overdue',
-        assignee: 'hcth.cv1',
-        dueFrom: '2025-01-01',
-        dueTo: '2025-03-31',
-        text: 'ra soat',
-        planId: 'kh-01',
-      }),
-    ).toBe(
-      `PlanId = 'kh-01' AND TaskUnit = 'HCTH' AND TaskStatus = 'overdue' AND TaskAssignee = 'hcth.cv1'` +
-        ` AND TaskDue >= '2025-01-01T00:00:00+07:00' AND TaskDue <= '2025-03-31T23:59:59+07:00'`,
-    );
+      filterWhere({ unit: 'HCTH', status: 'overdue', assignee: 'hcth.cv1', dueFrom: '2025-01-01', dueTo: '2025-03-31', text: 'ra soat', planId: 'kh-01' }),
+    ).toEqual({
+      all: [{ planId: 'kh-01' }, { unitIn: ['HCTH'] }, { statusIn: ['overdue'] }, { assignee: 'hcth.cv1' }, { dueFrom: '2025-01-01' }, { dueTo: '2025-03-31' }, { text: 'ra soat' }],
+    });
   });
+});
 
-  it('strips quotes so a value cannot end its literal', () => {
-    expect(visibilityClauses({ assignee: "x' OR TaskUnit = 'TCCB" })).toBe(`TaskAssignee = 'x OR TaskUnit = TCCB'`);
-    expect(visibilityClauses({ assignee: "'\\" })).toBe(`TaskAssignee = ''`);
+describe('visibility literals', () => {
+  it('strip quotes so a value cannot end its literal', () => {
+    expect(is('TaskAssignee', "x' OR TaskUnit = 'TCCB")).toBe(`TaskAssignee = 'x OR TaskUnit = TCCB'`);
+    expect(is('TaskAssignee', "'\\")).toBe(`TaskAssignee = ''`);
   });
 });
 
