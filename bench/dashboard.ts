@@ -88,7 +88,7 @@ function roman(n: number): string {
   return out;
 }
 
-function generatedPlan(n: number, unitCodes: string[], today: string): Plan {
+export function generatedPlan(n: number, unitCodes: string[], today: string): Plan {
   return planSchema.parse({
     id: `bench-dash-${Date.now().toString(36)}`,
     title: 'Kế hoạch triển khai Đề án 06 (sinh tự động để đo)',
@@ -205,7 +205,7 @@ async function waitUntilQuiet(pid: number | undefined, timeoutMs: number): Promi
 // ---------------------------------------------------------------- the rows, as the workflows write them
 
 /** The generated plan's rows as its settled workflows would have written them. */
-function rowsOf(plan: Plan, org: Org, today: string, now: number): TaskRecord[] {
+export function rowsOf(plan: Plan, org: Org, today: string, now: number): TaskRecord[] {
   return plan.tasks.map((t, i) => {
     const { status } = fateOf(i);
     const unit = org.units.find((u) => u.code === (t.lead as string[])[0])!;

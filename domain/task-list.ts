@@ -118,10 +118,25 @@ export function attentionRank(s: TaskStatus): number {
   return i < 0 ? ATTENTION_ORDER.length : i;
 }
 
-/** The columns the store sorts by, computed once when a row is written. */
-export function sortColumnsOf(r: Pick<TaskRecord, 'ref' | 'status' | 'closedAt' | 'title'>): { attention: number; refKey: string; search: string; closedDay?: IsoDate } {
+/** Sorts after every date: a task without a deadline is the least pressing of its group. */
+const NO_DUE = '9999-12-31';
+
+/**
+ * The columns the store sorts by, computed once when a row is written: the attention order is
+ * attention, urgency (the higher escalation first among overdue tasks), due_key, ref_key.
+ */
+export function sortColumnsOf(r: Pick<TaskRecord, 'ref' | 'status' | 'closedAt' | 'title' | 'due' | 'escalationLevel'>): {
+  attention: number;
+  urgency: number;
+  dueKey: string;
+  refKey: string;
+  search: string;
+  closedDay?: IsoDate;
+} {
   return {
     attention: attentionRank(r.status),
+    urgency: r.status === 'overdue' ? -r.escalationLevel : 0,
+    dueKey: r.due ?? NO_DUE,
     refKey: refSortKey(r.ref),
     search: searchTextOf(r),
     ...(r.closedAt !== undefined ? { closedDay: businessDateOf(r.closedAt) } : {}),

@@ -153,7 +153,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         assignee TEXT COLLATE "C" NOT NULL,
         status TEXT COLLATE "C" NOT NULL,
         attention INTEGER NOT NULL,
+        urgency INTEGER NOT NULL,
         due TEXT COLLATE "C",
+        due_key TEXT COLLATE "C" NOT NULL,
         escalation INTEGER NOT NULL,
         running INTEGER NOT NULL,
         closed_at BIGINT,
@@ -163,9 +165,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         updated_at BIGINT NOT NULL,
         seq BIGINT NOT NULL
       );
-      CREATE INDEX task_rows_attention ON task_rows (attention, due, ref_key);
-      CREATE INDEX task_rows_plan ON task_rows (plan_id, ref_key);
-      CREATE INDEX task_rows_unit ON task_rows (unit, status);
+      CREATE INDEX task_rows_attention ON task_rows (attention, urgency, due_key, ref_key, unit, plan_id, workflow_id);
+      CREATE INDEX task_rows_ref ON task_rows (ref_key, unit, plan_id, workflow_id);
+      CREATE INDEX task_rows_plan ON task_rows (plan_id, unit, status, seq);
+      CREATE INDEX task_rows_unit ON task_rows (unit, status, seq);
       CREATE INDEX task_rows_assignee ON task_rows (assignee, status);
       CREATE INDEX task_rows_status ON task_rows (status, escalation);
     `,

@@ -20,7 +20,9 @@ export const TASK_COLUMNS = [
   'assignee',
   'status',
   'attention',
+  'urgency',
   'due',
+  'due_key',
   'escalation',
   'running',
   'closed_at',
@@ -63,7 +65,9 @@ export function taskValues(r: TaskRecord): unknown[] {
     r.assignee,
     r.status,
     c.attention,
+    c.urgency,
     r.due ?? null,
+    c.dueKey,
     r.escalationLevel,
     r.running ? 1 : 0,
     r.closedAt !== undefined ? Math.round(r.closedAt) : null,
@@ -118,11 +122,11 @@ export function whereSql(w: TaskWhere, bind: Bind): string {
   return words.length ? `(${words.map((x) => likeWord(bind, x)).join(' AND ')})` : '1 = 1';
 }
 
-/** ORDER BY of an order: 'attention' is sortForDashboard's, 'ref' the plan's. */
+/** ORDER BY of an order: 'attention' is sortForDashboard's, 'ref' the plan's; each an index's columns, so a page is read off the index. */
 export function orderSql(o: TaskOrder): string {
   const tail = 'ref_key, unit, plan_id, workflow_id';
   if (o === 'ref') return tail;
-  return `attention, CASE WHEN status = 'overdue' THEN -escalation ELSE 0 END, due IS NULL, due, ${tail}`;
+  return `attention, urgency, due_key, ${tail}`;
 }
 
 export const DONE_STATUSES = "('done_on_time', 'done_late')";
