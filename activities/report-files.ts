@@ -49,12 +49,20 @@ const centered = (runs: TextRun[]) => para(runs, AlignmentType.CENTER, false);
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
 
-const cellOf = (t: string, o: { bold?: boolean; span?: number; align?: Align } = {}) =>
+/**
+ * Table text by paragraph style, not by properties on every run: an appendix of 10,000 rows is
+ * 50,000 cells, and the properties repeated in each were a third of the time to write the file.
+ */
+const CELL_STYLES = [
+  { id: 'cell', name: 'Table text', run: { size: SMALL }, paragraph: { spacing: { after: 20 } } },
+  { id: 'cellBold', name: 'Table text bold', run: { size: SMALL, bold: true }, paragraph: { spacing: { after: 20 } } },
+  { id: 'cellHead', name: 'Table heading', run: { size: SMALL, bold: true }, paragraph: { spacing: { after: 20 }, alignment: AlignmentType.CENTER } },
+];
+
+const cellOf = (t: string, o: { style?: 'cell' | 'cellBold' | 'cellHead'; span?: number } = {}) =>
   new TableCell({
     ...(o.span ? { columnSpan: o.span } : {}),
-    children: t
-      .split('\n')
-      .map((line) => new Paragraph({ children: [run(line, { size: SMALL, ...(o.bold ? { bold: true } : {}) })], alignment: o.align ?? AlignmentType.LEFT, spacing: { after: 20 } })),
+    children: t.split('\n').map((line) => new Paragraph({ style: o.style ?? 'cell', children: [new TextRun(line)] })),
   });
 
 /** Text width in twips: A4 less the margins, portrait (210 − 30 − 15 mm) and landscape (297 − 20 − 15 mm). */
@@ -68,11 +76,11 @@ function grid(head: string[], rows: (string[] | { group: string } | { total: str
     width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
     columnWidths: widths,
     rows: [
-      new TableRow({ tableHeader: true, children: head.map((h) => cellOf(h, { bold: true, align: AlignmentType.CENTER })) }),
+      new TableRow({ tableHeader: true, children: head.map((h) => cellOf(h, { style: 'cellHead' })) }),
       ...rows.map((r) =>
         Array.isArray(r)
           ? new TableRow({ cantSplit: true, children: r.map((c) => cellOf(c)) })
-          : new TableRow({ children: [cellOf('group' in r ? r.group : r.total, { bold: true, span: head.length })] }),
+          : new TableRow({ children: [cellOf('group' in r ? r.group : r.total, { style: 'cellBold', span: head.length })] }),
       ),
     ],
   });
@@ -157,7 +165,7 @@ export async function reportDocx(d: ReportData): Promise<Buffer> {
   const doc = new Document({
     creator: d.agency.name,
     title,
-    styles: { default: { document: { run: { font: FONT, size: SIZE } } } },
+    styles: { default: { document: { run: { font: FONT, size: SIZE } } }, paragraphStyles: CELL_STYLES },
     sections: [
       {
         // Nghị định 30/2020: A4 portrait, the margins above, the page number at the top from page 2.

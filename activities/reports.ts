@@ -1,4 +1,4 @@
-// Gathering every task's state for a report and writing its files under data/reports/.
+// Gathering every task's state for a report (the task read model) and writing its files under data/reports/.
 import type { Client } from '@temporalio/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,9 +6,9 @@ import { businessDateOf } from '../domain/calendar.js';
 import { REAL_TIME, type BusinessClock } from '../domain/clock.js';
 import { chainFor, type Org, type PersonRef } from '../domain/org.js';
 import { leadUnits } from '../domain/plan.js';
-import { compileReport, letterheadOf, parseReportPeriod, reportPeriodOf, type ReportPeriod, type StatusCounts, type TaskSnapshot } from '../domain/report.js';
+import { compileReport, letterheadOf, parseReportPeriod, reportFactsOf, reportPeriodOf, snapshotOf, type ReportPeriod, type StatusCounts, type TaskSnapshot } from '../domain/report.js';
 import type { Cycle } from '../domain/plan.js';
-import { taskWorkflowId, unitWorkflowId, type UnitTaskView } from '../domain/task.js';
+import { taskWorkflowId, unitWorkflowId } from '../domain/task.js';
 import { mapLimit } from '../runtime/concurrency.js';
 import type { PlanStore, TaskStore } from '../store/store.js';
 import { getTaskState } from '../workflows/messages.js';
@@ -38,22 +38,12 @@ export interface BuiltReport {
   submitBy: string;
 }
 
-function resultText(v: UnitTaskView): string {
-  if (v.phase === 'cancelled') return `Đã hủy${v.cancelled ? `: ${v.cancelled.reason}` : ''}`;
-  if (v.phase === 'done') return v.cycle ? `Đã kết thúc thực hiện định kỳ` : `Hoàn thành${v.completion?.note ? `: ${v.completion.note}` : ''}`;
-  if (v.phase === 'awaiting_approval') return `Đã báo cáo hoàn thành, chờ duyệt${v.completion?.note ? `: ${v.completion.note}` : ''}`;
-  if (v.phase === 'waiting') return 'Chờ văn bản hướng dẫn để triển khai';
-  if (v.cycle) return `${v.cycle.checkedIn ? 'Đã báo cáo' : 'Chưa báo cáo'} kết quả ${v.cycle.label}${v.progress?.note ? `: ${v.progress.note}` : ''}`;
-  if (v.progress) return `Đạt ${v.progress.percent}%${v.progress.note ? `: ${v.progress.note}` : ''}`;
-  return 'Chưa có báo cáo tiến độ';
-}
-
 export function createReportActivities(deps: ReportDeps) {
   const clock = deps.clock ?? REAL_TIME;
   const now = deps.now ?? Date.now;
 
   return {
-    /** Reads every unit task of the plan (by query: current, not eventually consistent) and writes the report. */
+    /** Reads every unit task of the plan from the read model (by query where it has no row) and writes the report. */
     async buildReport(req: { planId: string; period?: string; cycle?: Cycle }): Promise<BuiltReport> {
       const record = await deps.store.planGet(req.planId);
       if (!record) throw new Error(`plan "${req.planId}" has not been started`);
@@ -62,39 +52,22 @@ export function createReportActivities(deps: ReportDeps) {
       const period = req.period ? parseReportPeriod(req.period) : reportPeriodOf(req.cycle ?? 'monthly', today);
       if (!period) throw new Error(`"${req.period}" is not a report period (2024-05, 2024-Q2, 2024-H1, 2024)`);
 
-      const ids = plan.tasks.flatMap((t) => {
-        const units = leadUnits(t, deps.org);
-        return units.length === 1 ? [taskWorkflowId(plan.id, t.ref)] : units.map((u) => unitWorkflowId(plan.id, t.ref, u));
+      const day = (ms: number) => businessDateOf(clock.toBusiness(ms));
+      // Every unit task in the plan's order, from the read model; a task with no row yet (or
+      // started before the read model) is asked of its workflow.
+      const units = plan.tasks.flatMap((t) => {
+        const leads = leadUnits(t, deps.org);
+        return leads.map((u) => ({ task: t, id: leads.length === 1 ? taskWorkflowId(plan.id, t.ref) : unitWorkflowId(plan.id, t.ref, u) }));
       });
-      const views = await mapLimit(ids, 20, (id) => deps.client.workflow.getHandle(id).query(getTaskState));
-      const day = (ms: number | undefined) => (ms === undefined ? undefined : businessDateOf(clock.toBusiness(ms)));
-      const when = (v: UnitTaskView) => {
-        const approved = v.timeline.filter((e) => e.kind === 'approved' || e.kind === 'finished').at(-1)?.at;
-        // A completion still on record (pending or approved); a rejected one is gone.
-        const reported = v.completion?.at;
-        const reason = v.explanation?.answer?.text ?? v.extensionRequest?.reason;
-        return {
-          ...(reported !== undefined ? { reportedOn: day(reported)! } : {}),
-          ...(approved !== undefined ? { doneOn: day(approved)! } : {}),
-          ...(v.cancelled ? { cancelledOn: day(v.cancelled.at)! } : {}),
-          ...(v.originalDue && v.due && v.originalDue !== v.due ? { extended: true } : {}),
-          ...(reason ? { lateReason: reason } : {}),
-        };
-      };
-      const rows: TaskSnapshot[] = views.map((v) => ({
-        ...when(v),
-        ref: v.task.ref,
-        title: v.task.title,
-        content: v.task.content,
-        unit: v.unit.code,
-        unitName: v.unit.name,
-        assignee: v.assignee.name,
-        ...(v.due ? { due: v.due } : {}),
-        deadlineText: v.task.deadline.text,
-        status: v.status,
-        result: resultText(v),
-        escalationLevel: v.escalationLevel,
-      }));
+      const stored = new Map((await deps.store.taskFind({ planId: plan.id })).map((r) => [r.workflowId, r]));
+      const missing = units.filter((u) => !stored.has(u.id));
+      const asked = new Map(
+        await mapLimit(missing, 20, async (u) => {
+          const v = await deps.client.workflow.getHandle(u.id).query(getTaskState);
+          return [u.id, { ref: v.task.ref, title: v.task.title, unit: v.unit.code, ...(v.due ? { due: v.due } : {}), status: v.status, escalationLevel: v.escalationLevel, report: reportFactsOf(v) }] as const;
+        }),
+      );
+      const rows: TaskSnapshot[] = units.map((u) => snapshotOf(stored.get(u.id) ?? asked.get(u.id)!, { content: u.task.content, deadlineText: u.task.deadline.text }, day));
       const data = compileReport({
         plan: { id: plan.id, title: plan.title, documentNumber: plan.document.number, ...(plan.document.date ? { documentDate: plan.document.date } : {}) },
         agency: deps.org.agency,

@@ -211,6 +211,8 @@ export function rowsOf(plan: Plan, org: Org, today: string, now: number): TaskRe
     const unit = org.units.find((u) => u.code === (t.lead as string[])[0])!;
     const done = status === 'done_on_time' || status === 'done_late';
     const due = t.deadline.kind === 'date' ? t.deadline.due : undefined;
+    const assignee = personRef(org, unit.focal ?? unit.head);
+    const closedAt = done ? Date.parse(`${addDays(today, -(i % 60))}T10:00:00+07:00`) : undefined;
     return {
       workflowId: taskWorkflowId(plan.id, t.ref),
       planId: plan.id,
@@ -218,15 +220,22 @@ export function rowsOf(plan: Plan, org: Org, today: string, now: number): TaskRe
       ref: t.ref,
       title: t.title,
       unit: unit.code,
-      assignee: personRef(org, unit.focal ?? unit.head).id,
+      assignee: assignee.id,
       status,
       ...(due ? { due } : {}),
       escalationLevel: status === 'overdue' ? 1 + (i % 3) : 0,
       running: !done,
-      ...(done ? { closedAt: Date.parse(`${addDays(today, -(i % 60))}T10:00:00+07:00`) } : {}),
+      ...(closedAt !== undefined ? { closedAt } : {}),
       recurring: false,
       version: now * 1000,
       updatedAt: now,
+      report: {
+        unitName: unit.name,
+        assigneeName: assignee.name,
+        result: done ? 'Hoàn thành: đã triển khai theo kế hoạch (sinh tự động).' : status === 'awaiting_approval' ? 'Đã báo cáo hoàn thành, chờ duyệt' : i % 3 ? `Đạt ${(i * 7) % 100}%: đang triển khai` : 'Chưa có báo cáo tiến độ',
+        ...(closedAt !== undefined ? { reportedAt: closedAt - 86_400_000, doneAt: closedAt } : {}),
+        ...(status === 'overdue' && i % 2 ? { lateReason: 'Chờ hướng dẫn kỹ thuật của Bộ Công an' } : {}),
+      },
     };
   });
 }

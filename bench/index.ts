@@ -4,6 +4,7 @@ import { dashboardBench } from './dashboard.js';
 import { importBench } from './import.js';
 import { planStartBench } from './plan-start.js';
 import { remindersBench } from './reminders.js';
+import { reportBench } from './report.js';
 import { webhookBench } from './webhook.js';
 
 const program = new Command('bench');
@@ -34,6 +35,15 @@ program
   .action(async (o: { tasks: string; requests: string; via: string; databaseUrl?: string }) => {
     if (o.via !== 'rows' && o.via !== 'workflows') throw new Error(`--via ${o.via}: expected rows or workflows`);
     const result = await dashboardBench({ tasks: Number(o.tasks), requests: Number(o.requests), via: o.via, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
+    console.log(JSON.stringify(result, null, 2));
+    process.exit(0);
+  });
+program
+  .command('report')
+  .option('--tasks <n>', 'tasks in the generated plan', '10000')
+  .option('--runs <n>', 'reports built one after the other', '3')
+  .action(async (o: { tasks: string; runs: string }) => {
+    const result = await reportBench({ tasks: Number(o.tasks), runs: Number(o.runs) });
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

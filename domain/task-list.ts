@@ -3,6 +3,7 @@
 // TaskWhere in SQL (store/task-sql.ts); matchesWhere() answers it in memory, the meaning both keep.
 import { businessDateOf, type IsoDate } from './calendar.js';
 import { matchesText, searchTextOf, type DashboardFilter, type DashboardRow } from './dashboard.js';
+import { reportFactsOf, type ReportFacts } from './report.js';
 import { ATTENTION_ORDER, TASK_STATUSES, type TaskStatus } from './status.js';
 import { isRecurring } from './task-rules.js';
 import { refSortKey } from './task-ref.js';
@@ -20,6 +21,8 @@ export interface TaskRecord extends DashboardRow {
   version: number;
   /** When the workflow wrote it (its own clock). */
   updatedAt: number;
+  /** What the plan's reports say of it. */
+  report: ReportFacts;
 }
 
 /** The row of a task as its workflow sees it at `now`. */
@@ -41,6 +44,7 @@ export function taskRecordOf(v: UnitTaskView, now: number, version: number): Tas
     recurring: isRecurring(v.task),
     version,
     updatedAt: now,
+    report: reportFactsOf(v),
   };
 }
 

@@ -163,6 +163,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         recurring INTEGER NOT NULL,
         version BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
+        report TEXT NOT NULL,
         seq BIGINT NOT NULL
       );
       CREATE INDEX task_rows_attention ON task_rows (attention, urgency, due_key, ref_key, unit, plan_id, workflow_id);

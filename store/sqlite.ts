@@ -122,6 +122,7 @@ const MIGRATIONS = [
      recurring INTEGER NOT NULL,
      version INTEGER NOT NULL,
      updated_at INTEGER NOT NULL,
+     report TEXT NOT NULL,
      seq INTEGER NOT NULL
    );
    CREATE INDEX IF NOT EXISTS task_rows_attention ON task_rows(attention, urgency, due_key, ref_key, unit, plan_id, workflow_id);

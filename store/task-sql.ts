@@ -2,6 +2,7 @@
 // values, a TaskWhere as a WHERE clause and the orders. Both stores compare text in binary ("C")
 // order, so ref_key sorts as domain/task-ref.ts orders refs.
 import { searchWords } from '../domain/dashboard.js';
+import type { ReportFacts } from '../domain/report.js';
 import type { TaskStatus } from '../domain/status.js';
 import { sortColumnsOf, type TaskOrder, type TaskRecord, type TaskSummary, type TaskTally, type TaskWhere } from '../domain/task-list.js';
 
@@ -30,6 +31,7 @@ export const TASK_COLUMNS = [
   'recurring',
   'version',
   'updated_at',
+  'report',
 ] as const;
 
 export interface TaskDbRow {
@@ -48,6 +50,7 @@ export interface TaskDbRow {
   recurring: number;
   version: number;
   updated_at: number;
+  report: string;
 }
 
 /** A record's values in TASK_COLUMNS order. */
@@ -75,6 +78,7 @@ export function taskValues(r: TaskRecord): unknown[] {
     r.recurring ? 1 : 0,
     Math.round(r.version),
     Math.round(r.updatedAt),
+    JSON.stringify(r.report),
   ];
 }
 
@@ -95,6 +99,7 @@ export function toTaskRecord(d: TaskDbRow): TaskRecord {
     recurring: d.recurring === 1,
     version: d.version,
     updatedAt: d.updated_at,
+    report: JSON.parse(d.report) as ReportFacts,
   };
 }
 

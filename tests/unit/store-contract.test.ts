@@ -658,6 +658,7 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name store', (backend)
           recurring: pick([true, false]),
           version: 1_000 + i,
           updatedAt: T0,
+          report: { unitName: `Phòng ${i % 4}`, assigneeName: 'Nguyễn Thị Hạnh', result: pick(['Chưa có báo cáo tiến độ', 'Đạt 60%: đã rà soát «100%» hồ sơ']), ...(done ? { doneAt: T0 - HOUR } : {}) },
         };
       });
     }
