@@ -12,8 +12,12 @@ program
   .command('plan-start')
   .option('--tasks <n>', 'tasks in the generated plan', '10000')
   .option('--address <host:port>', 'an existing Temporal server (default: a fresh embedded one)')
-  .action(async (o: { tasks: string; address?: string }) => {
-    const result = await planStartBench({ tasks: Number(o.tasks), ...(o.address ? { address: o.address } : {}) });
+  .option('--cache <n>', 'the plan worker\'s sticky cache (default: WORKER_CACHED_WORKFLOWS\'s default)')
+  .option('--concurrency <n>', 'start requests in flight', '20')
+  .option('--wake <n>', 'workflows woken at once', '1000')
+  .option('--worker-bundles', 'the worker bundles the workflow code itself at start, as npm start does')
+  .action(async (o: { tasks: string; address?: string; cache?: string; concurrency: string; wake: string; workerBundles?: boolean }) => {
+    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), prebundled: !o.workerBundles, ...(o.address ? { address: o.address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) });
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

@@ -2,15 +2,19 @@
 // and reach their first timer, against a bare one-timer workflow on the same server in the
 // same run, and the worker's memory with all of them open.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
 import { createActivities } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/notifier.js';
 import { loadCalendar, loadOrg } from '../client/files.js';
 import { startPlan } from '../client/plans.js';
+import { actOnTask } from '../client/tasks.js';
+import { progressLine } from '../domain/plan-start.js';
+import { WORKER_CACHE_DEFAULT } from '../runtime/config.js';
 import type { Org } from '../domain/org.js';
 import { planSchema, type Plan } from '../domain/plan.js';
 import { startDevServer } from '../runtime/dev-server.js';
@@ -19,7 +23,7 @@ import { ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
-import { createTaskWorker } from '../worker/worker.js';
+import { createTaskWorker, WORKFLOWS_PATH, type TaskWorkerOptions } from '../worker/worker.js';
 
 function generatedPlan(n: number, unitCodes: string[]): Plan {
   return planSchema.parse({
@@ -37,16 +41,25 @@ function generatedPlan(n: number, unitCodes: string[]): Plan {
   });
 }
 
-export async function waitFor(counter: () => number, n: number, timeoutMs: number): Promise<void> {
+export async function waitFor(counter: () => number | Promise<number>, n: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (counter() < n) {
-    if (Date.now() > deadline) throw new Error(`only ${counter()} of ${n} reached their first timer within ${timeoutMs / 1000} s`);
+  while ((await counter()) < n) {
+    if (Date.now() > deadline) throw new Error(`only ${await counter()} of ${n} reached their first timer within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** A task worker whose activities count the tasks that planned their deadline (reached their first timer). */
-export async function countingPlanWorker(o: { native: NativeConnection; client: Client; store: Store; org: Org; dir: string; taskQueue: string }) {
+export async function countingPlanWorker(o: {
+  native: NativeConnection;
+  client: Client;
+  store: Store;
+  org: Org;
+  dir: string;
+  taskQueue: string;
+  tuning?: TaskWorkerOptions['tuning'];
+  workflowBundle?: TaskWorkerOptions['workflowBundle'];
+}) {
   let planned = 0;
   const activities = createActivities({
     org: o.org,
@@ -62,12 +75,63 @@ export async function countingPlanWorker(o: { native: NativeConnection; client: 
     planned++;
     return r;
   };
-  const worker = await createTaskWorker({ connection: o.native, namespace: 'default', taskQueue: o.taskQueue, activities });
+  const worker = await createTaskWorker({ connection: o.native, namespace: 'default', taskQueue: o.taskQueue, activities, ...(o.tuning ? { tuning: o.tuning } : {}), ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : {}) });
   return { worker, run: worker.run(), planned: () => planned };
 }
 
-export async function planStartBench(args: { tasks: number; address?: string }): Promise<Record<string, unknown>> {
+/** A worker process of bench/worker-process.ts and the last figures it printed. */
+interface WorkerProcess {
+  last: { count: number; rss: number; heap: number };
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/worker-process.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const w: WorkerProcess = {
+      last: { count: 0, rss: 0, heap: 0 },
+      pid: child.pid!,
+      stop: () =>
+        new Promise((r) => {
+          if (child.exitCode !== null) return r();
+          child.once('exit', () => r());
+          child.kill('SIGTERM');
+        }),
+    };
+    let buffered = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      buffered += b.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) if (line.startsWith('{')) w.last = JSON.parse(line) as WorkerProcess['last'];
+      resolve(w);
+    });
+    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
+  });
+}
+
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+export interface PlanStartBenchArgs {
+  tasks: number;
+  /** An existing Temporal server (default: a fresh embedded one). */
+  address?: string;
+  /** The plan worker's sticky cache (default: the configuration's default). */
+  cache?: number;
+  /** Start requests in flight, for both runs. */
+  concurrency?: number;
+  /** Workflows woken at once, from the cache and from history. */
+  wake?: number;
+  /** false: the worker bundles the workflow code itself at start (as `npm start` does). */
+  prebundled?: boolean;
+}
+
+export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<string, unknown>> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cache = args.cache ?? WORKER_CACHE_DEFAULT;
+  const concurrency = args.concurrency ?? 20;
+  const wake = Math.min(args.wake ?? 1000, Math.floor(args.tasks / 2));
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const server = args.address
     ? undefined
@@ -76,44 +140,59 @@ export async function planStartBench(args: { tasks: number; address?: string }):
   const connection = await Connection.connect({ address });
   await ensureSearchAttributes(connection, 'default');
   const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address });
   const org = loadOrg('examples/org-so-noi-vu.yaml');
-  const store = new SqliteStore(join(dir, 'state.sqlite'));
+  const storeFile = join(dir, 'state.sqlite');
+  const store = new SqliteStore(storeFile);
+  const runId = Date.now().toString(36);
+  const log = (m: string) => console.error(`[plan-start ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-  // Baseline: bare workflows, measured the same way (start → first local activity done).
-  let pinged = 0;
-  const bare = await Worker.create({
-    connection: native,
-    taskQueue: 'bench-bare',
-    workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
-    activities: { ping: async () => void pinged++ },
-  });
-  const bareRun = bare.run();
+  // Baseline: bare workflows on a worker process of their own, measured the same way (start → first local activity done).
+  const bareQueue = `bench-bare-${runId}`;
+  const bare = await spawnWorker({ KIND: 'bare', TEMPORAL_ADDRESS: address, TASK_QUEUE: bareQueue, CACHE: String(cache) });
   let t0 = performance.now();
-  await mapLimit(Array.from({ length: args.tasks }, (_, i) => i), 20, (i) =>
-    client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${Date.now()}-${i}`, taskQueue: 'bench-bare' }),
-  );
-  await waitFor(() => pinged, args.tasks, 600_000);
+  await mapLimit(Array.from({ length: args.tasks }, (_, i) => i), concurrency, (i) => client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${runId}-${i}`, taskQueue: bareQueue }));
+  await waitFor(() => bare.last.count, args.tasks, 1_800_000);
   const bareSeconds = (performance.now() - t0) / 1000;
-  bare.shutdown();
-  await bareRun;
+  const bareRss = bare.last.rss;
+  await bare.stop();
+  log(`bare: ${args.tasks} in ${bareSeconds.toFixed(1)} s`);
 
-  // The plan: one task workflow per task, each planning its ladder and waiting on its first timer.
-  const counting = await countingPlanWorker({ native, client, store, org, dir, taskQueue: 'bench-plan' });
-  const worker = counting.worker;
-  const run = counting.run;
-  const planned = () => counting.planned();
+  // The plan: one task workflow per task, each planning its ladder, writing its row and waiting on its first timer.
+  const planQueue = `bench-plan-${runId}`;
+  // Bundled here, as a deployment bundles it before the workers start (webpack in a worker process stays in its memory).
+  const bundle = join(dir, 'workflows.js');
+  writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') })).code);
+  const worker = await spawnWorker({ KIND: 'plan', TEMPORAL_ADDRESS: address, TASK_QUEUE: planQueue, CACHE: String(cache), STORE_FILE: storeFile, ...(args.prebundled === false ? {} : { WORKFLOW_BUNDLE: bundle }) });
+  const rssIdle = worker.last.rss;
   const plan = generatedPlan(args.tasks, org.units.map((u) => u.code));
-  const rssBefore = process.memoryUsage().rss;
   t0 = performance.now();
-  await startPlan(client, store, org, plan, 'bench-plan', { concurrency: 20 });
-  await waitFor(planned, args.tasks, 1_200_000);
+  let shown = 0;
+  await startPlan(client, store, org, plan, planQueue, {
+    concurrency,
+    onProgress: (p) => {
+      if (p.started + p.existing - shown >= args.tasks / 10) (shown = p.started + p.existing), log(progressLine(p, Date.now()));
+    },
+  });
+  const startedSeconds = (performance.now() - t0) / 1000;
+  await waitFor(() => worker.last.count, args.tasks, 1_800_000);
   const planSeconds = (performance.now() - t0) / 1000;
-  const rss = process.memoryUsage().rss;
+  log(`plan: ${args.tasks} in ${planSeconds.toFixed(1)} s`);
+  await waitFor(async () => (await store.taskSummary({ planId: plan.id })).tallies.reduce((n, t) => n + t.count, 0), args.tasks, 600_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  const rssAllOpen = worker.last;
 
-  worker.shutdown();
-  await run;
-  await native.close();
+  // A mass office opening: `wake` workflows act at once. The last started are in the cache; the
+  // first started were evicted (when the cache is smaller than the plan) and replay their history.
+  const rows = await store.taskFind({ planId: plan.id }, { order: 'ref' });
+  const wakeAll = async (group: typeof rows) => {
+    const s0 = performance.now();
+    await mapLimit(group, 100, (r) => actOnTask(client, r.workflowId, 'acknowledge', { actor: r.assignee }));
+    return +((performance.now() - s0) / 1000).toFixed(2);
+  };
+  const warmSeconds = await wakeAll(rows.slice(-wake));
+  const coldSeconds = await wakeAll(rows.slice(0, wake));
+  const rssAfterWake = worker.last;
+  await worker.stop();
   await connection.close();
   await server?.stop();
   await store.close();
@@ -121,15 +200,24 @@ export async function planStartBench(args: { tasks: number; address?: string }):
   const result = {
     bench: 'plan-start',
     tasks: args.tasks,
+    server: args.address ? `existing (${args.address})` : 'embedded dev server',
+    concurrency,
+    cachedWorkflows: cache,
+    workflowCode: args.prebundled === false ? 'bundled by the worker at start' : 'bundled beforehand',
     bareTimerWorkflowsPerSecond: +(args.tasks / bareSeconds).toFixed(1),
     planTasksPerSecond: +(args.tasks / planSeconds).toFixed(1),
     ratioPlanToBare: +(bareSeconds / planSeconds).toFixed(3),
-    workerRssMiBWithAllOpen: Math.round(rss / 2 ** 20),
-    workerRssMiBBeforePlan: Math.round(rssBefore / 2 ** 20),
-    cores: (await import('node:os')).cpus().length,
+    planStartRequestsSeconds: +startedSeconds.toFixed(1),
+    workerRssMiB: { bareAllOpen: mib(bareRss), planIdle: mib(rssIdle), planAllOpen: mib(rssAllOpen.rss), planHeapAllOpen: mib(rssAllOpen.heap), planAfterWake: mib(rssAfterWake.rss) },
+    wake: { workflows: wake, fromCacheSeconds: warmSeconds, fromHistorySeconds: coldSeconds },
+    timing:
+      'tasks per second: the first start request → every workflow has run its first local activity (bare: ping; plan: its deadline planned), ' +
+      'workers in processes of their own; RSS of the worker process; wake: acknowledge updates, 100 in flight, on the last-started (cached) ' +
+      'and then the first-started (evicted when the cache is smaller than the plan) workflows.',
+    cores: cpus().length,
     node: process.version,
   };
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/plan-start.json', JSON.stringify(result, null, 2));
+  writeFileSync(`bench/results/plan-start-${args.tasks}-cache${cache}.json`, JSON.stringify(result, null, 2));
   return result;
 }

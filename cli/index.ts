@@ -11,6 +11,7 @@ import { buildReportNow } from '../client/reports.js';
 import { parseReportPeriod } from '../domain/report.js';
 import { actOnTask, showTask, TaskActionError, taskIdFrom } from '../client/tasks.js';
 import { parseDateInput } from '../domain/date-input.js';
+import { progressBar, progressLine, type PlanStartProgress } from '../domain/plan-start.js';
 import { findPerson, type Org } from '../domain/org.js';
 import { checkPlanAgainstOrg, planSchema } from '../domain/plan.js';
 import { importPlanDocument, toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
@@ -53,6 +54,31 @@ const org = (file?: string): Org => loadOrg(file ?? config.ORG_FILE);
 
 function out(json: boolean, data: unknown, text: string): void {
   console.log(json ? JSON.stringify(data, null, 2) : text);
+}
+
+/**
+ * A plan start's progress on stderr (stdout keeps the result, --json included): one line redrawn
+ * in a terminal, a line every tenth of the way otherwise (a log).
+ */
+function progressPrinter(): (p: PlanStartProgress) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let shownTenth = -1;
+  return (p) => {
+    const now = Date.now();
+    const done = p.finishedAt !== undefined;
+    if (tty) {
+      if (!done && now - last < 200) return;
+      last = now;
+      process.stderr.write(`\r${progressBar(p)} ${progressLine(p, now)}\u001b[K${done ? '\n' : ''}`);
+      return;
+    }
+    const tenth = p.total ? Math.floor(((p.started + p.existing) / p.total) * 10) : 10;
+    // Tenths 0-9 while it runs, then the finished line.
+    if (!done && (tenth === shownTenth || tenth >= 10)) return;
+    shownTenth = tenth;
+    process.stderr.write(`${progressLine(p, now)}\n`);
+  };
 }
 
 function person(o: Org, id: string | undefined): string {
@@ -110,8 +136,7 @@ plan
     const chart = org(o.org);
     const p = DOCUMENT.test(file) ? await planFromDocument(file, chart, o) : loadPlan(file, chart);
     const s = await store();
-    const res = await startPlan(await connect(), s, chart, p, config.TEMPORAL_TASK_QUEUE);
-    await s.close();
+    const res = await startPlan(await connect(), s, chart, p, config.TEMPORAL_TASK_QUEUE, { onProgress: progressPrinter() }).finally(() => s.close());
     out(!!o.json, { plan: p.id, ...res }, `Đã khởi động kế hoạch ${p.id} (${p.tasks.length} nhiệm vụ): ${res.started} luồng theo dõi mới, ${res.existing} đã chạy từ trước.`);
   });
 

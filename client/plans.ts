@@ -2,6 +2,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { chainFor, findUnit, personRef, type Org, type PersonRef } from '../domain/org.js';
 import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';
+import type { PlanStartProgress } from '../domain/plan-start.js';
 import { resolvePolicy } from '../domain/policy.js';
 import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
 import { mapLimit } from '../runtime/concurrency.js';
@@ -37,21 +38,41 @@ export function unitInputs(plan: Plan, org: Org, task: PlanTask): Omit<UnitTaskI
   }));
 }
 
+export interface StartPlanOptions {
+  /** Start requests in flight. */
+  concurrency?: number;
+  /** Called after each task (throttle it to show it); the same figures are saved in the store every second. */
+  onProgress?: (p: PlanStartProgress) => void;
+  now?: () => number;
+}
+
+/** How often the progress is saved for the dashboard's progress page. */
+const SAVE_EVERY_MS = 1000;
+
 /**
  * Starts one workflow per task (a parent with one child per unit when several units lead it).
- * Ids are deterministic and duplicates are rejected, so starting the same plan twice starts nothing new.
+ * Ids are deterministic and duplicates are rejected, so starting the same plan twice starts nothing
+ * new; a start that was interrupted resumes: tasks whose workflows already wrote their rows are
+ * skipped without asking Temporal, the rest are started (or found running). The progress is kept in
+ * the store (PlanStore.planStartSave) for the dashboard, and told to `onProgress`.
  */
-export async function startPlan(
-  client: Client,
-  store: Store,
-  org: Org,
-  plan: Plan,
-  taskQueue: string,
-  opts: { concurrency?: number } = {},
-): Promise<StartPlanResult> {
-  await store.planSave(plan, Date.now());
-  const outcomes = await mapLimit(plan.tasks, opts.concurrency ?? 20, async (task) => {
+export async function startPlan(client: Client, store: Store, org: Org, plan: Plan, taskQueue: string, opts: StartPlanOptions = {}): Promise<StartPlanResult> {
+  const now = opts.now ?? Date.now;
+  await store.planSave(plan, now());
+  const running = new Set((await store.taskFind({ planId: plan.id }, { order: 'ref' })).map((r) => r.ref));
+  const progress: PlanStartProgress = { planId: plan.id, total: plan.tasks.length, started: 0, existing: 0, startedAt: now(), updatedAt: now() };
+  let saved = 0;
+  const save = async (force = false) => {
+    progress.updatedAt = now();
+    if (!force && progress.updatedAt - saved < SAVE_EVERY_MS) return;
+    saved = progress.updatedAt;
+    await store.planStartSave({ ...progress });
+  };
+  await save(true);
+  const startOne = async (task: PlanTask): Promise<{ workflowId: string; started: boolean }> => {
     const workflowId = taskWorkflowId(plan.id, task.ref);
+    // Its workflow has run and written its row: no round trip to be told it exists.
+    if (running.has(task.ref)) return { workflowId, started: false };
     const units = unitInputs(plan, org, task);
     const common = {
       workflowId,
@@ -73,12 +94,29 @@ export async function startPlan(
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       return { workflowId, started: false };
     }
-  });
-  const result: StartPlanResult = {
-    started: outcomes.filter((o) => o.started).length,
-    existing: outcomes.filter((o) => !o.started).length,
+  };
+  let outcomes: { workflowId: string; started: boolean }[];
+  try {
+    outcomes = await mapLimit(plan.tasks, opts.concurrency ?? 20, async (task) => {
+      const o = await startOne(task);
+      if (o.started) progress.started++;
+      else progress.existing++;
+      opts.onProgress?.({ ...progress, updatedAt: now() });
+      await save();
+      return o;
+    });
+    await ensureReportSchedules(client, plan, taskQueue);
+  } catch (err) {
+    progress.error = (err as Error).message;
+    await save(true).catch(() => undefined);
+    throw err;
+  }
+  progress.finishedAt = now();
+  await save(true);
+  opts.onProgress?.({ ...progress });
+  return {
+    started: progress.started,
+    existing: progress.existing,
     workflowIds: outcomes.map((o) => o.workflowId),
   };
-  await ensureReportSchedules(client, plan, taskQueue);
-  return result;
 }

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 
+/** The sticky cache's default size (bench/plan-start.ts measured the worker with 10,000 workflows open). */
+export const WORKER_CACHE_DEFAULT = 250;
+
 const envSchema = z.object({
   /** Connection settings (with TEMPORAL_API_KEY, TEMPORAL_TLS_*, the profile file) are resolved by runtime/temporal.ts. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
@@ -55,6 +58,17 @@ const envSchema = z.object({
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** `--role worker` only: serve /healthz, /readyz and /metrics on this port (unset: no HTTP). */
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Workflows a worker keeps in memory between their tasks (the sticky cache). Most task workflows
+   * sleep for weeks; one evicted from the cache is replayed from its history when it wakes.
+   */
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(WORKER_CACHE_DEFAULT),
+  /** The workflow code bundled beforehand (`npm run build:workflows`); unset: the worker bundles it at start. */
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** Workflow tasks, activities and local activities a worker runs at once. */
+  WORKER_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
+  WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+  WORKER_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: pretty in a terminal outside production, JSON otherwise (runtime/logger.ts). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

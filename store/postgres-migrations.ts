@@ -138,7 +138,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   },
   {
     version: 3,
-    name: 'the task read model (one row per unit task, written by its workflow)',
+    name: 'the task read model (one row per unit task, written by its workflow) and plan start progress',
     sql: `
       CREATE SEQUENCE task_rows_seq;
       CREATE TABLE task_rows (
@@ -172,6 +172,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX task_rows_unit ON task_rows (unit, status, seq);
       CREATE INDEX task_rows_assignee ON task_rows (assignee, status);
       CREATE INDEX task_rows_status ON task_rows (status, escalation);
+      CREATE TABLE plan_starts (plan_id TEXT PRIMARY KEY, progress TEXT NOT NULL);
     `,
   },
 ];

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
+import type { PlanStartProgress } from '../domain/plan-start.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { PG_MIGRATIONS, type PgMigration } from './postgres-migrations.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
@@ -145,6 +146,15 @@ export class PostgresStore implements Store {
 
   async planSummaries(): Promise<PlanSummary[]> {
     return (await this.q<PlanDbRow>(`SELECT ${PLAN_SUMMARY_COLUMNS} FROM plans ORDER BY started_at, id`)).rows.map(toPlanSummary);
+  }
+
+  async planStartSave(p: PlanStartProgress): Promise<void> {
+    await this.q('INSERT INTO plan_starts (plan_id, progress) VALUES ($1, $2) ON CONFLICT (plan_id) DO UPDATE SET progress = excluded.progress', [p.planId, JSON.stringify(p)]);
+  }
+
+  async planStartGet(planId: string): Promise<PlanStartProgress | undefined> {
+    const { rows } = await this.q<{ progress: string }>('SELECT progress FROM plan_starts WHERE plan_id = $1', [planId]);
+    return rows[0] && (JSON.parse(rows[0].progress) as PlanStartProgress);
   }
 
   async planGet(id: string): Promise<PlanRecord | undefined> {

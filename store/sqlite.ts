@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Notification } from '../domain/notification.js';
 import type { Plan } from '../domain/plan.js';
+import type { PlanStartProgress } from '../domain/plan-start.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { takeToken } from './rate-bucket.js';
 import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
@@ -131,7 +132,8 @@ const MIGRATIONS = [
    CREATE INDEX IF NOT EXISTS task_rows_unit ON task_rows(unit, status, seq);
    CREATE INDEX IF NOT EXISTS task_rows_assignee ON task_rows(assignee, status);
    CREATE INDEX IF NOT EXISTS task_rows_status ON task_rows(status, escalation);
-   CREATE INDEX IF NOT EXISTS task_rows_seq ON task_rows(seq);`,
+   CREATE INDEX IF NOT EXISTS task_rows_seq ON task_rows(seq);
+   CREATE TABLE IF NOT EXISTS plan_starts (plan_id TEXT PRIMARY KEY, progress TEXT NOT NULL);`,
 ];
 
 
@@ -226,6 +228,15 @@ export class SqliteStore implements Store {
 
   async planSummaries(): Promise<PlanSummary[]> {
     return (this.db.prepare(`SELECT ${PLAN_SUMMARY_COLUMNS} FROM plans ORDER BY started_at, id`).all() as PlanDbRow[]).map(toPlanSummary);
+  }
+
+  async planStartSave(p: PlanStartProgress): Promise<void> {
+    this.db.prepare('INSERT INTO plan_starts (plan_id, progress) VALUES (?, ?) ON CONFLICT(plan_id) DO UPDATE SET progress = excluded.progress').run(p.planId, JSON.stringify(p));
+  }
+
+  async planStartGet(planId: string): Promise<PlanStartProgress | undefined> {
+    const row = this.db.prepare('SELECT progress FROM plan_starts WHERE plan_id = ?').get(planId) as { progress: string } | undefined;
+    return row && (JSON.parse(row.progress) as PlanStartProgress);
   }
 
   async planGet(id: string): Promise<PlanRecord | undefined> {

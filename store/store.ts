@@ -3,6 +3,7 @@
 import type { Notification } from '../domain/notification.js';
 import type { PlanDocument } from '../domain/document.js';
 import type { Plan } from '../domain/plan.js';
+import type { PlanStartProgress } from '../domain/plan-start.js';
 import type { Channel, Refusal } from '../domain/reach.js';
 import type { TaskOrder, TaskRecord, TaskSummary, TaskWhere } from '../domain/task-list.js';
 
@@ -121,6 +122,9 @@ export interface PlanStore {
   planList(): Promise<PlanRecord[]>;
   /** The plans without their tasks (a plan of 10,000 tasks is megabytes to parse). */
   planSummaries(): Promise<PlanSummary[]>;
+  /** How far a plan's start has gone (the last saved state replaces the one before). */
+  planStartSave(p: PlanStartProgress): Promise<void>;
+  planStartGet(planId: string): Promise<PlanStartProgress | undefined>;
   planGet(id: string): Promise<PlanRecord | undefined>;
 }
 

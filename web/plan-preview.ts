@@ -7,6 +7,7 @@ import { sourceText } from '../domain/document.js';
 import { formatDate } from '../domain/notification.js';
 import type { Org } from '../domain/org.js';
 import { toPlanInput, type ImportedPlan } from '../domain/plan-import.js';
+import { progressLine, startStateOf, type PlanStartProgress } from '../domain/plan-start.js';
 import type { PlanDraft, PlanRecord } from '../store/store.js';
 import { html, type Html } from './html.js';
 import type { Authed } from './session-types.js';
@@ -95,3 +96,21 @@ export const uploadForm = (auth: Authed, error?: string): Html => html`
       <label>Văn bản kế hoạch (.docx, .pdf hoặc .txt; tối đa 20 MB) <input type="file" name="file" accept=".docx,.pdf,.txt" required></label>
       <button>Đọc và xem trước</button>
     </form>`;
+
+/** The page of a plan being started: how far it has gone (live), and what to do when it stopped. */
+export function startProgressPage(p: PlanStartProgress, title: string, csrf: string, now: number): Html {
+  const state = startStateOf(p, now);
+  const done = p.started + p.existing;
+  const pct = p.total ? Math.round((done / p.total) * 100) : 100;
+  const resume = html`<form method="post" action="/ke-hoach/khoi-dong-tiep"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="planId" value="${p.planId}"><button>Tiếp tục khởi động</button></form>`;
+  return html`<h1>Khởi động kế hoạch «${title}»</h1>
+    <section class="card" id="start-progress" data-state="${state}">
+      <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="${p.total}" aria-valuenow="${done}" aria-label="Tiến độ khởi động"><svg width="100%" height="10" aria-hidden="true"><rect width="${pct}%" height="10" rx="4"></rect></svg></div>
+      <p role="status">${progressLine(p, now)}</p>
+      ${state === 'finished'
+        ? html`<p class="notice">Đã khởi động kế hoạch: ${p.started} luồng theo dõi mới${p.existing ? `, ${p.existing} đã chạy từ trước` : ''}.</p><p><a href="/?planId=${encodeURIComponent(p.planId)}">Xem tình hình thực hiện kế hoạch</a></p>`
+        : state === 'running'
+          ? html`<p class="muted">Trang tự cập nhật; đồng chí có thể rời trang, việc khởi động vẫn tiếp tục.</p>`
+          : html`<p class="error" role="alert">${state === 'failed' ? 'Việc khởi động bị lỗi và đã dừng.' : 'Việc khởi động đã dừng giữa chừng.'} Các nhiệm vụ đã khởi động vẫn được theo dõi; bấm «Tiếp tục khởi động» để khởi động những nhiệm vụ còn lại.</p>${resume}`}
+    </section>`;
+}

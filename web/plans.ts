@@ -11,16 +11,16 @@ import { extname, join } from 'node:path';
 import { DocumentError, MAX_DOCUMENT_BYTES, readPlanStructure } from '../client/documents.js';
 import { documentText, type PlanDocument } from '../domain/document.js';
 import { startPlan } from '../client/plans.js';
-import { flashQuery } from './flash.js';
 import type { Org } from '../domain/org.js';
-import { planSchema } from '../domain/plan.js';
+import { planSchema, type Plan } from '../domain/plan.js';
 import { importPlanDocument, importPlanText, toPlanInput, type ImportedPlan, type ImportEdits } from '../domain/plan-import.js';
 import type { PlanDraft, PlanRecord, Store } from '../store/store.js';
 import { fold } from '../domain/text.js';
 import type { Authed } from './session-types.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
-import { preview, uploadForm } from './plan-preview.js';
+import { preview, startProgressPage, uploadForm } from './plan-preview.js';
+import type { Logger } from 'pino';
 
 export interface PlansDeps {
   org: Org;
@@ -28,6 +28,7 @@ export interface PlansDeps {
   client: Client;
   taskQueue: string;
   now?: () => number;
+  log?: Logger;
 }
 
 /** The draft read again, with the admin's edits of phrases, id and title. */
@@ -50,8 +51,21 @@ async function alreadyStarted(store: Store, imported: ImportedPlan): Promise<Pla
   return (await store.planList()).find((p) => key(p.documentNumber) === key(number) && key(p.plan.document.issuer) === key(issuer) && (numbered || key(p.plan.title) === key(imported.plan.title)));
 }
 
+const progressHref = (planId: string) => `/ke-hoach/tien-do?planId=${encodeURIComponent(planId)}`;
+
 export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.RequestHandler; checkCsrf: express.RequestHandler }): Router {
   const now = deps.now ?? Date.now;
+  /** Plans this process is starting now: a second request for one waits on the same run. */
+  const starting = new Map<string, Promise<unknown>>();
+  // A plan of 10,000 tasks takes minutes to start: the request answers at once and the progress
+  // page follows the figures startPlan saves in the store (any web process can show them).
+  const startInBackground = (plan: Plan): void => {
+    if (starting.has(plan.id)) return;
+    const run = startPlan(deps.client, deps.store, deps.org, plan, deps.taskQueue)
+      .catch((err: Error) => deps.log?.error({ err, planId: plan.id }, 'plan start stopped'))
+      .finally(() => starting.delete(plan.id));
+    starting.set(plan.id, run);
+  };
   const r = express.Router();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 10 } });
   const form = express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 5000 });
@@ -150,9 +164,28 @@ export function plansRouter(deps: PlansDeps, guard: { requireViewer: express.Req
     const parsed = planSchema.safeParse(input);
     if (!parsed.success || parsed.data.tasks.length === 0)
       return show(res, await previewOf(auth, draft, imported, 'Chưa khởi động: không có nhiệm vụ nào đủ đơn vị chủ trì và thời hạn để theo dõi.'), 409);
-    const result = await startPlan(deps.client, deps.store, deps.org, parsed.data, deps.taskQueue);
+    await deps.store.planSave(parsed.data, now());
     await deps.store.draftSave({ ...draft, startedPlanId: parsed.data.id });
-    res.redirect(303, `/?planId=${encodeURIComponent(parsed.data.id)}&${flashQuery(res.locals.auth!.session, 'ok', `Đã khởi động kế hoạch: ${result.started} luồng theo dõi mới.`)}`);
+    startInBackground(parsed.data);
+    res.redirect(303, progressHref(parsed.data.id));
+  });
+
+  // A start that stopped (its web process died, or Temporal failed it) goes on from where it was.
+  r.post('/ke-hoach/khoi-dong-tiep', form, guard.requireViewer, adminOnly, guard.checkCsrf, async (req, res) => {
+    const record = await deps.store.planGet(String(req.body?.planId ?? ''));
+    if (!record) return show(res, html`<p class="error" role="alert">Không tìm thấy kế hoạch này.</p>`, 404);
+    startInBackground(record.plan);
+    res.redirect(303, progressHref(record.id));
+  });
+
+  r.get('/ke-hoach/tien-do', guard.requireViewer, adminOnly, async (req, res) => {
+    const planId = typeof req.query.planId === 'string' ? req.query.planId : '';
+    const [record, progress] = await Promise.all([deps.store.planSummaries().then((ps) => ps.find((p) => p.id === planId)), deps.store.planStartGet(planId)]);
+    if (!record || !progress) return show(res, html`<p class="error" role="alert">Không tìm thấy việc khởi động kế hoạch này.</p>`, 404);
+    // Progress is saved on the real clock (deps.now may be a demo's business clock).
+    const body = startProgressPage(progress, record.title, res.locals.auth!.session.csrf, Date.now());
+    if (req.get('x-partial')) return void res.type('html').send(body.value);
+    res.type('html').send(page({ title: 'Khởi động kế hoạch', auth: res.locals.auth!, body, live: true }).value);
   });
 
   return r;

@@ -200,7 +200,7 @@ export async function createApp(deps: WebDeps): Promise<Express> {
       if (a && problem) a.tokenProblem = { at: problem.at };
       next();
     };
-    app.use(auth.load, banner, auth.router, dashboardRouter(d, auth), reportsRouter(d, auth), plansRouter(d, auth), contactsRouter(d, auth));
+    app.use(auth.load, banner, auth.router, dashboardRouter(d, auth), reportsRouter(d, auth), plansRouter({ ...d, ...(deps.log ? { log: deps.log } : {}) }, auth), contactsRouter(d, auth));
   }
   // The last word on an unexpected error: logged for operators, a plain Vietnamese page for people.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {

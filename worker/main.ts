@@ -17,7 +17,7 @@ import { connectClient, describeTemporal, ensureSearchAttributes, resolveTempora
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { describeStore, openStore } from '../store/open.js';
 import { createApp, zaloHealthProbe } from '../web/server.js';
-import { createTaskWorker } from './worker.js';
+import { createTaskWorker, workerTuning } from './worker.js';
 import { connectZalo, type ZaloConnection } from './zalo.js';
 import { syncOrgLinks } from '../client/accounts.js';
 import { createBot } from '../bot/handlers.js';
@@ -111,6 +111,8 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      tuning: workerTuning(config),
+      ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
       activities: createActivities({
         org,
         calendar,

@@ -15,6 +15,16 @@ export interface TaskWorkerOptions {
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions'>;
 }
 
+/** The worker's limits from the configuration (runtime/config.ts). */
+export function workerTuning(c: { WORKER_CACHED_WORKFLOWS: number; WORKER_WORKFLOW_TASKS: number; WORKER_ACTIVITIES: number; WORKER_LOCAL_ACTIVITIES: number }): NonNullable<TaskWorkerOptions['tuning']> {
+  return {
+    maxCachedWorkflows: c.WORKER_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: c.WORKER_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: c.WORKER_ACTIVITIES,
+    maxConcurrentLocalActivityExecutions: c.WORKER_LOCAL_ACTIVITIES,
+  };
+}
+
 export async function createTaskWorker(o: TaskWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,

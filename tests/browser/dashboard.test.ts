@@ -142,8 +142,11 @@ describe('dashboard in a browser', () => {
     await expect.poll(() => page.locator('tr[data-ref="II.2.(1)"] td').nth(2).textContent()).toContain('Phòng Tổ chức cán bộ');
     await page.getByLabel(/Vẫn khởi động dù còn cảnh báo/).check();
     await page.getByRole('button', { name: /Khởi động kế hoạch \(/ }).click();
+    // The progress page follows the start live, then links to the plan's overview.
     await page.getByText('Đã khởi động kế hoạch').waitFor();
     const planId = new URL(page.url()).searchParams.get('planId')!;
+    await page.screenshot({ path: join(SHOTS, 'start-progress.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Xem tình hình thực hiện kế hoạch' }).click();
     const started = await eventually(async () => {
       const v = await showTask(h.client, taskWorkflowId(planId, 'II.2.(1)')).catch(() => undefined);
       return v?.kind === 'unit' && v.view;

@@ -291,6 +291,27 @@ describe('dashboard over HTTP', () => {
     expect(view.kind === 'unit' && view.view.unit.code).toBe('TCCB');
     expect((await h.store.planGet(planId))?.plan.tasks).toHaveLength(19);
     expect(await h.store.planList()).toHaveLength(plansBefore + 1);
+    // The request answered at once; the progress page follows the start to its end.
+    expect(started.headers.get('location')).toBe(`/ke-hoach/tien-do?planId=${planId}`);
+    const finished = await eventually(async () => {
+      const p = await c.get(`/ke-hoach/tien-do?planId=${planId}`);
+      return p.text_.includes('data-state="finished"') && p.text_;
+    }, 20_000, 'the progress page to say the start is finished');
+    expect(finished).toMatch(/Đã khởi động 19\/19 nhiệm vụ \(100%\)/);
+    expect(finished).toContain('Đã khởi động kế hoạch: 19 luồng theo dõi mới.');
+    // A start whose process died half-way: the page says it stopped, and «Tiếp tục» finishes it without starting anything twice.
+    const stopped = (await h.store.planStartGet(planId))!;
+    await h.store.planStartSave({ ...stopped, started: 7, finishedAt: undefined, updatedAt: Date.now() - 60_000 } as typeof stopped);
+    const stalled = await c.get(`/ke-hoach/tien-do?planId=${planId}`);
+    expect(stalled.text_).toContain('data-state="stalled"');
+    expect(stalled.text_).toContain('Việc khởi động đã dừng giữa chừng.');
+    const resumed = await c.post('/ke-hoach/khoi-dong-tiep', { _csrf: token, planId });
+    expect(resumed.status).toBe(303);
+    const again1 = await eventually(async () => {
+      const p = await c.get(`/ke-hoach/tien-do?planId=${planId}`);
+      return p.text_.includes('data-state="finished"') && p.text_;
+    }, 20_000, 'the resumed start to finish');
+    expect(again1).toContain('Đã khởi động kế hoạch: 0 luồng theo dõi mới, 19 đã chạy từ trước.');
 
     // The same document again: the preview says it is running, and it starts only when confirmed as another plan.
     const again = await upload('ke-hoach-000-lan-2.txt', seed);
