@@ -183,6 +183,16 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name store', (backend)
       await store.planSave({ ...plan, id: 'Zeta' }, T0);
       await store.planSave({ ...plan, id: 'omega' }, T0 - SEC);
       expect((await store.planList()).map((p) => p.id)).toEqual(['omega', 'Zeta', 'alpha', 'beta']);
+      // The summaries list the same plans in the same order, without their tasks.
+      expect(await store.planSummaries()).toEqual((await store.planList()).map(({ plan: _plan, ...summary }) => summary));
+    });
+
+    it('keep the last saved progress of their start, seen from any process', async () => {
+      const progress = { planId: plan.id, total: 19, started: 4, existing: 1, startedAt: T0, updatedAt: T0 + SEC };
+      await store.planStartSave(progress);
+      await store.planStartSave({ ...progress, started: 18, updatedAt: T0 + 2 * SEC, finishedAt: T0 + 2 * SEC });
+      expect(await (await other()).planStartGet(plan.id)).toEqual({ ...progress, started: 18, updatedAt: T0 + 2 * SEC, finishedAt: T0 + 2 * SEC });
+      expect(await store.planStartGet('no-such-plan')).toBeUndefined();
     });
   });
 
