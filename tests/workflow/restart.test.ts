@@ -1,6 +1,5 @@
 // Crashes and restarts: nothing accepted is lost, nothing is sent twice.
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,44 +11,8 @@ import { startDevServer, type DevServer } from '../../runtime/dev-server.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import * as msg from '../../workflows/messages.js';
 import { freePort } from '../global-setup.js';
-import { BUSINESS_ORIGIN, eventually, ORG, testPlan } from '../helpers/harness.js';
-
-/** A worker process's settings; the business clock starts now and survives its restarts. */
-function workerEnv(address: string, taskQueue: string, storeFile: string): Record<string, string> {
-  return {
-    TEMPORAL_ADDRESS: address,
-    TASK_QUEUE: taskQueue,
-    STORE_FILE: storeFile,
-    REAL_ORIGIN: String(Date.now()),
-    BUSINESS_ORIGIN: String(BUSINESS_ORIGIN),
-    SECONDS_PER_DAY: '2',
-    BUNDLE_PATH: inject('workflowBundlePath'),
-  };
-}
-
-function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/worker-process.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  alive.add(child);
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => {
-      if (b.toString().includes('worker ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  alive.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+import { eventually, ORG, testPlan } from '../helpers/harness.js';
+import { kill, killAll, startWorkerProcess, workerEnv } from '../helpers/worker-processes.js';
 
 // The ladder of a task due Fri 7/3/2025 (reminded the day before and on the morning), escalated
 // every working day with one top repeat. Its first reminder falls 6 s into the run, well after
@@ -69,11 +32,9 @@ const LADDER = [
 const ladderTask = { deadline: { kind: 'date' as const, due: '2025-03-07', text: 'Ngày 07/3/2025' } };
 const ladderPolicy = { reminders: { workingDaysBefore: [1] }, escalation: { stepWorkingDays: 1, repeatCap: 1 } };
 
-// Worker processes still alive when a test ends (it failed half-way) are killed, or they keep vitest from exiting.
-const alive = new Set<ChildProcess>();
 const servers = new Set<DevServer>();
 afterEach(async () => {
-  await Promise.all([...alive].map(kill));
+  await killAll();
   await Promise.all([...servers].map((s) => s.stop()));
   servers.clear();
 });
