@@ -1,7 +1,6 @@
 // The admin CLI end to end: real processes against the run's dev server.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
@@ -34,7 +33,8 @@ describe('admin CLI', () => {
 
   beforeAll(async () => {
     h = await startHarness({ secondsPerDay: 30 });
-    dir = mkdtempSync(join(tmpdir(), 'de-an-06-cli-'));
+    // The CLI shares the worker's store, as on a deployment (the read model is written there).
+    dir = h.dir;
     env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: h.taskQueue, DATA_DIR: dir };
     writeFileSync(join(dir, 'plan.yaml'), stringify(plan));
   });
@@ -43,6 +43,9 @@ describe('admin CLI', () => {
   it('starts a plan once, lists it, and drives a task to done', async () => {
     const first = await cli('plan', 'start', join(dir, 'plan.yaml'));
     expect(first.stdout).toContain(`Đã khởi động kế hoạch ${plan.id} (2 nhiệm vụ): 2 luồng theo dõi mới, 0 đã chạy từ trước.`);
+    // Progress on stderr (not a terminal here: a line per tenth of the way, then the end).
+    expect(first.stderr).toContain('Đã khởi động 1/2 nhiệm vụ (50%)');
+    expect(first.stderr).toMatch(/Đã khởi động 2\/2 nhiệm vụ \(100%\) · [\d,]+ nhiệm vụ\/giây · xong sau \d+ giây/);
     const again = await cli('plan', 'start', join(dir, 'plan.yaml'), '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ plan: plan.id, started: 0, existing: 2 });
     expect((await cli('plan', 'list')).stdout).toContain(plan.id);
