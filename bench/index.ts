@@ -6,6 +6,7 @@ import { planStartBench } from './plan-start.js';
 import { remindersBench } from './reminders.js';
 import { reportBench } from './report.js';
 import { webhookBench } from './webhook.js';
+import { startClusterBase } from '../scripts/cluster.js';
 
 const program = new Command('bench');
 program
@@ -16,8 +17,11 @@ program
   .option('--concurrency <n>', 'start requests in flight', '20')
   .option('--wake <n>', 'workflows woken at once', '1000')
   .option('--worker-bundles', 'the worker bundles the workflow code itself at start, as npm start does')
-  .action(async (o: { tasks: string; address?: string; cache?: string; concurrency: string; wake: string; workerBundles?: boolean }) => {
-    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), prebundled: !o.workerBundles, ...(o.address ? { address: o.address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) });
+  .option('--cluster', 'a Temporal server on PostgreSQL started for the run (scripts/cluster.ts), as in production')
+  .action(async (o: { tasks: string; address?: string; cache?: string; concurrency: string; wake: string; workerBundles?: boolean; cluster?: boolean }) => {
+    const cluster = o.cluster ? await startClusterBase({ log: (m) => console.error(`[cluster] ${m}`) }) : undefined;
+    const address = cluster?.temporal.address ?? o.address;
+    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), prebundled: !o.workerBundles, ...(address ? { address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) }).finally(() => cluster?.stop());
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

@@ -200,7 +200,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
   const result = {
     bench: 'plan-start',
     tasks: args.tasks,
-    server: args.address ? `existing (${args.address})` : 'embedded dev server',
+    server: args.address ? `Temporal server at ${args.address}` : 'embedded dev server',
     concurrency,
     cachedWorkflows: cache,
     workflowCode: args.prebundled === false ? 'bundled by the worker at start' : 'bundled beforehand',
@@ -218,6 +218,6 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     node: process.version,
   };
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync(`bench/results/plan-start-${args.tasks}-cache${cache}.json`, JSON.stringify(result, null, 2));
+  writeFileSync(`bench/results/plan-start-${args.tasks}-cache${cache}${args.address ? "-server" : ""}.json`, JSON.stringify(result, null, 2));
   return result;
 }
