@@ -11,6 +11,8 @@ import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureChromium } from './helpers/chromium.js';
+import { bundleNodeEntry } from './helpers/node-bundle.js';
+import { ocrCache } from './helpers/ocr-cache.js';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres.js';
 
 declare module 'vitest' {
@@ -21,6 +23,12 @@ declare module 'vitest' {
     chromiumPath: string;
     /** postgres:// URL of the run's PostgreSQL (a superuser: tests create their own databases). */
     databaseUrl: string;
+    /** Entry points bundled once for the run (`node FILE`, no tsx in each process): see helpers/node-bundle.ts. */
+    bundledCli: string;
+    bundledMain: string;
+    bundledWorkerProcess: string;
+    /** A folder to put first on PATH: its `tesseract` reads each page image once per run (helpers/ocr-cache.ts); empty when unavailable. */
+    ocrCacheBin: string;
   }
 }
 
@@ -107,19 +115,35 @@ export default async function setup(project: TestProject): Promise<() => Promise
     async () => startTestPostgres(ARTIFACTS, await freePort()),
   );
   postgres.catch(() => undefined);
+  // This run's own folder: another run in the same checkout must not rewrite files our processes load.
+  const binDir = join(ARTIFACTS, `bin-${process.pid}`);
+  rmSync(binDir, { recursive: true, force: true });
+  const bundles = Promise.all([
+    bundleNodeEntry('cli/index.ts', join(binDir, 'cli.mjs')),
+    bundleNodeEntry('worker/main.ts', join(binDir, 'main.mjs')),
+    bundleNodeEntry('tests/helpers/worker-process.ts', join(binDir, 'worker-process.mjs')),
+  ]);
+  bundles.catch(() => undefined);
   const cli = await ensureTemporalCli((m) => console.log(m));
   const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
   rmSync(dbFile, { force: true });
   server = await startDevServer({ cli, dbFile, port: await freePort(), uiPort: 0, namespace: 'default' });
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  const bundlePath = join(ARTIFACTS, 'workflow-bundle.js');
+  // Per run, like the server's database: a concurrent run in the same checkout must not swap the
+  // workflow code under this run's workers (Worker.create reads the file).
+  const bundlePath = join(ARTIFACTS, `workflow-bundle-${process.pid}.js`);
   writeFileSync(bundlePath, code);
   project.provide('temporalAddress', server.address);
   project.provide('temporalCli', cli);
   project.provide('workflowBundlePath', bundlePath);
   try {
+    const [bundledCli, bundledMain, bundledWorkerProcess] = await bundles;
+    project.provide('bundledCli', bundledCli);
+    project.provide('bundledMain', bundledMain);
+    project.provide('bundledWorkerProcess', bundledWorkerProcess);
     project.provide('chromiumPath', await chromium);
     await ocr;
+    project.provide('ocrCacheBin', (await ocrCache(join(binDir, 'ocr'))) ?? '');
     await office;
     project.provide('databaseUrl', (await postgres).url);
   } catch (err) {
@@ -131,6 +155,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await server?.stop();
     await (await postgres).stop();
     rmSync(dbFile, { force: true });
+    rmSync(binDir, { recursive: true, force: true });
+    rmSync(bundlePath, { force: true });
   };
 }
 

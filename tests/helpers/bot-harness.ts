@@ -49,6 +49,8 @@ export interface BotHarness extends Harness {
 
 export interface BotHarnessOptions {
   secondsPerDay?: number;
+  /** See HarnessOptions. */
+  offHoursSpeedup?: number;
   org?: Org;
   /** People linked to a Zalo account (default everyone); they have just interacted with the OA. */
   link?: string[];
@@ -70,6 +72,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     { address: inject('temporalAddress'), bundlePath: inject('workflowBundlePath') },
     {
       secondsPerDay: opts.secondsPerDay ?? 30,
+      ...(opts.offHoursSpeedup ? { offHoursSpeedup: opts.offHoursSpeedup } : {}),
       org,
       notifier: async (store) => {
         zalo = createZaloClient({ apiBaseUrl: double.url, oauthBaseUrl: double.url, businessBaseUrl: double.url, ...APP, store, limiter: new RateLimiter({ perMinute: 3000 }), log });

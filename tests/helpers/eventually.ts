@@ -9,6 +9,8 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
+  // Soon after the first look, then every 100 ms: most conditions hold within a few tens of ms.
+  let pause = 10;
   for (;;) {
     try {
       const v = await probe();
@@ -19,6 +21,7 @@ export async function eventually<T>(
     if (Date.now() > deadline)
       // `detail` may read the (asynchronous) store.
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${detail ? `\n${JSON.stringify(await detail(), null, 1)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(100, pause * 2);
   }
 }

@@ -1,14 +1,19 @@
 // A task worker in its own process, so a test can kill it with SIGKILL mid-ladder.
-// Its business clock comes from the environment, so a restarted worker keeps the same time line.
+// Its business clock comes from the environment, so a restarted worker keeps the same time line:
+// the real instant business time starts is REAL_ORIGIN, or the content of the file REAL_ORIGIN_FILE
+// (written by the test once a worker is up, read when an activity first needs the clock).
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createActivities } from '../../activities/index.js';
 import { OutboxNotifier } from '../../activities/notifier.js';
 import { loadCalendar, loadOrg } from '../../client/files.js';
-import { warpedClock } from '../../domain/clock.js';
+import { WorkingCalendar } from '../../domain/calendar.js';
+import type { BusinessClock } from '../../domain/clock.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { createTaskWorker } from '../../worker/worker.js';
+import { officeClock } from './office-clock.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -18,7 +23,18 @@ const env = (name: string): string => {
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const store = new SqliteStore(env('STORE_FILE'));
-const clock = warpedClock({ realOrigin: Number(env('REAL_ORIGIN')), businessOrigin: Number(env('BUSINESS_ORIGIN')), speed: 86_400 / Number(env('SECONDS_PER_DAY')) });
+const calendar = loadCalendar('config/calendar.yaml');
+// Made when first read (by an activity, after the test has written the origin).
+let made: BusinessClock | undefined;
+const theClock = (): BusinessClock =>
+  (made ??= officeClock({
+    realOrigin: Number(process.env.REAL_ORIGIN_FILE ? readFileSync(process.env.REAL_ORIGIN_FILE, 'utf8') : env('REAL_ORIGIN')),
+    businessOrigin: Number(env('BUSINESS_ORIGIN')),
+    speed: 86_400 / Number(env('SECONDS_PER_DAY')),
+    calendar: new WorkingCalendar(calendar),
+    offHoursSpeedup: Number(process.env.OFF_HOURS_SPEEDUP ?? 1),
+  }));
+const clock: BusinessClock = { toBusiness: (r) => theClock().toBusiness(r), toReal: (b) => theClock().toReal(b) };
 const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
 const client = new Client({ connection: await Connection.connect({ address: env('TEMPORAL_ADDRESS') }) });
 const worker = await createTaskWorker({
@@ -28,7 +44,7 @@ const worker = await createTaskWorker({
   workflowBundle: { codePath: env('BUNDLE_PATH') },
   activities: createActivities({
     org: loadOrg('examples/org-so-noi-vu.yaml'),
-    calendar: loadCalendar('config/calendar.yaml'),
+    calendar,
     clock,
     client,
     store,

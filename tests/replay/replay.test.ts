@@ -1,12 +1,13 @@
 // Histories recorded from earlier versions of the workflows must replay on the current code:
 // a change that would break running workflows fails here instead of in production.
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { installQuietRuntime } from '../helpers/runtime.js';
 
 const DIR = 'tests/replay/histories';
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installQuietRuntime();
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {

@@ -5,7 +5,7 @@ import { actOnTask, showTask } from '../../client/tasks.js';
 import { issueLinkCode } from '../../client/accounts.js';
 import { addDays, businessDateOf } from '../../domain/calendar.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
-import { eventually, ORG, testPlan } from '../helpers/harness-core.js';
+import { eventually, ORG, settled, testPlan } from '../helpers/harness-core.js';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
 import { and, findTasks, is, RUNNING } from '../../client/visibility.js';
 
@@ -15,14 +15,16 @@ async function unitView(h: BotHarness, workflowId: string): Promise<UnitTaskView
   return shown.view;
 }
 
-describe('Zalo bot: a task from reminder to approval', () => {
+// The three parts below have their own harness (worker, double, store) and mostly wait on Zalo
+// retries and business time: they run at the same time, the tests of each one after another.
+describe.concurrent('Zalo bot: a task from reminder to approval', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({ secondsPerDay: 120 });
   });
   afterAll(() => h?.stop());
 
-  it('reminds with buttons; the assignee acknowledges, reports 60 %, completes with a photo; the head approves', async () => {
+  it.sequential('reminds with buttons; the assignee acknowledges, reports 60 %, completes with a photo; the head approves', async () => {
     const plan = await h.startPlan(
       testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-10', text: 'Ngày 10/3/2025' }, policy: { reminders: { workingDaysBefore: [5], dueMorning: false } } }]),
     );
@@ -65,7 +67,7 @@ describe('Zalo bot: a task from reminder to approval', () => {
     await h.received('hcth.cv2', /^Đồng chí Trưởng phòng Hành chính – Tổng hợp Hoàng Văn Giang đã duyệt kết quả Nhiệm vụ II\.1\.\(1\).*: hoàn thành đúng hạn\.$/);
   });
 
-  it('managers decide from Zalo: extension, explanation, reassignment, and the unit summary', async () => {
+  it.sequential('managers decide from Zalo: extension, explanation, reassignment, and the unit summary', async () => {
     const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
@@ -98,7 +100,7 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(await h.ask('hcth.pho', 'duyệt II.1.(1)')).toMatch(/Đồng chí không có quyền thực hiện thao tác này|Không thực hiện được/);
   });
 
-  it('buttons that need more start a short dialogue: the next message answers, «hủy» leaves it, a refusal needs a reason', async () => {
+  it.sequential('buttons that need more start a short dialogue: the next message answers, «hủy» leaves it, a refusal needs a reason', async () => {
     // Already overdue when it starts: the answers must state the status after each decision.
     const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-01-10', text: 'Ngày 10/1/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
@@ -169,7 +171,7 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(rejected.text).not.toContain('trở lại trạng thái');
   });
 
-  it('refuses a staff member of another unit, and says why', async () => {
+  it.sequential('refuses a staff member of another unit, and says why', async () => {
     const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     await eventually(async () => (await unitView(h, id).catch(() => undefined))?.status, 20_000, 'the task to start');
@@ -180,7 +182,7 @@ describe('Zalo bot: a task from reminder to approval', () => {
     expect(view.timeline.filter((e) => e.actor === 'tccb.cv1')).toEqual([]);
   });
 
-  it('answers the same delivery once: a repeated webhook changes nothing and sends no second reply', async () => {
+  it.sequential('answers the same delivery once: a repeated webhook changes nothing and sends no second reply', async () => {
     const first = await h.say('hcth.cv1', 'trợ giúp');
     expect(first.status).toBe(200);
     const key = `msg:${(first.event.message as { msg_id: string }).msg_id}`;
@@ -189,11 +191,11 @@ describe('Zalo bot: a task from reminder to approval', () => {
     const again = await h.double.redeliver(first);
     expect(again.status).toBe(200);
     expect(JSON.parse(again.body)).toEqual({ ok: true, duplicate: true });
-    await new Promise((r) => setTimeout(r, 500));
+    await h.inbox.idle();
     expect(h.sentTo('hcth.cv1')).toHaveLength(count);
   });
 
-  it('links an unknown Zalo account with a one-time code, and only once', async () => {
+  it.sequential('links an unknown Zalo account with a one-time code, and only once', async () => {
     const stranger = '7000000000000000001';
     const hello = await h.double.userSendsText(stranger, 'ds');
     expect(hello.status).toBe(200);
@@ -212,14 +214,15 @@ describe('Zalo bot: a task from reminder to approval', () => {
   });
 });
 
-describe('Zalo bot: escalation and unreachable people', () => {
+describe.concurrent('Zalo bot: escalation and unreachable people', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ secondsPerDay: 2 });
+    // Office hours at 2 s a day; nights and weekends pass 10 times faster.
+    h = await startBotHarness({ secondsPerDay: 2, offHoursSpeedup: 10 });
   });
   afterAll(() => h?.stop());
 
-  it('a missed deadline escalates to the head, then to the Phó Giám đốc in charge, each through Zalo', async () => {
+  it.sequential('a missed deadline escalates to the head, then to the Phó Giám đốc in charge, each through Zalo', async () => {
     const plan = await h.startPlan(testPlan([{ assignee: 'hcth.cv2', deadline: { kind: 'date', due: '2025-03-04', text: 'Ngày 04/3/2025' } }]));
     const head = await h.received('hcth.truong', /Nhiệm vụ II\.1\.\(1\).*đã quá hạn.*Báo cáo cấp 1/, 40_000);
     expect(head.buttons.length).toBeGreaterThan(0);
@@ -228,10 +231,10 @@ describe('Zalo bot: escalation and unreachable people', () => {
     await actOnTask(h.client, taskWorkflowId(plan.id, 'II.1.(1)'), 'cancel', { actor: 'ld.giamdoc', reason: 'kết thúc phần thử' });
   });
 
-  it('two plans with the same ref: a tapped button answers the task of the latest message', async () => {
+  it.sequential('two plans with the same ref: a tapped button answers the task of the latest message', async () => {
     const due = addDays(businessDateOf(h.clock.toBusiness(Date.now())), 5);
     const reminded = { assignee: 'hcth.cv2', deadline: { kind: 'date' as const, due, text: `Ngày ${due}` }, policy: { reminders: { workingDaysBefore: [1], dueMorning: false } } };
-    // Far ahead of business time (2 s a day), whatever the machine's speed: no message about A while the test runs.
+    // Far ahead of business time (about 5 s a week), whatever the machine's speed: no message about A while the test runs.
     const far = addDays(businessDateOf(h.clock.toBusiness(Date.now())), 90);
     const quiet = { assignee: 'hcth.cv2', deadline: { kind: 'date' as const, due: far, text: `Ngày ${far}` } };
     const a = await h.startPlan(testPlan([quiet]));
@@ -244,9 +247,9 @@ describe('Zalo bot: escalation and unreachable people', () => {
     expect((await unitView(h, idA)).acknowledgedBy).toBeUndefined();
   });
 
-  it('a person who does not follow the OA: the message goes to the unit head and the timeline says so', async () => {
+  it.sequential('a person who does not follow the OA: the message goes to the unit head and the timeline says so', async () => {
     h.double.setFollower(h.zaloId('hcth.pho'), false);
-    // Business time runs on (2 s a day): the deadline is set from today so the reminder is still ahead.
+    // Business time runs on (office hours at 2 s a day): the deadline is set from today so the reminder is still ahead.
     const due = addDays(businessDateOf(h.clock.toBusiness(Date.now())), 14);
     const plan = await h.startPlan(
       testPlan([{ assignee: 'hcth.pho', deadline: { kind: 'date', due, text: `Ngày ${due}` }, policy: { reminders: { workingDaysBefore: [8], dueMorning: false } } }]),
@@ -266,7 +269,7 @@ describe('Zalo bot: escalation and unreachable people', () => {
   });
 });
 
-describe('Zalo bot: faults', () => {
+describe.concurrent('Zalo bot: faults', () => {
   let h: BotHarness;
   beforeAll(async () => {
     h = await startBotHarness({ secondsPerDay: 600 });
@@ -282,7 +285,7 @@ describe('Zalo bot: faults', () => {
     return id;
   }
 
-  it('Zalo answers -216 once: the token is refreshed once and the reply delivered', async () => {
+  it.sequential('Zalo answers -216 once: the token is refreshed once and the reply delivered', async () => {
     const refreshes = h.double.refreshCalls;
     const stored = (await h.store.zaloTokensGet())!;
     h.double.failNext(-216, 1, 'message');
@@ -293,7 +296,7 @@ describe('Zalo bot: faults', () => {
     expect(now.accessToken).not.toBe(stored.accessToken);
   });
 
-  it('Zalo down for a while: the update happens once, the reply and the approval request arrive once it is back', async () => {
+  it.sequential('Zalo down for a while: the update happens once, the reply and the approval request arrive once it is back', async () => {
     const id = await openTask('hcth.cv2');
     expect(await h.ask('hcth.cv2', 'nhận II.1.(1)')).toContain('Đã ghi nhận đồng chí nhận');
     const headBefore = h.sentTo('hcth.truong').length;
@@ -302,20 +305,24 @@ describe('Zalo bot: faults', () => {
     const d = await h.say('hcth.cv2', 'xong II.1.(1) đã gửi báo cáo');
     expect(d.status).toBe(200);
     await eventually(async () => (await unitView(h, id)).phase === 'awaiting_approval', 20_000, 'the completion to be recorded');
-    await new Promise((r) => setTimeout(r, 4000));
+    // Down for a while: the approval request has failed twice (the reply, retried every few hundred ms, more often).
+    await eventually(async () => (await h.outbox({ workflowId: id, kind: 'approval_request' })).find((r) => r.attempts >= 2), 20_000, 'two failed sends');
     expect(h.sentTo('hcth.cv2')).toHaveLength(staffBefore);
     expect(h.sentTo('hcth.truong')).toHaveLength(headBefore);
 
     h.double.setDown(false);
     await h.received('hcth.cv2', /^Đã ghi nhận báo cáo hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
     await h.received('hcth.truong', /báo cáo đã hoàn thành Nhiệm vụ II\.1\.\(1\)/, 40_000);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing left that could send either again: the message handled, the workflow with nothing in flight.
+    const key = `msg:${(d.event.message as { msg_id: string }).msg_id}`;
+    await eventually(async () => (await h.store.inboxGet(key))?.status === 'done', 20_000, 'the message handled');
+    await settled(h.client, id);
     expect(h.sentTo('hcth.cv2').slice(staffBefore).filter((m) => m.text.startsWith('Đã ghi nhận báo cáo hoàn thành'))).toHaveLength(1);
     expect(h.sentTo('hcth.truong').slice(headBefore).filter((m) => m.text.includes('báo cáo đã hoàn thành Nhiệm vụ II.1.(1)'))).toHaveLength(1);
     expect((await unitView(h, id)).timeline.filter((e) => e.kind === 'completion')).toHaveLength(1);
   });
 
-  it('Zalo refuses a notification as malformed (-201): not retried forever, not forwarded, and the timeline says so', async () => {
+  it.sequential('Zalo refuses a notification as malformed (-201): not retried forever, not forwarded, and the timeline says so', async () => {
     const id = await openTask('hcth.cv1');
     h.double.failNext(-201, 1, 'message');
     await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'đã xong' });
@@ -327,7 +334,7 @@ describe('Zalo bot: faults', () => {
     expect((await h.outbox({ workflowId: id, kind: 'approval_request' }))[0]!.status).toBe('sent');
   });
 
-  it('events accepted while the bot is stopped are handled after a restart', async () => {
+  it.sequential('events accepted while the bot is stopped are handled after a restart', async () => {
     const id = await openTask('hcth.pho');
     await h.stopInbox();
     const d = await h.say('hcth.pho', 'nhận II.1.(1)');

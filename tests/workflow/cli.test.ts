@@ -1,8 +1,11 @@
-// The admin CLI end to end: real processes against the run's dev server.
-import { execFile, spawnSync } from 'node:child_process';
+// The admin CLI end to end against the run's dev server, as bundled once for the run (see
+// helpers/node-bundle.ts). Most invocations run in the warm runner (helpers/cli-runner.mjs: the
+// same code, each invocation with its own argv, environment, output and exit code, without
+// loading the CLI's packages every time); a success and a refusal run as processes of their own
+// (`cliOwnProcess`: the real exit codes), and the piped tokens through tsx, as `npm run cli` runs.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tokenProblem } from '../../client/zalo-tokens.js';
@@ -10,9 +13,8 @@ import { ZaloTokenManager } from '../../bot/zalo-tokens.js';
 import type { ReachRow } from '../../client/reach.js';
 import { parsePlan } from '../../domain/plan.js';
 import { SqliteStore } from '../../store/sqlite.js';
+import { cliProcess, warmCli, type CliResult, type WarmCli } from '../helpers/cli.js';
 import { eventually, ORG, startHarness, testPlan, type Harness } from '../helpers/harness.js';
-
-const run = promisify(execFile);
 
 describe('admin CLI', () => {
   let h: Harness;
@@ -21,27 +23,26 @@ describe('admin CLI', () => {
   const plan = testPlan([{ deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } }, {}]);
   const t1 = `${plan.id}/II.1.(1)`;
 
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], { env, timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  let warm: WarmCli;
+  const cli = (...args: string[]): Promise<CliResult> => warm.run(args, env);
+  const cliOwnProcess = (...args: string[]): Promise<CliResult> => cliProcess(inject('bundledCli'), args, env);
 
   beforeAll(async () => {
+    warm = warmCli(inject('bundledCli'));
     h = await startHarness({ secondsPerDay: 30 });
     // The CLI shares the worker's store, as on a deployment (the read model is written there).
     dir = h.dir;
     env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: h.taskQueue, DATA_DIR: dir };
     writeFileSync(join(dir, 'plan.yaml'), stringify(plan));
   });
-  afterAll(() => h?.stop());
+  afterAll(async () => {
+    await warm?.close();
+    await h?.stop();
+  });
 
   it('starts a plan once, lists it, and drives a task to done', async () => {
-    const first = await cli('plan', 'start', join(dir, 'plan.yaml'));
+    const first = await cliOwnProcess('plan', 'start', join(dir, 'plan.yaml'));
+    expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Đã khởi động kế hoạch ${plan.id} (2 nhiệm vụ): 2 luồng theo dõi mới, 0 đã chạy từ trước.`);
     // Progress on stderr (not a terminal here: a line per tenth of the way, then the end).
     expect(first.stderr).toContain('Đã khởi động 1/2 nhiệm vụ (50%)');
@@ -79,7 +80,7 @@ describe('admin CLI', () => {
     expect(parsePlan(yamlOut, 'imported.yaml').tasks).toHaveLength(19);
     expect((await cli('plan', 'parse', seed)).stdout).toContain('II.2.(5)   tất cả 9 đơn vị');
 
-    const noYes = await cli('plan', 'start', seed, '--allow-warnings');
+    const noYes = await cliOwnProcess('plan', 'start', seed, '--allow-warnings');
     expect(noYes.code).toBe(1);
     expect(noYes.stderr).toContain('Chưa khởi động: xem lại bảng trên rồi chạy lại với --yes.');
     const warned = await cli('plan', 'start', seed, '--yes');

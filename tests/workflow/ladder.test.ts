@@ -2,19 +2,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planTasks } from '../../client/visibility.js';
 import { showTask } from '../../client/tasks.js';
+import { WorkingCalendar } from '../../domain/calendar.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
-import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
+import { CALENDAR, eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
 
 describe('reminder and escalation ladder', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ secondsPerDay: 2 });
+    // Office hours at 2 s a day; nights and weekends, when nothing is due, pass 10 times faster.
+    h = await startHarness({ secondsPerDay: 2, offHoursSpeedup: 10 });
   });
   afterAll(() => h?.stop());
 
   it('reminds the assignee, then escalates head → Phó Giám đốc → Giám đốc, repeating up to the cap', async () => {
     const plan = await h.startPlan(
-      // Reminded Thu 6/3 and Fri 7/3 (6 s and 8 s in), escalated from Mon 10/3 after the weekend.
+      // Reminded Thu 6/3 and Fri 7/3 (about 3 s and 4 s in), escalated from Mon 10/3 after the weekend.
       testPlan([{ deadline: { kind: 'date', due: '2025-03-07', text: 'Ngày 07/3/2025' } }], {
         policy: { reminders: { workingDaysBefore: [1] }, escalation: { stepWorkingDays: 1, repeatCap: 1 } },
       }),
@@ -47,8 +49,11 @@ describe('reminder and escalation ladder', () => {
     expect(view.escalationLevel).toBe(3);
     expect(view.timeline.map((t) => t.text).join('\n')).toContain('Quá hạn: báo cáo cấp 2');
 
-    // The cap holds: nothing more after two further working days.
-    await new Promise((r) => setTimeout(r, 5000));
+    // The cap holds: nothing more after two further working days (a second after the office opening
+    // that would have brought the next repeat, for the worker to have acted on it).
+    const cal = new WorkingCalendar(CALENDAR);
+    const twoDaysOn = h.clock.toReal(cal.officeStart(cal.addWorkingDays('2025-03-13', 2)));
+    await eventually(() => Date.now() > twoDaysOn + 1000, 30_000, 'two further working days');
     expect(await h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(4);
 
     // "Every overdue task of Phòng HCTH" is one visibility query.

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnTask } from '../../client/tasks.js';
 import { taskWorkflowId } from '../../domain/task.js';
-import { eventually, startHarness, testPlan, type Harness } from '../helpers/harness.js';
+import { eventually, settled, startHarness, testPlan, type Harness } from '../helpers/harness.js';
 
 describe('outbox', () => {
   let h: Harness;
@@ -23,7 +23,8 @@ describe('outbox', () => {
     h.channel.down = false;
     const sent = await eventually(async () => (await h.outbox({ workflowId: id, kind: 'approval_request' })).find((r) => r.status === 'sent'), 30_000, 'delivery');
     expect(sent.to.id).toBe('hcth.truong');
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing left in flight that could send it again.
+    await settled(h.client, id);
     expect(h.channel.delivered.filter((n) => n.key === sent.key)).toHaveLength(1);
   });
 });

@@ -1,21 +1,23 @@
 // Plans as a whole: idempotent start, tasks led by several units, recurring and phased deadlines.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { startPlan } from '../../client/plans.js';
 import { actOnTask, showTask } from '../../client/tasks.js';
 import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId, type MultiUnitTaskView } from '../../domain/task.js';
 import * as msg from '../../workflows/messages.js';
-import { eventually, ORG, startHarness, testPlan, type Harness } from '../helpers/harness.js';
+import { eventually, ORG, startHarness, testPlan, type Harness, type HarnessOptions } from '../helpers/harness.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+/** A harness of the test's own, stopped when the test ends (the tests run at the same time). */
+async function harness(opts: HarnessOptions, onTestFinished: TestContext['onTestFinished']): Promise<Harness> {
+  const h = await startHarness(opts);
+  onTestFinished(() => h.stop());
+  return h;
+}
 
-describe('plans', () => {
-  it('starting the same plan twice starts nothing new', async () => {
-    h = await startHarness({ secondsPerDay: 30 });
+// Each test has its own harness (worker, task queue, business clock): they run at the same time.
+describe.concurrent('plans', () => {
+  it('starting the same plan twice starts nothing new', async ({ onTestFinished }) => {
+    const h = await harness({ secondsPerDay: 30 }, onTestFinished);
     const plan = planSchema.parse(testPlan([{}, { lead: ['HCTH', 'TCCB'] }, { deadline: { kind: 'event', text: 'Khi có hướng dẫn' } }]));
     const first = await startPlan(h.client, h.store, ORG, plan, h.taskQueue);
     const second = await startPlan(h.client, h.store, ORG, plan, h.taskQueue);
@@ -24,12 +26,12 @@ describe('plans', () => {
     expect((await h.store.planList()).map((p) => p.id)).toEqual([plan.id]);
   });
 
-  it('a task led by several units runs one child per unit and is done when all are', async () => {
-    h = await startHarness({ secondsPerDay: 30 });
+  it('a task led by several units runs one child per unit and is done when all are', async ({ onTestFinished }) => {
+    const h = await harness({ secondsPerDay: 30 }, onTestFinished);
     const plan = await h.startPlan(testPlan([{ lead: ['HCTH', 'TCCB'], deadline: { kind: 'date', due: '2025-03-20', text: 'Ngày 20/3/2025' } }]));
     const id = taskWorkflowId(plan.id, 'II.1.(1)');
     const multi = await eventually(async () => {
-      const v = (await showTask(h!.client, id)).view as MultiUnitTaskView;
+      const v = (await showTask(h.client, id)).view as MultiUnitTaskView;
       return v.units.length === 2 && v;
     }, 10_000, 'children');
     expect(multi.units.map((u) => u.workflowId)).toEqual([unitWorkflowId(plan.id, 'II.1.(1)', 'HCTH'), unitWorkflowId(plan.id, 'II.1.(1)', 'TCCB')]);
@@ -38,7 +40,7 @@ describe('plans', () => {
     await actOnTask(h.client, id, 'reportCompletion', { actor: 'hcth.cv1', note: 'xong phần HCTH' });
     await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
     const partly = await eventually(async () => {
-      const v = (await showTask(h!.client, id)).view as MultiUnitTaskView;
+      const v = (await showTask(h.client, id)).view as MultiUnitTaskView;
       return v.units.find((u) => u.unit === 'HCTH')?.status === 'done_on_time' && v;
     }, 10_000, 'HCTH done');
     expect(partly.status).not.toBe('done_on_time');
@@ -48,8 +50,8 @@ describe('plans', () => {
     expect(await h.client.workflow.getHandle(id).result()).toEqual({ status: 'done_on_time' });
   });
 
-  it('a phased deadline moves from one milestone to the next', async () => {
-    h = await startHarness({ secondsPerDay: 30 });
+  it('a phased deadline moves from one milestone to the next', async ({ onTestFinished }) => {
+    const h = await harness({ secondsPerDay: 30 }, onTestFinished);
     const plan = await h.startPlan(
       testPlan([
         {
@@ -74,9 +76,10 @@ describe('plans', () => {
     expect(v.status).toBe('done_on_time');
   });
 
-  it('a recurring task checks in each cycle, escalates a missed one, and lives on through continue-as-new', async () => {
-    // Half a second a day: March's check-in (due 10/3) is 3.5 s away, the whole run about 30 s.
-    h = await startHarness({ secondsPerDay: 0.5 });
+  it('a recurring task checks in each cycle, escalates a missed one, and lives on through continue-as-new', async ({ onTestFinished }) => {
+    // Office hours at a second a day, nights and weekends 8 times faster: March's check-in (due
+    // 10/3) is 3 s away, the whole run (to 30/4) about 20 s.
+    const h = await harness({ secondsPerDay: 1, offHoursSpeedup: 8 }, onTestFinished);
     const plan = planSchema.parse(
       testPlan([{ deadline: { kind: 'recurring', cycle: 'monthly', text: 'Trước ngày 10 hằng tháng' } }], {
         endDate: '2025-04-30',

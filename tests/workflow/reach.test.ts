@@ -9,15 +9,13 @@ import { issueLinkCode } from '../../client/accounts.js';
 import { registeredTemplates } from '../../bot/zalo-double.js';
 import { loadTemplates } from '../../client/files.js';
 import { NOT_LINKED_ASK_PHONE } from '../../bot/handlers.js';
-import { businessDateOf, WorkingCalendar } from '../../domain/calendar.js';
 import type { Org } from '../../domain/org.js';
 import { taskWorkflowId, type UnitTaskView } from '../../domain/task.js';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness.js';
-import { CALENDAR, eventually, ORG, testPlan } from '../helpers/harness-core.js';
+import { eventually, ORG, testPlan } from '../helpers/harness-core.js';
 import { startSmtp, type SmtpSink } from '../helpers/smtp.js';
 
 const DAY = 24 * 3600_000;
-const cal = new WorkingCalendar(CALENDAR);
 
 // The shipped example templates, in force all day here: the night rule is tested without a server
 // (tests/unit/reach.test.ts, zalo-double.test.ts).
@@ -48,10 +46,9 @@ async function unitView(h: BotHarness, workflowId: string): Promise<UnitTaskView
   return shown.view;
 }
 
-/** A task whose due-morning reminder comes at the next working day's office opening (a few seconds away). */
+/** A task whose due-morning reminder comes at the next office opening far enough ahead to be planned (a few seconds away). */
 async function remindedTask(h: BotHarness, assignee: string, lead = assignee.split('.')[0]!.toUpperCase()) {
-  const today = businessDateOf(h.clock.toBusiness(Date.now()));
-  const due = cal.addWorkingDays(today, 1);
+  const due = h.nextOfficeDay();
   const plan = await h.startPlan(
     testPlan([{ assignee, lead: [lead], deadline: { kind: 'date', due, text: `Ngày ${due}` }, policy: { reminders: { workingDaysBefore: [], dueMorning: true } } }]),
   );
@@ -77,19 +74,22 @@ async function deliveryNote(h: BotHarness, id: string, match: RegExp): Promise<s
   );
 }
 
-describe('reminders that reach every person', () => {
+// The two parts below have their own harness and mostly wait on business time: they run at the
+// same time, the tests of each one after another.
+describe.concurrent('reminders that reach every person', () => {
   let h: BotHarness;
   let smtp: SmtpSink;
   beforeAll(async () => {
     smtp = await startSmtp();
-    h = await startBotHarness({ secondsPerDay: 10, org: TEST_ORG, link: LINKED, templates: TEMPLATES, mail: { url: smtp.url, from: 'Nhắc việc <nhacviec@snv.example.vn>' } });
+    // Office hours at 5 s a day; nights and weekends, when no reminder falls, pass 20 times faster.
+    h = await startBotHarness({ secondsPerDay: 5, offHoursSpeedup: 20, org: TEST_ORG, link: LINKED, templates: TEMPLATES, mail: { url: smtp.url, from: 'Nhắc việc <nhacviec@snv.example.vn>' } });
   });
   afterAll(async () => {
     await h?.stop();
     await smtp?.close();
   });
 
-  it('silent for 8 days: the reminder arrives as a template by user id, and a reply to it completes the task', async () => {
+  it.sequential('silent for 8 days: the reminder arrives as a template by user id, and a reply to it completes the task', async () => {
     const z = await linkQuiet(h, 'hcth.cv2', 8 * DAY);
     const id = await remindedTask(h, 'hcth.cv2');
     const tpl = await eventually(() => h.double.sentTo(z).find((m) => m.via === 'template'), 40_000, 'the template');
@@ -103,7 +103,7 @@ describe('reminders that reach every person', () => {
     expect(h.sentTo('hcth.cv2').at(-1)?.via).toBe('cs');
   });
 
-  it('no Zalo account: the reminder goes by phone template to the account of the org chart\'s number', async () => {
+  it.sequential('no Zalo account: the reminder goes by phone template to the account of the org chart\'s number', async () => {
     h.double.addUser('z-pho-own-account', 'Võ Thị Hà', { phone: '84912000003', lastInteractionAt: Date.now() - 40 * DAY });
     const id = await remindedTask(h, 'hcth.pho');
     const m = await eventually(() => h.double.sentTo('z-pho-own-account')[0], 40_000, 'the phone template');
@@ -111,7 +111,7 @@ describe('reminders that reach every person', () => {
     expect(await deliveryNote(h, id, /Võ Thị Hà/)).toBe('Gửi Võ Thị Hà: đã gửi bằng tin mẫu qua số điện thoại.');
   });
 
-  it('no Zalo and no phone: e-mail, read back from the SMTP server', async () => {
+  it.sequential('no Zalo and no phone: e-mail, read back from the SMTP server', async () => {
     const id = await remindedTask(h, 'hcth.cv1');
     const mail = await eventually(() => smtp.mails.find((x) => x.subject?.includes('II.1.(1)') && x.to && JSON.stringify(x.to).includes('hai@snv.example.vn')), 40_000, 'the e-mail');
     expect(mail.subject).toBe('[Đề án 06] Nhắc việc — nhiệm vụ II.1.(1)');
@@ -120,7 +120,7 @@ describe('reminders that reach every person', () => {
     expect(await deliveryNote(h, id, /Đặng Văn Hải/)).toBe('Gửi Đặng Văn Hải: đã gửi qua thư điện tử.');
   });
 
-  it('reachable by nothing: the head gets it, and the person is listed as unreachable', async () => {
+  it.sequential('reachable by nothing: the head gets it, and the person is listed as unreachable', async () => {
     const id = await remindedTask(h, 'tccb.cv2');
     const fwd = await h.received('tccb.truong', /^\[Chuyển thay cho đồng chí Dương Văn Long vì chưa liên kết tài khoản Zalo\] Nhắc việc/, 40_000);
     expect(fwd.via).toBe('cs');
@@ -133,7 +133,7 @@ describe('reminders that reach every person', () => {
     expect(rows.find((r) => r.person.id === 'tccb.truong')?.channels[0]).toBe('zalo_cs');
   });
 
-  it('a blocked user (-217) is tried once and never again', async () => {
+  it.sequential('a blocked user (-217) is tried once and never again', async () => {
     const z = await linkQuiet(h, 'xdcq.cv1', 3600_000);
     h.double.setBlocked(z, true);
     const first = await remindedTask(h, 'xdcq.cv1', 'XDCQ');
@@ -146,7 +146,7 @@ describe('reminders that reach every person', () => {
     expect(h.double.calls.filter((c) => c.error === -217)).toHaveLength(1);
   });
 
-  it('a template Zalo sends only by phone: -249 once, then by phone', async () => {
+  it.sequential('a template Zalo sends only by phone: -249 once, then by phone', async () => {
     const registered = registeredTemplates(TEMPLATES)['401001']!;
     h.double.registerTemplate('401001', { ...registered, byUserId: false });
     try {
@@ -164,7 +164,7 @@ describe('reminders that reach every person', () => {
     }
   });
 
-  it('a signed event delivered 2 hours late is accepted; the same delivery again changes nothing', async () => {
+  it.sequential('a signed event delivered 2 hours late is accepted; the same delivery again changes nothing', async () => {
     const z = h.zaloId('btdkt.truong');
     const before = h.sentTo('btdkt.truong').length;
     const late = await h.double.userSendsText(z, 'ds', { at: Date.now() - 2 * 3600_000 });
@@ -180,7 +180,7 @@ describe('reminders that reach every person', () => {
     expect(stale.status).toBe(401);
   });
 
-  it('links an account by phone after the person confirms; a phone two people share, or none, gets the code route', async () => {
+  it.sequential('links an account by phone after the person confirms; a phone two people share, or none, gets the code route', async () => {
     const stranger = 'z-new-account-of-xdcq-cv2';
     // A phone the org chart gives two people: no guess.
     expect((await h.double.userFollows(stranger)).status).toBe(200);
@@ -218,7 +218,7 @@ describe('reminders that reach every person', () => {
     await eventually(() => h.double.sentTo(own).find((m) => m.text.startsWith(`Đã liên kết Zalo với tài khoản ${btg.name}`)), 20_000, 'the welcome');
   });
 
-  it('never re-points an account already linked to someone else', async () => {
+  it.sequential('never re-points an account already linked to someone else', async () => {
     const taken = h.zaloId('tccb.truong');
     await h.double.userSubmitsInfo(taken, { name: 'Khánh', phone: '84912000002' });
     await eventually(() => h.double.sentTo(taken).find((m) => m.text.startsWith('Đã ghi nhận số điện thoại 0912 000 002')), 20_000, 'the answer');
@@ -233,14 +233,14 @@ describe('reminders that reach every person', () => {
   });
 });
 
-describe('a refresh token Zalo refuses, on the real server', () => {
+describe.concurrent('a refresh token Zalo refuses, on the real server', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    h = await startBotHarness({ secondsPerDay: 10, org: TEST_ORG, link: ['hcth.cv2', 'hcth.truong', 'ld.giamdoc', 'ld.pgd1'], templates: TEMPLATES });
+    h = await startBotHarness({ secondsPerDay: 10, offHoursSpeedup: 20, org: TEST_ORG, link: ['hcth.cv2', 'hcth.truong', 'ld.giamdoc', 'ld.pgd1'], templates: TEMPLATES });
   });
   afterAll(() => h?.stop());
 
-  it('alerts, holds the reminder (no forwarding, no retry loop), and delivers it once after a new token, telling the timeline', async () => {
+  it.sequential('alerts, holds the reminder (no forwarding, no retry loop), and delivers it once after a new token, telling the timeline', async () => {
     await h.store.zaloTokensPut({ accessToken: 'an-expired-access-token', refreshToken: 'a-refresh-token-zalo-no-longer-knows', expiresAt: Date.now() - 1000, updatedAt: Date.now() - DAY });
     const id = await remindedTask(h, 'hcth.cv2');
     await eventually(async () => (await h.store.outboxWaiting(10)).find((r) => r.workflowId === id), 40_000, 'the reminder held');

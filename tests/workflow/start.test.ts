@@ -10,8 +10,15 @@ import { planTasks } from '../../client/visibility.js';
 import { freePort } from '../global-setup.js';
 import { eventually } from '../helpers/harness.js';
 
-function start(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `npm start` (tsx worker/main.ts, the workflow code bundled as the worker starts), or with
+ * `bundled` as a deployment runs it: the entry point bundled once for the run
+ * (helpers/node-bundle.ts: plain `node`, no TypeScript compiled in the process) and the workflow
+ * code bundled beforehand (WORKFLOW_BUNDLE, the run's bundle).
+ */
+function start(env: NodeJS.ProcessEnv, how: 'tsx' | 'bundled' = 'bundled', ...args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const [entry, extra] = how === 'tsx' ? [['--import', 'tsx', 'worker/main.ts'], {}] : [[inject('bundledMain')], { WORKFLOW_BUNDLE: inject('workflowBundlePath') }];
+  const child = spawn(process.execPath, [...entry, ...args], { env: { ...extra, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
@@ -45,11 +52,14 @@ async function freshEnv(prefix: string, taskQueue: string): Promise<{ env: NodeJ
   return { env, dataDir, port, devPort };
 }
 
-describe('npm start', () => {
+// Independent apps (each its own data, ports and server) that mostly wait, on startup and on
+// business time: the tests run at once.
+describe.concurrent('npm start', () => {
   it('runs everything, starts the example plan once, and survives a restart on the same data', async () => {
     const { env, port, devPort } = await freshEnv('de-an-06-start-', 'npm-start-test');
 
-    let app = start(env);
+    // The first start as a newcomer runs it; the restart runs the bundled build of the same sources.
+    let app = start(env, 'tsx');
     expect((await eventually(() => health(port), 90_000, 'healthz', () => app.output()))!.temporal.reachable).toBe(true);
     await eventually(() => app.output().includes('example plan started'), 30_000, 'example plan', () => app.output());
     const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${devPort}` }) });
@@ -115,12 +125,9 @@ describe('npm start', () => {
       ZALO_ACCESS_TOKEN: 'access',
       ZALO_REFRESH_TOKEN: 'refresh',
     };
-    const app = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    app.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    app.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    const exited = new Promise<number | null>((r) => app.once('exit', (code) => r(code)));
-    await eventually(() => health(port), 90_000, 'healthz', () => out);
+    const { child: app, output, exited } = start(env, 'bundled', '--demo');
+    await eventually(() => health(port), 90_000, 'healthz', output);
+    const out = output();
     expect(out).toContain('demo mode: the ZALO_* credentials are ignored');
     expect(out).toContain('using the local Zalo double');
     expect(existsSync(join(dataDir, 'demo', 'state.sqlite'))).toBe(true);
@@ -129,9 +136,9 @@ describe('npm start', () => {
     // Reminders, then the first step up the chain, in the local chat within a couple of minutes.
     const chat = async (person: string) =>
       ((await (await fetch(`http://127.0.0.1:${port}/dev/zalo/api/chat?person=${person}`)).json()) as { messages: { from: string; text: string }[] }).messages;
-    await eventually(async () => (await chat('hcth.cv1')).find((m) => m.from === 'oa' && m.text.startsWith('Nhắc việc')), 120_000, 'a reminder in the chat', () => out.slice(-2000));
-    await eventually(async () => (await chat('hcth.truong')).find((m) => m.from === 'oa' && /quá hạn|Báo cáo cấp 1/.test(m.text)), 120_000, 'an escalation to the head', () => out.slice(-2000));
-    await eventually(async () => (await chat('ld.pgd1')).find((m) => m.from === 'oa' && /quá hạn|Báo cáo cấp 2/.test(m.text)), 120_000, 'an escalation to the Phó Giám đốc', () => out.slice(-2000));
+    await eventually(async () => (await chat('hcth.cv1')).find((m) => m.from === 'oa' && m.text.startsWith('Nhắc việc')), 120_000, 'a reminder in the chat', () => output().slice(-2000));
+    await eventually(async () => (await chat('hcth.truong')).find((m) => m.from === 'oa' && /quá hạn|Báo cáo cấp 1/.test(m.text)), 120_000, 'an escalation to the head', () => output().slice(-2000));
+    await eventually(async () => (await chat('ld.pgd1')).find((m) => m.from === 'oa' && /quá hạn|Báo cáo cấp 2/.test(m.text)), 120_000, 'an escalation to the Phó Giám đốc', () => output().slice(-2000));
     app.kill('SIGINT');
     expect(await exited).toBe(0);
   }, 400_000);
