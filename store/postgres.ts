@@ -10,7 +10,9 @@ import type { PlanStartProgress } from '../domain/plan-start.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { PG_MIGRATIONS, type PgMigration } from './postgres-migrations.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
-import { DONE_STATUSES, orderSql, summaryOf, TASK_COLUMNS, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
+import { summaryOf, TASK_COLUMNS, taskPageSql, taskSummarySql, taskUpsertSql, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
+
+const PG_TASK_UPSERT = taskUpsertSql(TASK_COLUMNS.map((_, i) => `$${i + 1}`), "nextval('task_rows_seq')");
 import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 import { takeToken } from './rate-bucket.js';
 import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
@@ -463,14 +465,7 @@ export class PostgresStore implements Store {
   }
 
   async taskPut(r: TaskRecord): Promise<boolean> {
-    const cols = TASK_COLUMNS.join(', ');
-    const updates = TASK_COLUMNS.filter((c) => c !== 'workflow_id').map((c) => `${c} = excluded.${c}`).join(', ');
-    const res = await this.q(
-      `INSERT INTO task_rows (${cols}, seq) VALUES (${TASK_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}, nextval('task_rows_seq'))
-       ON CONFLICT (workflow_id) DO UPDATE SET ${updates}, seq = excluded.seq WHERE excluded.version > task_rows.version`,
-      taskValues(r),
-    );
-    return res.rowCount === 1;
+    return (await this.q(PG_TASK_UPSERT, taskValues(r))).rowCount === 1;
   }
 
   async taskGet(workflowId: string): Promise<TaskRecord | undefined> {
@@ -481,17 +476,15 @@ export class PostgresStore implements Store {
   async taskFind(where: TaskWhere, page: TaskPage = {}): Promise<TaskRecord[]> {
     const args: unknown[] = [];
     const bind = (v: unknown) => (args.push(v), `$${args.length}`);
-    const sql = `SELECT * FROM task_rows WHERE ${whereSql(where, bind)} ORDER BY ${orderSql(page.order ?? 'attention')} LIMIT ${bind(page.limit ?? null)} OFFSET ${bind(page.offset ?? 0)}`;
+    const sql = taskPageSql(whereSql(where, bind), page.order ?? 'attention', bind(page.limit ?? null), bind(page.offset ?? 0));
     return (await this.q<TaskDbRow>(sql, args)).rows.map(toTaskRecord);
   }
 
   async taskSummary(where: TaskWhere): Promise<TaskSummary> {
     const args: unknown[] = [];
     const clause = whereSql(where, (v) => (args.push(v), `$${args.length}`));
-    const [groups, days] = await Promise.all([
-      this.q<TaskTally & { seqs: string | null }>(`SELECT unit, status, COUNT(*) AS count, SUM(seq) AS seqs FROM task_rows WHERE ${clause} GROUP BY unit, status`, args),
-      this.q<{ day: string; count: number }>(`SELECT closed_day AS day, COUNT(*) AS count FROM task_rows WHERE ${clause} AND status IN ${DONE_STATUSES} AND closed_day IS NOT NULL GROUP BY closed_day`, args),
-    ]);
+    const sql = taskSummarySql(clause);
+    const [groups, days] = await Promise.all([this.q<TaskTally & { seqs: string | null }>(sql.groups, args), this.q<{ day: string; count: number }>(sql.days, args)]);
     return summaryOf(groups.rows, days.rows);
   }
 

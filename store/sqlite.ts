@@ -9,7 +9,10 @@ import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.j
 import { takeToken } from './rate-bucket.js';
 import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
-import { DONE_STATUSES, orderSql, summaryOf, TASK_COLUMNS, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
+import { summaryOf, TASK_COLUMNS, taskPageSql, taskSummarySql, taskUpsertSql, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
+
+/** SQLite has one writer: the next sequence number is the largest plus one, inside the insert. */
+const SQLITE_TASK_UPSERT = taskUpsertSql(TASK_COLUMNS.map(() => '?'), '(SELECT COALESCE(MAX(seq), 0) + 1 FROM task_rows)');
 import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
@@ -527,15 +530,7 @@ export class SqliteStore implements Store {
         this.taskRowsAnalyzed = n;
       }
     }
-    const cols = TASK_COLUMNS.join(', ');
-    const updates = TASK_COLUMNS.filter((c) => c !== 'workflow_id').map((c) => `${c} = excluded.${c}`).join(', ');
-    const res = this.db
-      .prepare(
-        `INSERT INTO task_rows (${cols}, seq) VALUES (${TASK_COLUMNS.map(() => '?').join(', ')}, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_rows))
-         ON CONFLICT(workflow_id) DO UPDATE SET ${updates}, seq = excluded.seq WHERE excluded.version > task_rows.version`,
-      )
-      .run(...taskValues(r));
-    return res.changes === 1;
+    return this.db.prepare(SQLITE_TASK_UPSERT).run(...taskValues(r)).changes === 1;
   }
 
   async taskGet(workflowId: string): Promise<TaskRecord | undefined> {
@@ -546,17 +541,16 @@ export class SqliteStore implements Store {
   async taskFind(where: TaskWhere, page: TaskPage = {}): Promise<TaskRecord[]> {
     const args: unknown[] = [];
     const bind = (v: unknown) => (args.push(v), '?');
-    const sql = `SELECT * FROM task_rows WHERE ${whereSql(where, bind)} ORDER BY ${orderSql(page.order ?? 'attention')} LIMIT ${bind(page.limit ?? -1)} OFFSET ${bind(page.offset ?? 0)}`;
+    const sql = taskPageSql(whereSql(where, bind), page.order ?? 'attention', bind(page.limit ?? -1), bind(page.offset ?? 0));
     return (this.db.prepare(sql).all(...args) as TaskDbRow[]).map(toTaskRecord);
   }
 
   async taskSummary(where: TaskWhere): Promise<TaskSummary> {
     const args: unknown[] = [];
     const clause = whereSql(where, (v) => (args.push(v), '?'));
-    const groups = this.db.prepare(`SELECT unit, status, COUNT(*) AS count, SUM(seq) AS seqs FROM task_rows WHERE ${clause} GROUP BY unit, status`).all(...args) as (TaskTally & { seqs: number })[];
-    const days = this.db
-      .prepare(`SELECT closed_day AS day, COUNT(*) AS count FROM task_rows WHERE ${clause} AND status IN ${DONE_STATUSES} AND closed_day IS NOT NULL GROUP BY closed_day`)
-      .all(...args) as { day: string; count: number }[];
+    const sql = taskSummarySql(clause);
+    const groups = this.db.prepare(sql.groups).all(...args) as (TaskTally & { seqs: number })[];
+    const days = this.db.prepare(sql.days).all(...args) as { day: string; count: number }[];
     return summaryOf(groups, days);
   }
 

@@ -128,13 +128,33 @@ export function whereSql(w: TaskWhere, bind: Bind): string {
 }
 
 /** ORDER BY of an order: 'attention' is sortForDashboard's, 'ref' the plan's; each an index's columns, so a page is read off the index. */
-export function orderSql(o: TaskOrder): string {
+function orderSql(o: TaskOrder): string {
   const tail = 'ref_key, unit, plan_id, workflow_id';
   if (o === 'ref') return tail;
   return `attention, urgency, due_key, ${tail}`;
 }
 
-export const DONE_STATUSES = "('done_on_time', 'done_late')";
+/**
+ * The versioned write: insert, or replace every column but the key when the new version is higher.
+ * `placeholders` are the store's, in TASK_COLUMNS order; `nextSeq` the store's next sequence number.
+ */
+export function taskUpsertSql(placeholders: readonly string[], nextSeq: string): string {
+  const updates = TASK_COLUMNS.filter((c) => c !== 'workflow_id').map((c) => `${c} = excluded.${c}`);
+  return `INSERT INTO task_rows (${TASK_COLUMNS.join(', ')}, seq) VALUES (${placeholders.join(', ')}, ${nextSeq})
+    ON CONFLICT (workflow_id) DO UPDATE SET ${updates.join(', ')}, seq = excluded.seq WHERE excluded.version > task_rows.version`;
+}
+
+/** A page of rows answering a question (the LIMIT and OFFSET placeholders come last). */
+export const taskPageSql = (clause: string, order: TaskOrder, limit: string, offset: string): string =>
+  `SELECT * FROM task_rows WHERE ${clause} ORDER BY ${orderSql(order)} LIMIT ${limit} OFFSET ${offset}`;
+
+/** The two queries of a summary over a WHERE clause: counts by unit and status (with their write sequence sum), completions by day. */
+export function taskSummarySql(clause: string): { groups: string; days: string } {
+  return {
+    groups: `SELECT unit, status, COUNT(*) AS count, SUM(seq) AS seqs FROM task_rows WHERE ${clause} GROUP BY unit, status`,
+    days: `SELECT closed_day AS day, COUNT(*) AS count FROM task_rows WHERE ${clause} AND status IN ('done_on_time', 'done_late') AND closed_day IS NOT NULL GROUP BY closed_day`,
+  };
+}
 
 /** The summary from the grouped counts (with the sum of their write sequence numbers) and the completions by day. */
 export function summaryOf(groups: readonly (TaskTally & { seqs: number | string | null })[], days: readonly { day: string; count: number | string }[]): TaskSummary {
