@@ -31,6 +31,7 @@ import { mapLimit } from '../runtime/concurrency.js';
 import { startDevServer } from '../runtime/dev-server.js';
 import { ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
+import pg from 'pg';
 import { PostgresStore } from '../store/postgres.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -242,6 +243,17 @@ export function rowsOf(plan: Plan, org: Org, today: string, now: number): TaskRe
 
 // ---------------------------------------------------------------- the bench
 
+/** One statement on the database itself (the bench's own schema), outside any store. */
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const c = new pg.Client(url);
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
 export interface DashboardBenchArgs {
   tasks: number;
   requests: number;
@@ -257,9 +269,7 @@ export async function dashboardBench(args: DashboardBenchArgs): Promise<Record<s
   const schema = `bench_${Date.now().toString(36)}`;
   let store: Store;
   if (args.databaseUrl) {
-    const admin = new PostgresStore(args.databaseUrl);
-    await (admin as unknown as { q(sql: string): Promise<unknown> }).q(`CREATE SCHEMA ${schema}`);
-    await admin.close();
+    await adminQuery(args.databaseUrl, `CREATE SCHEMA ${schema}`);
     store = await PostgresStore.open({ connectionString: args.databaseUrl, options: `-c search_path=${schema}` });
   } else store = new SqliteStore(join(dir, 'state.sqlite'));
   const today = businessDateOf(Date.now());
@@ -444,9 +454,7 @@ export async function dashboardBench(args: DashboardBenchArgs): Promise<Record<s
   await stopTemporal();
   await store.close();
   if (args.databaseUrl) {
-    const admin = new PostgresStore(args.databaseUrl);
-    await (admin as unknown as { q(sql: string): Promise<unknown> }).q(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.close();
+    await adminQuery(args.databaseUrl, `DROP SCHEMA ${schema} CASCADE`);
   }
   rmSync(dir, { recursive: true, force: true });
 

@@ -82,46 +82,39 @@ export function createMetrics(src: MetricsSources = {}): AppMetrics {
       }
     })());
 
+  /** A gauge's collect that first refreshes the visibility counts (none without a client). */
+  const fromVisibility = (set: () => void) =>
+    src.client
+      ? {
+          collect: async () => {
+            await refresh();
+            set();
+          },
+        }
+      : {};
   const tasks = new Gauge({
     name: 'de_an_06_tasks',
     help: `Unit tasks by status, from Temporal visibility (closed ones until the namespace's retention); refreshed at most every ${(src.cacheMs ?? VISIBILITY_CACHE_MS) / 1000} s.`,
     labelNames: ['status'] as const,
     registers: [registry],
-    ...(src.client
-      ? {
-          collect: async () => {
-            await refresh();
-            for (const [s, n] of last?.tasks ?? []) tasks.set({ status: s }, n);
-          },
-        }
-      : {}),
+    ...fromVisibility(() => {
+      for (const [s, n] of last?.tasks ?? []) tasks.set({ status: s }, n);
+    }),
   });
   const escalations = new Gauge({
     name: 'de_an_06_escalations',
     help: 'Open unit tasks at each escalation level (1 head of unit, 2 deputy director, 3 director), from Temporal visibility.',
     labelNames: ['level'] as const,
     registers: [registry],
-    ...(src.client
-      ? {
-          collect: async () => {
-            await refresh();
-            for (const [l, n] of last?.escalations ?? []) escalations.set({ level: String(l) }, n);
-          },
-        }
-      : {}),
+    ...fromVisibility(() => {
+      for (const [l, n] of last?.escalations ?? []) escalations.set({ level: String(l) }, n);
+    }),
   });
   const visibilityUp = new Gauge({
     name: 'de_an_06_visibility_up',
     help: 'Whether the last read of Temporal visibility succeeded (1) or not (0).',
     registers: [registry],
-    ...(src.client
-      ? {
-          collect: async () => {
-            await refresh();
-            visibilityUp.set(up);
-          },
-        }
-      : {}),
+    ...fromVisibility(() => visibilityUp.set(up)),
   });
 
   let last: Counts | undefined;
