@@ -47,7 +47,7 @@ const BUBBLE = 1900;
 export async function personTasks(client: Client, store: TaskStore, org: Org, p: Person): Promise<ListedTask[]> {
   const rows: ListedTask[] = await store.taskFind(listWhere(org, p), { order: 'attention', limit: LIST_LIMIT });
   if (unitsInCharge(org, p).role === 'staff') return rows;
-  // Visibility has no extension requests: read the views of the tasks he oversees (at most LIST_LIMIT).
+  // The read model has no pending extension requests: read the views of the tasks he oversees (at most LIST_LIMIT).
   await Promise.all(
     rows
       .filter((r) => r.assignee !== p.id)

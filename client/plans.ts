@@ -1,4 +1,4 @@
-// Starting a plan's task workflows (client/visibility.ts reads their state).
+// Starting a plan's task workflows, with its progress kept in the store (the read model, domain/task-list.ts, then holds their state).
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { chainFor, findUnit, personRef, type Org, type PersonRef } from '../domain/org.js';
 import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';

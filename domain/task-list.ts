@@ -48,6 +48,12 @@ export function taskRecordOf(v: UnitTaskView, now: number, version: number): Tas
   };
 }
 
+/** What a row says, without when it was written (its version, the time of writing, the closing instant): equal content needs no new write. */
+export function rowContent(r: TaskRecord): string {
+  const { version: _v, updatedAt: _u, closedAt: _c, ...content } = r;
+  return JSON.stringify(content);
+}
+
 /** The next version after `last`: the workflow's clock in µs, or one more than the last when the clock has not moved. */
 export function nextVersion(last: number | undefined, now: number): number {
   return Math.max((last ?? 0) + 1, Math.floor(now) * 1000);

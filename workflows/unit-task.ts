@@ -20,7 +20,7 @@ import type { Ladder } from '../domain/ladder.js';
 import { KIND_SUMMARIES, deliveryLines, type NotificationKind, type QuickAction } from '../domain/notification.js';
 import type { PersonRef } from '../domain/org.js';
 import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
-import { nextVersion, taskRecordOf } from '../domain/task-list.js';
+import { nextVersion, rowContent, taskRecordOf } from '../domain/task-list.js';
 import type { UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
 import { check, initialState, isRecurring, reassignRefusal, statusAt, UnitTaskRules, type ActionArgs, type Outcome, type Refusal } from '../domain/task-rules.js';
 import * as msg from './messages.js';
@@ -66,6 +66,8 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   let version = 0;
   let cyclesThisRun = 0;
   let published = '';
+  /** The content of the read-model row last written in this run. */
+  let written = '';
 
   const changed = () => void version++;
   const over = () => s.phase === 'done' || s.phase === 'cancelled';
@@ -116,25 +118,33 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     if (status !== s.status) record('status', `Trạng thái: ${STATUS_LABELS[status]}.`);
     s.status = status;
     const snapshot = JSON.stringify([status, s.assignee.id, s.chain.unit.code, s.due, s.ladder.escalationLevel]);
-    if (snapshot === published) return;
-    published = snapshot;
-    upsertSearchAttributes([
-      { key: PlanIdKey, value: input.planId },
-      { key: TaskRefKey, value: input.task.ref },
-      { key: TaskUnitKey, value: s.chain.unit.code },
-      { key: TaskAssigneeKey, value: s.assignee.id },
-      { key: TaskStatusKey, value: status },
-      { key: TaskDueKey, value: s.due ? new Date(`${s.due}T23:59:59+07:00`) : null },
-      { key: EscalationLevelKey, value: s.ladder.escalationLevel },
-    ]);
+    if (snapshot !== published) {
+      published = snapshot;
+      upsertSearchAttributes([
+        { key: PlanIdKey, value: input.planId },
+        { key: TaskRefKey, value: input.task.ref },
+        { key: TaskUnitKey, value: s.chain.unit.code },
+        { key: TaskAssigneeKey, value: s.assignee.id },
+        { key: TaskStatusKey, value: status },
+        { key: TaskDueKey, value: s.due ? new Date(`${s.due}T23:59:59+07:00`) : null },
+        { key: EscalationLevelKey, value: s.ladder.escalationLevel },
+      ]);
+      if (input.parentWorkflowId) {
+        const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+        pending.push(parent.signal(msg.unitStatusChanged, { unit: s.chain.unit.code, workflowId, status }).catch(() => undefined));
+      }
+    }
+    // The read model's row changes with more than the search attributes (a progress report changes
+    // what a report says): it is written whenever what it holds changes.
     if (patched('task-read-model')) {
       const now = Date.now();
-      s.recorded = nextVersion(s.recorded, now);
-      pending.push(readModel.recordTask(taskRecordOf(view(), now, s.recorded)));
-    }
-    if (input.parentWorkflowId) {
-      const parent = getExternalWorkflowHandle(input.parentWorkflowId);
-      pending.push(parent.signal(msg.unitStatusChanged, { unit: s.chain.unit.code, workflowId, status }).catch(() => undefined));
+      const row = taskRecordOf(view(), now, 0);
+      const content = rowContent(row);
+      if (content !== written) {
+        written = content;
+        s.recorded = nextVersion(s.recorded, now);
+        pending.push(readModel.recordTask({ ...row, version: s.recorded }));
+      }
     }
   }
 

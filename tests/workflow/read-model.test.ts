@@ -71,6 +71,9 @@ describe('the task read model', () => {
     // An update answers once its workflow task is complete, and the row is written within it.
     expect(await store.taskGet(doneId!)).toMatchObject({ status: 'done_on_time', running: false, report: { result: 'Hoàn thành: Đã rà soát xong 120 hồ sơ.' } });
     expect(await store.taskGet(reassignedId!)).toMatchObject({ assignee: 'hcth.cv2' });
+    // A change that leaves the status as it was still reaches the row: what a report says of the task.
+    await actOnTask(client, reassignedId!, 'reportProgress', { actor: 'hcth.cv2', percent: 30, note: 'Đã rà soát 3/10 xã' });
+    expect(await store.taskGet(reassignedId!)).toMatchObject({ status: 'not_due', report: { result: 'Đạt 30%: Đã rà soát 3/10 xã' } });
 
     // A change whose row cannot be written (the store locked by another process), and the worker
     // killed before the write could be retried: the next worker writes it.
