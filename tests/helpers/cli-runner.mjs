@@ -21,20 +21,16 @@ const baseArgv = [process.execPath, bundle];
 let current;
 
 const text = (chunk, encoding) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
-process.stdout.write = (chunk, encoding, cb) => {
-  if (!current) return realWrite.out(chunk, encoding, cb);
-  current.stdout += text(chunk, encoding);
+/** A stream's write that hands the chunk to the invocation running now (to the real stream between invocations). */
+const capture = (real, into) => (chunk, encoding, cb) => {
+  if (!current) return real(chunk, encoding, cb);
+  current[into] += text(chunk, encoding);
   if (typeof encoding === 'function') encoding();
   else if (typeof cb === 'function') cb();
   return true;
 };
-process.stderr.write = (chunk, encoding, cb) => {
-  if (!current) return realWrite.err(chunk, encoding, cb);
-  current.stderr += text(chunk, encoding);
-  if (typeof encoding === 'function') encoding();
-  else if (typeof cb === 'function') cb();
-  return true;
-};
+process.stdout.write = capture(realWrite.out, 'stdout');
+process.stderr.write = capture(realWrite.err, 'stderr');
 process.exit = (code) => {
   if (!current) return realExit(code);
   current.finish(typeof code === 'number' ? code : Number(code ?? process.exitCode ?? 0));
