@@ -3,7 +3,7 @@
 // the real instant business time starts is REAL_ORIGIN, or the content of the file REAL_ORIGIN_FILE
 // (written by the test once a worker is up, read when an activity first needs the clock).
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createActivities } from '../../activities/index.js';
@@ -14,6 +14,7 @@ import type { BusinessClock } from '../../domain/clock.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { createTaskWorker } from '../../worker/worker.js';
 import { officeClock } from './office-clock.js';
+import { installQuietRuntime } from './runtime.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -21,7 +22,7 @@ const env = (name: string): string => {
   return v;
 };
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installQuietRuntime();
 const store = new SqliteStore(env('STORE_FILE'));
 const calendar = loadCalendar('config/calendar.yaml');
 // Made when first read (by an activity, after the test has written the origin).
