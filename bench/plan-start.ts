@@ -2,7 +2,7 @@
 // and reach their first timer, against a bare one-timer workflow on the same server in the
 // same run, and the worker's memory with all of them open.
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
-import { createTaskWorker, WORKFLOWS_PATH, type TaskWorkerOptions } from '../worker/worker.js';
+import { createTaskWorker, writeWorkflowBundle, type TaskWorkerOptions } from '../worker/worker.js';
 
 function generatedPlan(n: number, unitCodes: string[]): Plan {
   return planSchema.parse({
@@ -161,7 +161,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
   const planQueue = `bench-plan-${runId}`;
   // Bundled here, as a deployment bundles it before the workers start (webpack in a worker process stays in its memory).
   const bundle = join(dir, 'workflows.js');
-  writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') })).code);
+  await writeWorkflowBundle(bundle, { quiet: true });
   const worker = await spawnWorker({ KIND: 'plan', TEMPORAL_ADDRESS: address, TASK_QUEUE: planQueue, CACHE: String(cache), STORE_FILE: storeFile, ...(args.prebundled === false ? {} : { WORKFLOW_BUNDLE: bundle }) });
   const rssIdle = worker.last.rss;
   const plan = generatedPlan(args.tasks, org.units.map((u) => u.code));

@@ -1,15 +1,14 @@
 // One real Temporal dev server for the whole run, the workflow code bundled once, and a throwaway
 // PostgreSQL cluster for the store's contract tests. If a server cannot start, the run fails here, loudly.
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../runtime/dev-server.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
-import { WORKFLOWS_PATH } from '../worker/worker.js';
+import { writeWorkflowBundle } from '../worker/worker.js';
 import { ensureChromium } from './helpers/chromium.js';
 import { bundleNodeEntry } from './helpers/node-bundle.js';
 import { ocrCache } from './helpers/ocr-cache.js';
@@ -128,11 +127,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dbFile = join(ARTIFACTS, `temporal-${process.pid}.sqlite`);
   rmSync(dbFile, { force: true });
   server = await startDevServer({ cli, dbFile, port: await freePort(), uiPort: 0, namespace: 'default' });
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
   // Per run, like the server's database: a concurrent run in the same checkout must not swap the
   // workflow code under this run's workers (Worker.create reads the file).
   const bundlePath = join(ARTIFACTS, `workflow-bundle-${process.pid}.js`);
-  writeFileSync(bundlePath, code);
+  await writeWorkflowBundle(bundlePath, { quiet: true });
   project.provide('temporalAddress', server.address);
   project.provide('temporalCli', cli);
   project.provide('workflowBundlePath', bundlePath);
@@ -160,5 +158,3 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

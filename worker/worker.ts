@@ -1,9 +1,22 @@
 // Wires the task workflows and activities onto a task queue.
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Activities } from '../activities/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * The workflow code bundled into `file`, once, before workers start (WORKFLOW_BUNDLE): a worker
+ * that bundles it itself keeps webpack's memory for its life. Returns the bundle's size in bytes.
+ */
+export async function writeWorkflowBundle(file: string, o: { quiet?: boolean } = {}): Promise<number> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(o.quiet ? { logger: new DefaultLogger('WARN') } : {}) });
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, code);
+  return code.length;
+}
 
 export interface TaskWorkerOptions {
   connection: NativeConnection;

@@ -1,7 +1,6 @@
 // Records histories of the task workflows for the replay test: `npm run record-histories`.
 // Run it when a workflow change is *meant* to be incompatible (and then version it instead), or to add scenarios.
 import { execFileSync } from 'node:child_process';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { startDevServer } from '../../runtime/dev-server.js';
 import { ensureTemporalCli } from '../../runtime/temporal-cli.js';
 import { reportWorkflow } from '../../workflows/index.js';
 import * as msg from '../../workflows/messages.js';
-import { WORKFLOWS_PATH } from '../../worker/worker.js';
+import { writeWorkflowBundle } from '../../worker/worker.js';
 import { createHarness, eventually, testPlan, type Harness } from '../helpers/harness-core.js';
 
 const OUT = 'tests/replay/histories';
@@ -21,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'record-'));
 const cli = await ensureTemporalCli();
 const server = await startDevServer({ cli, dbFile: join(dir, 't.sqlite'), port: 7399, uiPort: 0, namespace: 'default' });
 const bundlePath = join(dir, 'bundle.js');
-writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code);
+await writeWorkflowBundle(bundlePath);
 const target = { address: server.address, bundlePath };
 
 // The CLI writes the standard proto3 JSON that `historyFromJSON` reads back.
