@@ -9,7 +9,7 @@ import { mapLimit } from '../runtime/concurrency.js';
 import type { Store } from '../store/store.js';
 import { ensureReportSchedules } from './reports.js';
 import { multiUnitTaskWorkflow, unitTaskWorkflow } from '../workflows/index.js';
-import { PlanIdKey, TaskRefKey } from '../workflows/search-attributes.js';
+import { initialUnitTaskAttributes, PlanIdKey, TaskRefKey } from '../workflows/search-attributes.js';
 
 export interface StartPlanResult {
   started: number;
@@ -78,16 +78,20 @@ export async function startPlan(client: Client, store: Store, org: Org, plan: Pl
       workflowId,
       taskQueue,
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-      typedSearchAttributes: [
-        { key: PlanIdKey, value: plan.id },
-        { key: TaskRefKey, value: task.ref },
-      ],
     };
+    const spec = specOf(task);
     try {
       if (units.length === 1) {
-        await client.workflow.start(unitTaskWorkflow, { ...common, args: [{ ...units[0]!, planId: plan.id, planTitle: plan.title, task: specOf(task) }] });
+        const unit = { ...units[0]!, planId: plan.id, planTitle: plan.title, task: spec };
+        // What its first publish would upsert, so that it upserts nothing (workflows/unit-task.ts).
+        const typedSearchAttributes = initialUnitTaskAttributes(unit);
+        await client.workflow.start(unitTaskWorkflow, { ...common, typedSearchAttributes, args: [unit] });
       } else {
-        await client.workflow.start(multiUnitTaskWorkflow, { ...common, args: [{ planId: plan.id, planTitle: plan.title, task: specOf(task), units }] });
+        const typedSearchAttributes = [
+          { key: PlanIdKey, value: plan.id },
+          { key: TaskRefKey, value: task.ref },
+        ];
+        await client.workflow.start(multiUnitTaskWorkflow, { ...common, typedSearchAttributes, args: [{ planId: plan.id, planTitle: plan.title, task: spec, units }] });
       }
       return { workflowId, started: true };
     } catch (err) {

@@ -3,7 +3,7 @@ import { condition, setHandler, startChild, upsertSearchAttributes, workflowInfo
 import { combinedStatus, type TaskStatus } from '../domain/status.js';
 import { unitWorkflowId, type MultiUnitTaskInput, type MultiUnitTaskView } from '../domain/task.js';
 import * as msg from './messages.js';
-import { PlanIdKey, TaskRefKey, TaskStatusKey } from './search-attributes.js';
+import { initialUnitTaskAttributes, PlanIdKey, TaskRefKey, TaskStatusKey } from './search-attributes.js';
 import { unitTaskWorkflow, type UnitTaskResult } from './unit-task.js';
 
 export async function multiUnitTaskWorkflow(input: MultiUnitTaskInput): Promise<UnitTaskResult> {
@@ -44,12 +44,11 @@ export async function multiUnitTaskWorkflow(input: MultiUnitTaskInput): Promise<
 
   publish();
   const children = await Promise.all(
-    input.units.map((u) =>
-      startChild(unitTaskWorkflow, {
-        workflowId: units.get(u.chain.unit.code)!.workflowId,
-        args: [{ ...u, planId: input.planId, planTitle: input.planTitle, task: input.task, parentWorkflowId: workflowId }],
-      }),
-    ),
+    input.units.map((u) => {
+      const child = { ...u, planId: input.planId, planTitle: input.planTitle, task: input.task, parentWorkflowId: workflowId };
+      // With its search attributes, so that the child's first workflow task upserts nothing.
+      return startChild(unitTaskWorkflow, { workflowId: units.get(u.chain.unit.code)!.workflowId, typedSearchAttributes: initialUnitTaskAttributes(child), args: [child] });
+    }),
   );
   const results = children.map((child, i) =>
     child.result().then((r) => {

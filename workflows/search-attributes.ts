@@ -1,5 +1,9 @@
 // Custom search attributes: "every overdue task of Phòng X" is one visibility query.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
+import type { IsoDate } from '../domain/calendar.js';
+import type { TaskStatus } from '../domain/status.js';
+import type { UnitTaskInput } from '../domain/task.js';
+import { initialState } from '../domain/task-rules.js';
 
 export const PlanIdKey = defineSearchAttributeKey('PlanId', SearchAttributeType.KEYWORD);
 export const TaskRefKey = defineSearchAttributeKey('TaskRef', SearchAttributeType.KEYWORD);
@@ -19,3 +23,56 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime' | 'Int'> =
   TaskDue: 'Datetime',
   EscalationLevel: 'Int',
 };
+
+/** What visibility holds of one unit task. */
+export interface UnitTaskAttributes {
+  planId: string;
+  ref: string;
+  unit: string;
+  assignee: string;
+  status: TaskStatus;
+  /** The deadline's day; indexed as its last second in Vietnam. */
+  due?: IsoDate;
+  escalationLevel: number;
+}
+
+/** The unit task's search attributes: given at start by the client and upserted by the workflow on change. */
+export function unitTaskSearchAttributes(a: UnitTaskAttributes): SearchAttributeUpdatePair[] {
+  return [
+    { key: PlanIdKey, value: a.planId },
+    { key: TaskRefKey, value: a.ref },
+    { key: TaskUnitKey, value: a.unit },
+    { key: TaskAssigneeKey, value: a.assignee },
+    { key: TaskStatusKey, value: a.status },
+    { key: TaskDueKey, value: a.due ? new Date(`${a.due}T23:59:59+07:00`) : null },
+    { key: EscalationLevelKey, value: a.escalationLevel },
+  ];
+}
+
+/** The same list for a start request, which takes no empty values. */
+export function unitTaskStartAttributes(a: UnitTaskAttributes): SearchAttributePair[] {
+  return unitTaskSearchAttributes(a).filter((p): p is SearchAttributePair => p.value !== null);
+}
+
+/** True when the execution already holds every pair (a start that carried them): an upsert would change nothing. */
+export function alreadyHeld(pairs: SearchAttributeUpdatePair[], held: TypedSearchAttributes): boolean {
+  return pairs.every(({ key, value }) => {
+    const now = held.get(key);
+    if (value === null || value === undefined) return now === undefined;
+    return value instanceof Date ? now instanceof Date && now.getTime() === value.getTime() : now === value;
+  });
+}
+
+/** The attributes of a unit task as it starts, for the start request (the client's, or the parent's for a child). */
+export function initialUnitTaskAttributes(input: Pick<UnitTaskInput, 'planId' | 'task' | 'assignee' | 'chain'>): SearchAttributePair[] {
+  const s = initialState(input);
+  return unitTaskStartAttributes({
+    planId: input.planId,
+    ref: input.task.ref,
+    unit: s.chain.unit.code,
+    assignee: s.assignee.id,
+    status: s.status,
+    ...(s.due ? { due: s.due } : {}),
+    escalationLevel: s.ladder.escalationLevel,
+  });
+}

@@ -24,7 +24,7 @@ import { nextVersion, rowContent, taskRecordOf } from '../domain/task-list.js';
 import type { UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
 import { check, initialState, isRecurring, reassignRefusal, statusAt, UnitTaskRules, type ActionArgs, type Outcome, type Refusal } from '../domain/task-rules.js';
 import * as msg from './messages.js';
-import { EscalationLevelKey, PlanIdKey, TaskAssigneeKey, TaskDueKey, TaskRefKey, TaskStatusKey, TaskUnitKey } from './search-attributes.js';
+import { alreadyHeld, initialUnitTaskAttributes, unitTaskSearchAttributes } from './search-attributes.js';
 
 const schedule = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 // The read model's write runs beside the workflow task (no extra round trip); retried until the store takes it.
@@ -69,6 +69,21 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   /** The content of the read-model row last written in this run. */
   let written = '';
 
+  const attributesOf = (status: TaskStatus) =>
+    unitTaskSearchAttributes({
+      planId: input.planId,
+      ref: input.task.ref,
+      unit: s.chain.unit.code,
+      assignee: s.assignee.id,
+      status,
+      ...(s.due ? { due: s.due } : {}),
+      escalationLevel: s.ladder.escalationLevel,
+    });
+  // A start that carried the task's search attributes (client/plans.ts) was made for this code, as
+  // its history shows on every replay: its first workflow task upserts nothing, asks for no patch
+  // (each costs a marker and an upsert) and writes the row once, after the deadline is planned.
+  const leanStart = !input.carried && alreadyHeld(initialUnitTaskAttributes(input), workflowInfo().typedSearchAttributes);
+
   const changed = () => void version++;
   const over = () => s.phase === 'done' || s.phase === 'cancelled';
   const record = (kind: string, text: string) => rules.record(Date.now(), kind, text);
@@ -112,23 +127,20 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     };
   }
 
-  /** Recomputes the status; on any change upserts search attributes and tells the parent. */
-  function publish(): void {
+  /**
+   * Recomputes the status; on any change upserts search attributes and tells the parent. `rowFollows`:
+   * the loop plans the deadline and publishes again in this same workflow task, so the row is written then.
+   */
+  function publish(rowFollows = false): void {
     const status = statusAt(s, ladder, Date.now());
     if (status !== s.status) record('status', `Trạng thái: ${STATUS_LABELS[status]}.`);
     s.status = status;
     const snapshot = JSON.stringify([status, s.assignee.id, s.chain.unit.code, s.due, s.ladder.escalationLevel]);
     if (snapshot !== published) {
+      const first = published === '';
       published = snapshot;
-      upsertSearchAttributes([
-        { key: PlanIdKey, value: input.planId },
-        { key: TaskRefKey, value: input.task.ref },
-        { key: TaskUnitKey, value: s.chain.unit.code },
-        { key: TaskAssigneeKey, value: s.assignee.id },
-        { key: TaskStatusKey, value: status },
-        { key: TaskDueKey, value: s.due ? new Date(`${s.due}T23:59:59+07:00`) : null },
-        { key: EscalationLevelKey, value: s.ladder.escalationLevel },
-      ]);
+      const attributes = attributesOf(status);
+      if (!(first && leanStart && alreadyHeld(attributes, workflowInfo().typedSearchAttributes))) upsertSearchAttributes(attributes);
       if (input.parentWorkflowId) {
         const parent = getExternalWorkflowHandle(input.parentWorkflowId);
         pending.push(parent.signal(msg.unitStatusChanged, { unit: s.chain.unit.code, workflowId, status }).catch(() => undefined));
@@ -136,7 +148,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     }
     // The read model's row changes with more than the search attributes (a progress report changes
     // what a report says): it is written whenever what it holds changes.
-    if (patched('task-read-model')) {
+    if ((leanStart || patched('task-read-model')) && !rowFollows) {
       const now = Date.now();
       const row = taskRecordOf(view(), now, 0);
       const content = rowContent(row);
@@ -258,7 +270,8 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   // ---- main loop ----
 
   if (!input.carried) record('started', `Bắt đầu theo dõi nhiệm vụ; người được giao: ${s.assignee.name}; thời hạn: ${input.task.deadline.text}.`);
-  publish();
+  // An active task goes straight into the loop, which publishes before it waits on anything.
+  publish(leanStart && s.phase === 'active');
   if (s.phase === 'waiting') await condition(() => s.phase !== 'waiting');
 
   while (!over()) {

@@ -36,13 +36,14 @@ async function save(_h: Harness, name: string, workflowId: string, runId?: strin
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.includes(name);
 
-// 1. A full ladder: reminders, three levels of escalation, one repeat at the top.
-if (wanted('ladder')) {
+// 1. A full ladder: reminders, three levels of escalation, one repeat at the top. `ladder` was
+// recorded before the start carried the search attributes (patch lean-first-task), `ladder-lean-start` after.
+for (const name of ['ladder', 'ladder-lean-start'].filter(wanted)) {
   const h = await createHarness(target, { secondsPerDay: 1 });
   const plan = await h.startPlan(testPlan([{}], { policy: { escalation: { stepWorkingDays: 1, repeatCap: 1 } } }));
   const id = taskWorkflowId(plan.id, 'II.1.(1)');
   await eventually(async () => (await h.outbox({ workflowId: id, kind: 'escalation' })).length === 4, 60_000);
-  await save(h, 'ladder', id);
+  await save(h, name, id);
   await h.stop();
 }
 
