@@ -145,6 +145,20 @@ const MIGRATIONS = [
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
+  /** Prepared once per SQL text: preparing costs about as much as a small write (0.5 ms). */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private prepare(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      // Filters build their SQL from the question asked: bounded, so a stream of distinct ones cannot grow it.
+      if (this.statements.size >= 500) this.statements.clear();
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -162,19 +176,19 @@ export class SqliteStore implements Store {
 
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const row = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    const row = this.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
     let version = row?.version ?? 0;
-    if (!row) this.db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+    if (!row) this.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
     for (; version < MIGRATIONS.length; version++) {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[version]!);
-        this.db.prepare('UPDATE schema_version SET version = ?').run(version + 1);
+        this.prepare('UPDATE schema_version SET version = ?').run(version + 1);
       })();
     }
   }
 
   async outboxRecord(n: Notification, now: number): Promise<boolean> {
-    const res = this.db
+    const res = this
       .prepare(
         `INSERT OR IGNORE INTO outbox (key, kind, to_id, workflow_id, plan_id, payload, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -184,24 +198,24 @@ export class SqliteStore implements Store {
   }
 
   async outboxGet(key: string): Promise<OutboxRow | undefined> {
-    const row = this.db.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as OutboxDbRow | undefined;
+    const row = this.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as OutboxDbRow | undefined;
     return row && toOutboxRow(row);
   }
 
   async outboxMarkAttempt(key: string): Promise<void> {
-    this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE key = ?').run(key);
+    this.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE key = ?').run(key);
   }
 
   async outboxMarkSent(key: string, now: number): Promise<void> {
-    this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE key = ?`).run(now, key);
+    this.prepare(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE key = ?`).run(now, key);
   }
 
   async outboxMarkWaiting(key: string): Promise<void> {
-    this.db.prepare(`UPDATE outbox SET status = 'waiting' WHERE key = ? AND status <> 'sent'`).run(key);
+    this.prepare(`UPDATE outbox SET status = 'waiting' WHERE key = ? AND status <> 'sent'`).run(key);
   }
 
   async outboxWaiting(limit: number, offset = 0): Promise<OutboxRow[]> {
-    return (this.db.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ? OFFSET ?`).all(limit, offset) as OutboxDbRow[]).map(toOutboxRow);
+    return (this.prepare(`SELECT * FROM outbox WHERE status = 'waiting' ORDER BY created_at, rowid LIMIT ? OFFSET ?`).all(limit, offset) as OutboxDbRow[]).map(toOutboxRow);
   }
 
   async outboxList(filter: OutboxFilter = {}): Promise<OutboxRow[]> {
@@ -211,11 +225,11 @@ export class SqliteStore implements Store {
     if (filter.planId) (where.push('plan_id = ?'), args.push(filter.planId));
     if (filter.to) (where.push('to_id = ?'), args.push(filter.to));
     const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`;
-    return (this.db.prepare(sql).all(...args) as OutboxDbRow[]).map(toOutboxRow);
+    return (this.prepare(sql).all(...args) as OutboxDbRow[]).map(toOutboxRow);
   }
 
   async planSave(p: Plan, now: number): Promise<void> {
-    this.db
+    this
       .prepare(
         `INSERT INTO plans (id, title, document, task_count, plan, started_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, document = excluded.document,
@@ -225,42 +239,42 @@ export class SqliteStore implements Store {
   }
 
   async planList(): Promise<PlanRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanDbRow[];
+    const rows = this.prepare('SELECT * FROM plans ORDER BY started_at, id').all() as PlanDbRow[];
     return rows.map(toPlanRecord);
   }
 
   async planSummaries(): Promise<PlanSummary[]> {
-    return (this.db.prepare(`SELECT ${PLAN_SUMMARY_COLUMNS} FROM plans ORDER BY started_at, id`).all() as PlanDbRow[]).map(toPlanSummary);
+    return (this.prepare(`SELECT ${PLAN_SUMMARY_COLUMNS} FROM plans ORDER BY started_at, id`).all() as PlanDbRow[]).map(toPlanSummary);
   }
 
   async planStartSave(p: PlanStartProgress): Promise<void> {
-    this.db.prepare('INSERT INTO plan_starts (plan_id, progress) VALUES (?, ?) ON CONFLICT(plan_id) DO UPDATE SET progress = excluded.progress').run(p.planId, JSON.stringify(p));
+    this.prepare('INSERT INTO plan_starts (plan_id, progress) VALUES (?, ?) ON CONFLICT(plan_id) DO UPDATE SET progress = excluded.progress').run(p.planId, JSON.stringify(p));
   }
 
   async planStartGet(planId: string): Promise<PlanStartProgress | undefined> {
-    const row = this.db.prepare('SELECT progress FROM plan_starts WHERE plan_id = ?').get(planId) as { progress: string } | undefined;
+    const row = this.prepare('SELECT progress FROM plan_starts WHERE plan_id = ?').get(planId) as { progress: string } | undefined;
     return row && (JSON.parse(row.progress) as PlanStartProgress);
   }
 
   async planGet(id: string): Promise<PlanRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanDbRow | undefined;
+    const row = this.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanDbRow | undefined;
     return row && toPlanRecord(row);
   }
 
   async zaloTokensGet(): Promise<ZaloTokens | undefined> {
-    const r = this.db.prepare('SELECT * FROM zalo_tokens WHERE id = 1').get() as TokenDbRow | undefined;
+    const r = this.prepare('SELECT * FROM zalo_tokens WHERE id = 1').get() as TokenDbRow | undefined;
     return r && { accessToken: r.access_token, refreshToken: r.refresh_token, expiresAt: r.expires_at, updatedAt: r.updated_at };
   }
 
   async zaloTokensSeed(t: ZaloTokens): Promise<boolean> {
-    const res = this.db
+    const res = this
       .prepare('INSERT OR IGNORE INTO zalo_tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)')
       .run(t.accessToken, t.refreshToken, t.expiresAt, t.updatedAt);
     return res.changes === 1;
   }
 
   async zaloTokensPut(t: ZaloTokens): Promise<void> {
-    this.db
+    this
       .prepare(
         `INSERT INTO zalo_tokens (id, access_token, refresh_token, expires_at, updated_at) VALUES (1, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
@@ -270,104 +284,104 @@ export class SqliteStore implements Store {
   }
 
   async zaloRefreshLease(holder: string, now: number, ttlMs: number): Promise<boolean> {
-    const res = this.db
+    const res = this
       .prepare('UPDATE zalo_tokens SET lease_holder = ?, lease_until = ? WHERE id = 1 AND (lease_until <= ? OR lease_holder = ?)')
       .run(holder, now + ttlMs, now, holder);
     return res.changes === 1;
   }
 
   async zaloRefreshRelease(holder: string): Promise<void> {
-    this.db.prepare('UPDATE zalo_tokens SET lease_holder = NULL, lease_until = 0 WHERE id = 1 AND lease_holder = ?').run(holder);
+    this.prepare('UPDATE zalo_tokens SET lease_holder = NULL, lease_until = 0 WHERE id = 1 AND lease_holder = ?').run(holder);
   }
 
   async linkCodeIssue(personId: string, codeHash: string, expiresAt: number, zaloUserId?: string): Promise<void> {
-    this.db
+    this
       .prepare('INSERT OR REPLACE INTO link_codes (code_hash, person_id, expires_at, zalo_user_id) VALUES (?, ?, ?, ?)')
       .run(codeHash, personId, expiresAt, zaloUserId ?? null);
   }
 
   async linkCodeRedeem(codeHash: string, now: number, zaloUserId?: string): Promise<string | undefined> {
     return this.db.transaction(() => {
-      const r = this.db
+      const r = this
         .prepare('SELECT person_id FROM link_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND (zalo_user_id IS NULL OR zalo_user_id = ?)')
         .get(codeHash, now, zaloUserId ?? null) as { person_id: string } | undefined;
       if (!r) return undefined;
-      this.db.prepare('UPDATE link_codes SET used_at = ? WHERE code_hash = ?').run(now, codeHash);
+      this.prepare('UPDATE link_codes SET used_at = ? WHERE code_hash = ?').run(now, codeHash);
       return r.person_id;
     })();
   }
 
   async attemptCount(scope: string, key: string, since: number): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE scope = ? AND key = ? AND at >= ?').get(scope, key, since) as { n: number }).n;
+    return (this.prepare('SELECT COUNT(*) AS n FROM attempts WHERE scope = ? AND key = ? AND at >= ?').get(scope, key, since) as { n: number }).n;
   }
 
   async attemptRecord(scope: string, key: string, now: number): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM attempts WHERE at < ?').run(now - 24 * 3600_000);
-      this.db.prepare('INSERT INTO attempts (scope, key, at) VALUES (?, ?, ?)').run(scope, key, now);
+      this.prepare('DELETE FROM attempts WHERE at < ?').run(now - 24 * 3600_000);
+      this.prepare('INSERT INTO attempts (scope, key, at) VALUES (?, ?, ?)').run(scope, key, now);
     })();
   }
 
   async signinCodeIssue(personId: string, codeHash: string, expiresAt: number): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO signin_codes (person_id, code_hash, expires_at) VALUES (?, ?, ?)').run(personId, codeHash, expiresAt);
+    this.prepare('INSERT OR REPLACE INTO signin_codes (person_id, code_hash, expires_at) VALUES (?, ?, ?)').run(personId, codeHash, expiresAt);
   }
 
   async signinCodeRedeem(personId: string, codeHash: string, now: number): Promise<boolean> {
     return (
-      this.db
+      this
         .prepare('UPDATE signin_codes SET used_at = ? WHERE person_id = ? AND code_hash = ? AND used_at IS NULL AND expires_at > ?')
         .run(now, personId, codeHash, now).changes === 1
     );
   }
 
   async settingGet(key: string): Promise<string | undefined> {
-    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   async settingPut(key: string, value: string | undefined): Promise<void> {
-    if (value === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
-    else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    if (value === undefined) this.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    else this.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   async zaloInteraction(zaloUserId: string, at: number): Promise<void> {
-    this.db
+    this
       .prepare('INSERT INTO zalo_interactions (zalo_user_id, at) VALUES (?, ?) ON CONFLICT(zalo_user_id) DO UPDATE SET at = MAX(at, excluded.at)')
       .run(zaloUserId, at);
   }
 
   async zaloInteractionOf(zaloUserId: string): Promise<number | undefined> {
-    return (this.db.prepare('SELECT at FROM zalo_interactions WHERE zalo_user_id = ?').get(zaloUserId) as { at: number } | undefined)?.at;
+    return (this.prepare('SELECT at FROM zalo_interactions WHERE zalo_user_id = ?').get(zaloUserId) as { at: number } | undefined)?.at;
   }
 
   async personPhoneSet(personId: string, phone: string, now: number): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO person_phones (person_id, phone, at) VALUES (?, ?, ?)').run(personId, phone, now);
+    this.prepare('INSERT OR REPLACE INTO person_phones (person_id, phone, at) VALUES (?, ?, ?)').run(personId, phone, now);
   }
 
   async personPhoneOf(personId: string): Promise<string | undefined> {
-    return (this.db.prepare('SELECT phone FROM person_phones WHERE person_id = ?').get(personId) as { phone: string } | undefined)?.phone;
+    return (this.prepare('SELECT phone FROM person_phones WHERE person_id = ?').get(personId) as { phone: string } | undefined)?.phone;
   }
 
   async refusalRecord(personId: string, channel: Channel, code: number, at: number): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM refusals WHERE at < ?').run(at - REFUSAL_MEMORY_MS);
-      this.db.prepare('INSERT INTO refusals (person_id, channel, code, at) VALUES (?, ?, ?, ?)').run(personId, channel, code, at);
+      this.prepare('DELETE FROM refusals WHERE at < ?').run(at - REFUSAL_MEMORY_MS);
+      this.prepare('INSERT INTO refusals (person_id, channel, code, at) VALUES (?, ?, ?, ?)').run(personId, channel, code, at);
     })();
   }
 
   async refusalsOf(personId: string, since: number): Promise<Refusal[]> {
-    return this.db.prepare('SELECT channel, code, at FROM refusals WHERE person_id = ? AND at >= ? ORDER BY at, rowid').all(personId, since) as Refusal[];
+    return this.prepare('SELECT channel, code, at FROM refusals WHERE person_id = ? AND at >= ? ORDER BY at, rowid').all(personId, since) as Refusal[];
   }
 
   async rateTake(bucket: string, perMinute: number, burst: number, now: number): Promise<number> {
     // IMMEDIATE: the read and the write are one step for every process on this file.
     return this.db.transaction(() => {
-      const r = this.db.prepare('SELECT tokens, last, paused_until FROM rate_buckets WHERE name = ?').get(bucket) as
+      const r = this.prepare('SELECT tokens, last, paused_until FROM rate_buckets WHERE name = ?').get(bucket) as
         | { tokens: number; last: number; paused_until: number }
         | undefined;
       const pausedUntil = r?.paused_until ?? 0;
       const { bucket: b, wait } = takeToken({ tokens: r ? r.tokens : burst, last: r ? r.last : now, pausedUntil }, perMinute, burst, now);
       if (now < pausedUntil) return wait;
-      this.db
+      this
         .prepare(
           `INSERT INTO rate_buckets (name, tokens, last, paused_until) VALUES (?, ?, ?, ?)
            ON CONFLICT(name) DO UPDATE SET tokens = excluded.tokens, last = excluded.last`,
@@ -379,7 +393,7 @@ export class SqliteStore implements Store {
 
   async ratePause(bucket: string, until: number): Promise<void> {
     // Restart gently after the pause: one call at its end, then the steady rate.
-    this.db
+    this
       .prepare(
         `INSERT INTO rate_buckets (name, tokens, last, paused_until) VALUES (?, 1, ?, ?)
          ON CONFLICT(name) DO UPDATE SET tokens = CASE WHEN paused_until < excluded.paused_until THEN 1 ELSE tokens END,
@@ -389,26 +403,26 @@ export class SqliteStore implements Store {
   }
 
   async sessionCreate(s: Session): Promise<void> {
-    this.db.prepare('INSERT INTO sessions (id, person_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.id, s.personId, s.csrf, s.createdAt, s.expiresAt);
+    this.prepare('INSERT INTO sessions (id, person_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.id, s.personId, s.csrf, s.createdAt, s.expiresAt);
   }
 
   async sessionGet(id: string, now: number): Promise<Session | undefined> {
-    const r = this.db.prepare('SELECT * FROM sessions WHERE id = ? AND expires_at > ?').get(id, now) as
+    const r = this.prepare('SELECT * FROM sessions WHERE id = ? AND expires_at > ?').get(id, now) as
       | { id: string; person_id: string; csrf: string; created_at: number; expires_at: number }
       | undefined;
     return r && { id: r.id, personId: r.person_id, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at };
   }
 
   async sessionDelete(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+    this.prepare('DELETE FROM sessions WHERE id = ?').run(id);
   }
 
   async settingGetOrCreate(key: string, make: () => string): Promise<string> {
     return this.db.transaction(() => {
-      const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+      const r = this.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
       if (r) return r.value;
       const value = make();
-      this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(key, value);
+      this.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(key, value);
       return value;
     })();
   }
@@ -416,8 +430,8 @@ export class SqliteStore implements Store {
   async zaloLink(zaloUserId: string, personId: string, now: number): Promise<void> {
     this.db.transaction(() => {
       // One Zalo account per person: a new link replaces the old one.
-      this.db.prepare('DELETE FROM zalo_links WHERE person_id = ? AND zalo_user_id <> ?').run(personId, zaloUserId);
-      this.db
+      this.prepare('DELETE FROM zalo_links WHERE person_id = ? AND zalo_user_id <> ?').run(personId, zaloUserId);
+      this
         .prepare(
           `INSERT INTO zalo_links (zalo_user_id, person_id, linked_at) VALUES (?, ?, ?)
            ON CONFLICT(zalo_user_id) DO UPDATE SET person_id = excluded.person_id, linked_at = excluded.linked_at, unreachable_since = NULL`,
@@ -427,51 +441,51 @@ export class SqliteStore implements Store {
   }
 
   async zaloLinkOf(zaloUserId: string): Promise<ZaloLink | undefined> {
-    const r = this.db.prepare('SELECT * FROM zalo_links WHERE zalo_user_id = ?').get(zaloUserId) as LinkDbRow | undefined;
+    const r = this.prepare('SELECT * FROM zalo_links WHERE zalo_user_id = ?').get(zaloUserId) as LinkDbRow | undefined;
     return r && toLink(r);
   }
 
   async zaloLinkOfPerson(personId: string): Promise<ZaloLink | undefined> {
-    const r = this.db.prepare('SELECT * FROM zalo_links WHERE person_id = ? ORDER BY linked_at DESC LIMIT 1').get(personId) as LinkDbRow | undefined;
+    const r = this.prepare('SELECT * FROM zalo_links WHERE person_id = ? ORDER BY linked_at DESC LIMIT 1').get(personId) as LinkDbRow | undefined;
     return r && toLink(r);
   }
 
   async zaloSetReachable(zaloUserId: string, reachable: boolean, now: number): Promise<void> {
-    this.db
+    this
       .prepare(`UPDATE zalo_links SET unreachable_since = ${reachable ? 'NULL' : 'COALESCE(unreachable_since, ?)'} WHERE zalo_user_id = ?`)
       .run(...(reachable ? [zaloUserId] : [now, zaloUserId]));
   }
 
   async inboxAccept(key: string, body: string, now: number): Promise<boolean> {
-    return this.db.prepare('INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)').run(key, body, now).changes === 1;
+    return this.prepare('INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)').run(key, body, now).changes === 1;
   }
 
   async inboxPending(limit: number): Promise<InboxRow[]> {
-    const rows = this.db.prepare(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY received_at, rowid LIMIT ?`).all(limit) as InboxDbRow[];
+    const rows = this.prepare(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY received_at, rowid LIMIT ?`).all(limit) as InboxDbRow[];
     return rows.map(toInboxRow);
   }
 
   async inboxGet(key: string): Promise<InboxRow | undefined> {
-    const r = this.db.prepare('SELECT * FROM inbox WHERE key = ?').get(key) as InboxDbRow | undefined;
+    const r = this.prepare('SELECT * FROM inbox WHERE key = ?').get(key) as InboxDbRow | undefined;
     return r && toInboxRow(r);
   }
 
   async inboxFinish(key: string, status: 'done' | 'failed', outcome: string): Promise<void> {
-    this.db.prepare('UPDATE inbox SET status = ?, outcome = ?, attempts = attempts + 1 WHERE key = ?').run(status, outcome, key);
+    this.prepare('UPDATE inbox SET status = ?, outcome = ?, attempts = attempts + 1 WHERE key = ?').run(status, outcome, key);
   }
 
   async inboxPrune(before: number): Promise<number> {
-    return this.db.prepare(`DELETE FROM inbox WHERE status <> 'pending' AND received_at < ?`).run(before).changes;
+    return this.prepare(`DELETE FROM inbox WHERE status <> 'pending' AND received_at < ?`).run(before).changes;
   }
 
   async inboxStats(): Promise<{ pending: number; oldestPendingAt?: number }> {
-    const r = this.db.prepare(`SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'`).get() as { n: number; oldest: number | null };
+    const r = this.prepare(`SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'`).get() as { n: number; oldest: number | null };
     return { pending: r.n, ...(r.oldest !== null ? { oldestPendingAt: r.oldest } : {}) };
   }
 
   async leaseTake(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
     // One statement: a free, expired or own lease is (re)taken; another holder's live one is left alone.
-    const res = this.db
+    const res = this
       .prepare(
         `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
@@ -482,37 +496,37 @@ export class SqliteStore implements Store {
   }
 
   async leaseRelease(name: string, holder: string): Promise<void> {
-    this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    this.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
   async inboxCount(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
+    return (this.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
   }
 
   async onceDone(key: string): Promise<boolean> {
-    return !!this.db.prepare('SELECT 1 FROM once_done WHERE key = ?').get(key);
+    return !!this.prepare('SELECT 1 FROM once_done WHERE key = ?').get(key);
   }
 
   async onceMark(key: string, now: number): Promise<void> {
-    this.db.prepare('INSERT OR IGNORE INTO once_done (key, at) VALUES (?, ?)').run(key, now);
+    this.prepare('INSERT OR IGNORE INTO once_done (key, at) VALUES (?, ?)').run(key, now);
   }
 
   async draftSave(d: PlanDraft): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO plan_drafts (id, draft, created_at) VALUES (?, ?, ?)').run(d.id, JSON.stringify(d), d.createdAt);
+    this.prepare('INSERT OR REPLACE INTO plan_drafts (id, draft, created_at) VALUES (?, ?, ?)').run(d.id, JSON.stringify(d), d.createdAt);
   }
 
   async draftGet(id: string): Promise<PlanDraft | undefined> {
-    const r = this.db.prepare('SELECT draft FROM plan_drafts WHERE id = ?').get(id) as { draft: string } | undefined;
+    const r = this.prepare('SELECT draft FROM plan_drafts WHERE id = ?').get(id) as { draft: string } | undefined;
     return r && (JSON.parse(r.draft) as PlanDraft);
   }
 
   async botContextGet(personId: string): Promise<BotContext | undefined> {
-    const r = this.db.prepare('SELECT context FROM bot_context WHERE person_id = ?').get(personId) as { context: string } | undefined;
+    const r = this.prepare('SELECT context FROM bot_context WHERE person_id = ?').get(personId) as { context: string } | undefined;
     return r && (JSON.parse(r.context) as BotContext);
   }
 
   async botContextPut(personId: string, ctx: BotContext): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO bot_context (person_id, context) VALUES (?, ?)').run(personId, JSON.stringify(ctx));
+    this.prepare('INSERT OR REPLACE INTO bot_context (person_id, context) VALUES (?, ?)').run(personId, JSON.stringify(ctx));
   }
 
   private taskWrites = 0;
@@ -524,17 +538,17 @@ export class SqliteStore implements Store {
     // taken on a few rows SQLite reads a plan filter as selective and sorts every row of it
     // (50,000 rows: 110 ms a page instead of 5). Taken again whenever the rows have doubled.
     if (++this.taskWrites % 1000 === 0) {
-      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM task_rows').get() as { n: number };
+      const { n } = this.prepare('SELECT COUNT(*) AS n FROM task_rows').get() as { n: number };
       if (n >= 2 * this.taskRowsAnalyzed) {
         this.db.exec('ANALYZE task_rows');
         this.taskRowsAnalyzed = n;
       }
     }
-    return this.db.prepare(SQLITE_TASK_UPSERT).run(...taskValues(r)).changes === 1;
+    return this.prepare(SQLITE_TASK_UPSERT).run(...taskValues(r)).changes === 1;
   }
 
   async taskGet(workflowId: string): Promise<TaskRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM task_rows WHERE workflow_id = ?').get(workflowId) as TaskDbRow | undefined;
+    const row = this.prepare('SELECT * FROM task_rows WHERE workflow_id = ?').get(workflowId) as TaskDbRow | undefined;
     return row && toTaskRecord(row);
   }
 
@@ -542,20 +556,20 @@ export class SqliteStore implements Store {
     const args: unknown[] = [];
     const bind = (v: unknown) => (args.push(v), '?');
     const sql = taskPageSql(whereSql(where, bind), page.order ?? 'attention', bind(page.limit ?? -1), bind(page.offset ?? 0));
-    return (this.db.prepare(sql).all(...args) as TaskDbRow[]).map(toTaskRecord);
+    return (this.prepare(sql).all(...args) as TaskDbRow[]).map(toTaskRecord);
   }
 
   async taskSummary(where: TaskWhere): Promise<TaskSummary> {
     const args: unknown[] = [];
     const clause = whereSql(where, (v) => (args.push(v), '?'));
     const sql = taskSummarySql(clause);
-    const groups = this.db.prepare(sql.groups).all(...args) as (TaskTally & { seqs: number })[];
-    const days = this.db.prepare(sql.days).all(...args) as { day: string; count: number }[];
+    const groups = this.prepare(sql.groups).all(...args) as (TaskTally & { seqs: number })[];
+    const days = this.prepare(sql.days).all(...args) as { day: string; count: number }[];
     return summaryOf(groups, days);
   }
 
   async taskRemove(workflowId: string): Promise<void> {
-    this.db.prepare('DELETE FROM task_rows WHERE workflow_id = ?').run(workflowId);
+    this.prepare('DELETE FROM task_rows WHERE workflow_id = ?').run(workflowId);
   }
 
   async close(): Promise<void> {
