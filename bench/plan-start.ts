@@ -81,16 +81,16 @@ export async function countingPlanWorker(o: {
 
 /** A worker process of bench/worker-process.ts and the last figures it printed. */
 interface WorkerProcess {
-  last: { count: number; rss: number; heap: number };
+  last: { count: number; rss: number; heap: number; cpuMs: number };
   pid: number;
   stop(): Promise<void>;
 }
 
-function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/worker-process.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnWorker(flags: string[], env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'bench/worker-process.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const w: WorkerProcess = {
-      last: { count: 0, rss: 0, heap: 0 },
+      last: { count: 0, rss: 0, heap: 0, cpuMs: 0 },
       pid: child.pid!,
       stop: () =>
         new Promise((r) => {
@@ -104,7 +104,9 @@ function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
       buffered += b.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
+      // The figures; anything else the worker prints (V8's --trace-gc, say) goes on to stderr.
       for (const line of lines) if (line.startsWith('{')) w.last = JSON.parse(line) as WorkerProcess['last'];
+      else if (line) process.stderr.write(`[${env.KIND} worker] ${line}\n`);
       resolve(w);
     });
     child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
@@ -125,6 +127,8 @@ export interface PlanStartBenchArgs {
   wake?: number;
   /** false: the worker bundles the workflow code itself at start (as `npm start` does). */
   prebundled?: boolean;
+  /** Node's flags for both worker processes (V8's heap sizes, for instance), space-separated. */
+  workerNodeFlags?: string;
 }
 
 export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<string, unknown>> {
@@ -148,12 +152,15 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
 
   // Baseline: bare workflows on a worker process of their own, measured the same way (start → first local activity done).
   const bareQueue = `bench-bare-${runId}`;
-  const bare = await spawnWorker({ KIND: 'bare', TEMPORAL_ADDRESS: address, TASK_QUEUE: bareQueue, CACHE: String(cache) });
+  const flags = (args.workerNodeFlags ?? '').split(' ').filter(Boolean);
+  const bare = await spawnWorker(flags, { KIND: 'bare', TEMPORAL_ADDRESS: address, TASK_QUEUE: bareQueue, CACHE: String(cache) });
+  const bareCpuIdleMs = bare.last.cpuMs;
   let t0 = performance.now();
   await mapLimit(Array.from({ length: args.tasks }, (_, i) => i), concurrency, (i) => client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${runId}-${i}`, taskQueue: bareQueue }));
   await waitFor(() => bare.last.count, args.tasks, 1_800_000);
   const bareSeconds = (performance.now() - t0) / 1000;
   const bareRss = bare.last.rss;
+  const bareCpuMs = bare.last.cpuMs - bareCpuIdleMs;
   await bare.stop();
   log(`bare: ${args.tasks} in ${bareSeconds.toFixed(1)} s`);
 
@@ -162,8 +169,9 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
   // Bundled here, as a deployment bundles it before the workers start (webpack in a worker process stays in its memory).
   const bundle = join(dir, 'workflows.js');
   await writeWorkflowBundle(bundle, { quiet: true });
-  const worker = await spawnWorker({ KIND: 'plan', TEMPORAL_ADDRESS: address, TASK_QUEUE: planQueue, CACHE: String(cache), STORE_FILE: storeFile, ...(args.prebundled === false ? {} : { WORKFLOW_BUNDLE: bundle }) });
+  const worker = await spawnWorker(flags, { KIND: 'plan', TEMPORAL_ADDRESS: address, TASK_QUEUE: planQueue, CACHE: String(cache), STORE_FILE: storeFile, ...(args.prebundled === false ? {} : { WORKFLOW_BUNDLE: bundle }) });
   const rssIdle = worker.last.rss;
+  const cpuIdleMs = worker.last.cpuMs;
   const plan = generatedPlan(args.tasks, org.units.map((u) => u.code));
   t0 = performance.now();
   let shown = 0;
@@ -204,10 +212,13 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     concurrency,
     cachedWorkflows: cache,
     workflowCode: args.prebundled === false ? 'bundled by the worker at start' : 'bundled beforehand',
+    workerNodeFlags: args.workerNodeFlags ?? '',
     bareTimerWorkflowsPerSecond: +(args.tasks / bareSeconds).toFixed(1),
     planTasksPerSecond: +(args.tasks / planSeconds).toFixed(1),
     ratioPlanToBare: +(bareSeconds / planSeconds).toFixed(3),
     planStartRequestsSeconds: +startedSeconds.toFixed(1),
+    // The worker process's CPU (all its threads) per workflow brought to its first timer, from the moment it was ready.
+    workerCpuMsPerTask: { bare: +(bareCpuMs / args.tasks).toFixed(2), plan: +((rssAllOpen.cpuMs - cpuIdleMs) / args.tasks).toFixed(2) },
     workerRssMiB: { bareAllOpen: mib(bareRss), planIdle: mib(rssIdle), planAllOpen: mib(rssAllOpen.rss), planHeapAllOpen: mib(rssAllOpen.heap), planAfterWake: mib(rssAfterWake.rss) },
     wake: { workflows: wake, fromCacheSeconds: warmSeconds, fromHistorySeconds: coldSeconds },
     timing:

@@ -1,7 +1,7 @@
 // A worker for bench/plan-start.ts in a process of its own, so the memory measured is the worker's
 // alone. KIND=bare runs bench/workflows.ts; KIND=plan runs the task workflows with the real
 // activities (a notifier that sends nothing) on STORE_FILE. CACHE sets the sticky cache (the
-// configuration's WORKER_CACHED_WORKFLOWS); WORKFLOW_BUNDLE, workflow code bundled beforehand. Prints {"count","rss"} on stdout every 250 ms: the
+// configuration's WORKER_CACHED_WORKFLOWS); WORKFLOW_BUNDLE, workflow code bundled beforehand. Prints {"count","rss","heap","cpuMs"} on stdout every 250 ms: the
 // workflows that reached their first timer (the bare ping, or the task's deadline planned).
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -42,7 +42,11 @@ if (env('KIND') === 'bare') {
   ({ worker, run } = counting);
   count = counting.planned;
 }
-const report = () => process.stdout.write(`${JSON.stringify({ count: count(), rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed })}\n`);
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return Math.round((c.user + c.system) / 1000);
+};
+const report = () => process.stdout.write(`${JSON.stringify({ count: count(), rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, cpuMs: cpuMs() })}\n`);
 report();
 setInterval(report, 250).unref();
 process.on('SIGTERM', () => worker.shutdown());
