@@ -18,11 +18,11 @@ program
   .option('--wake <n>', 'workflows woken at once', '1000')
   .option('--worker-bundles', 'the worker bundles the workflow code itself at start, as npm start does')
   .option('--cluster', 'a Temporal server on PostgreSQL started for the run (scripts/cluster.ts), as in production')
-  .option('--worker-node-flags <flags>', 'Node\'s flags for both worker processes, e.g. "--max-semi-space-size=4"')
+  .option('--worker-node-flags <flags>', 'Node\'s flags for both worker processes (default: those of npm run worker; "" for none)')
   .action(async (o: { tasks: string; address?: string; cache?: string; concurrency: string; wake: string; workerBundles?: boolean; cluster?: boolean; workerNodeFlags?: string }) => {
     const cluster = o.cluster ? await startClusterBase({ log: (m) => console.error(`[cluster] ${m}`) }) : undefined;
     const address = cluster?.temporal.address ?? o.address;
-    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), prebundled: !o.workerBundles, ...(o.workerNodeFlags ? { workerNodeFlags: o.workerNodeFlags } : {}), ...(address ? { address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) }).finally(() => cluster?.stop());
+    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), prebundled: !o.workerBundles, ...(o.workerNodeFlags !== undefined ? { workerNodeFlags: o.workerNodeFlags } : {}), ...(address ? { address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) }).finally(() => cluster?.stop());
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

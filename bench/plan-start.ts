@@ -3,7 +3,7 @@
 // same run, and the worker's memory with all of them open.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -113,6 +113,12 @@ function spawnWorker(flags: string[], env: Record<string, string>): Promise<Work
   });
 }
 
+/** The Node flags `npm run worker` gives the worker process (package.json): the bench measures what runs in production. */
+export function productionWorkerFlags(): string {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  return /^node ((?:--\S+ )*?)--import tsx /.exec(scripts.worker ?? '')?.[1]?.trim() ?? '';
+}
+
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 export interface PlanStartBenchArgs {
@@ -127,7 +133,7 @@ export interface PlanStartBenchArgs {
   wake?: number;
   /** false: the worker bundles the workflow code itself at start (as `npm start` does). */
   prebundled?: boolean;
-  /** Node's flags for both worker processes (V8's heap sizes, for instance), space-separated. */
+  /** Node's flags for both worker processes (V8's heap sizes, for instance), space-separated; default: `npm run worker`'s. */
   workerNodeFlags?: string;
 }
 
@@ -152,7 +158,8 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
 
   // Baseline: bare workflows on a worker process of their own, measured the same way (start → first local activity done).
   const bareQueue = `bench-bare-${runId}`;
-  const flags = (args.workerNodeFlags ?? '').split(' ').filter(Boolean);
+  const nodeFlags = args.workerNodeFlags ?? productionWorkerFlags();
+  const flags = nodeFlags.split(' ').filter(Boolean);
   const bare = await spawnWorker(flags, { KIND: 'bare', TEMPORAL_ADDRESS: address, TASK_QUEUE: bareQueue, CACHE: String(cache) });
   const bareCpuIdleMs = bare.last.cpuMs;
   let t0 = performance.now();
@@ -212,7 +219,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     concurrency,
     cachedWorkflows: cache,
     workflowCode: args.prebundled === false ? 'bundled by the worker at start' : 'bundled beforehand',
-    workerNodeFlags: args.workerNodeFlags ?? '',
+    workerNodeFlags: nodeFlags,
     bareTimerWorkflowsPerSecond: +(args.tasks / bareSeconds).toFixed(1),
     planTasksPerSecond: +(args.tasks / planSeconds).toFixed(1),
     ratioPlanToBare: +(bareSeconds / planSeconds).toFixed(3),
