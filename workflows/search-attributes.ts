@@ -2,7 +2,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
 import type { IsoDate } from '../domain/calendar.js';
 import type { TaskStatus } from '../domain/status.js';
-import type { UnitTaskInput } from '../domain/task.js';
+import type { UnitTaskInput, UnitTaskState } from '../domain/task.js';
 import { initialState } from '../domain/task-rules.js';
 
 export const PlanIdKey = defineSearchAttributeKey('PlanId', SearchAttributeType.KEYWORD);
@@ -49,9 +49,17 @@ export function unitTaskSearchAttributes(a: UnitTaskAttributes): SearchAttribute
   ];
 }
 
-/** The same list for a start request, which takes no empty values. */
+/** A unit task's attributes from its state, showing `status`: what the workflow upserts on a change. */
+export function unitTaskAttributesOf(planId: string, ref: string, s: Pick<UnitTaskState, 'chain' | 'assignee' | 'due' | 'ladder'>, status: TaskStatus): SearchAttributeUpdatePair[] {
+  return unitTaskSearchAttributes({ planId, ref, unit: s.chain.unit.code, assignee: s.assignee.id, status, ...(s.due ? { due: s.due } : {}), escalationLevel: s.ladder.escalationLevel });
+}
+
+/** A start request takes no empty values. */
+const forStart = (pairs: SearchAttributeUpdatePair[]): SearchAttributePair[] => pairs.filter((p): p is SearchAttributePair => p.value !== null);
+
+/** The same list for a start request. */
 export function unitTaskStartAttributes(a: UnitTaskAttributes): SearchAttributePair[] {
-  return unitTaskSearchAttributes(a).filter((p): p is SearchAttributePair => p.value !== null);
+  return forStart(unitTaskSearchAttributes(a));
 }
 
 /** True when the execution already holds every pair (a start that carried them): an upsert would change nothing. */
@@ -66,13 +74,5 @@ export function alreadyHeld(pairs: SearchAttributeUpdatePair[], held: TypedSearc
 /** The attributes of a unit task as it starts, for the start request (the client's, or the parent's for a child). */
 export function initialUnitTaskAttributes(input: Pick<UnitTaskInput, 'planId' | 'task' | 'assignee' | 'chain'>): SearchAttributePair[] {
   const s = initialState(input);
-  return unitTaskStartAttributes({
-    planId: input.planId,
-    ref: input.task.ref,
-    unit: s.chain.unit.code,
-    assignee: s.assignee.id,
-    status: s.status,
-    ...(s.due ? { due: s.due } : {}),
-    escalationLevel: s.ladder.escalationLevel,
-  });
+  return forStart(unitTaskAttributesOf(input.planId, input.task.ref, s, s.status));
 }

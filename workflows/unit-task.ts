@@ -24,7 +24,7 @@ import { nextVersion, rowContent, taskRecordOf } from '../domain/task-list.js';
 import type { UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
 import { check, initialState, isRecurring, reassignRefusal, statusAt, UnitTaskRules, type ActionArgs, type Outcome, type Refusal } from '../domain/task-rules.js';
 import * as msg from './messages.js';
-import { alreadyHeld, initialUnitTaskAttributes, unitTaskSearchAttributes } from './search-attributes.js';
+import { alreadyHeld, initialUnitTaskAttributes, unitTaskAttributesOf } from './search-attributes.js';
 
 const schedule = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 // The read model's write runs beside the workflow task (no extra round trip); retried until the store takes it.
@@ -69,16 +69,6 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   /** The content of the read-model row last written in this run. */
   let written = '';
 
-  const attributesOf = (status: TaskStatus) =>
-    unitTaskSearchAttributes({
-      planId: input.planId,
-      ref: input.task.ref,
-      unit: s.chain.unit.code,
-      assignee: s.assignee.id,
-      status,
-      ...(s.due ? { due: s.due } : {}),
-      escalationLevel: s.ladder.escalationLevel,
-    });
   // A start that carried the task's search attributes (client/plans.ts) was made for this code, as
   // its history shows on every replay: its first workflow task upserts nothing, asks for no patch
   // (each costs a marker and an upsert) and writes the row once, after the deadline is planned.
@@ -135,11 +125,11 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
     const status = statusAt(s, ladder, Date.now());
     if (status !== s.status) record('status', `Trạng thái: ${STATUS_LABELS[status]}.`);
     s.status = status;
-    const snapshot = JSON.stringify([status, s.assignee.id, s.chain.unit.code, s.due, s.ladder.escalationLevel]);
+    const attributes = unitTaskAttributesOf(input.planId, input.task.ref, s, status);
+    const snapshot = JSON.stringify(attributes.map((a) => a.value));
     if (snapshot !== published) {
       const first = published === '';
       published = snapshot;
-      const attributes = attributesOf(status);
       if (!(first && leanStart && alreadyHeld(attributes, workflowInfo().typedSearchAttributes))) upsertSearchAttributes(attributes);
       if (input.parentWorkflowId) {
         const parent = getExternalWorkflowHandle(input.parentWorkflowId);
