@@ -11,11 +11,11 @@ import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.j
 import { PG_MIGRATIONS, type PgMigration } from './postgres-migrations.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
 import { summaryOf, TASK_COLUMNS, taskPageSql, taskSummarySql, taskUpsertSql, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
-
-const PG_TASK_UPSERT = taskUpsertSql(TASK_COLUMNS.map((_, i) => `$${i + 1}`), "nextval('task_rows_seq')");
 import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 import { takeToken } from './rate-bucket.js';
 import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
+
+const PG_TASK_UPSERT = taskUpsertSql(TASK_COLUMNS.map((_, i) => `$${i + 1}`), "nextval('task_rows_seq')");
 
 /** First key of the migration advisory lock (the second is the schema's hash): this application's schema changes. */
 const MIGRATION_LOCK_CLASS = 0x0dea06;

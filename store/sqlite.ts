@@ -10,10 +10,10 @@ import { takeToken } from './rate-bucket.js';
 import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
 import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
 import { summaryOf, TASK_COLUMNS, taskPageSql, taskSummarySql, taskUpsertSql, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
+import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 /** SQLite has one writer: the next sequence number is the largest plus one, inside the insert. */
 const SQLITE_TASK_UPSERT = taskUpsertSql(TASK_COLUMNS.map(() => '?'), '(SELECT COALESCE(MAX(seq), 0) + 1 FROM task_rows)');
-import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS outbox (
@@ -138,7 +138,6 @@ const MIGRATIONS = [
    CREATE INDEX IF NOT EXISTS task_rows_seq ON task_rows(seq);
    CREATE TABLE IF NOT EXISTS plan_starts (plan_id TEXT PRIMARY KEY, progress TEXT NOT NULL);`,
 ];
-
 
 // Every method is async only to meet the Store contract: its body runs synchronously (better-sqlite3),
 // so each transaction below completes within the call and never spans an await.
@@ -547,11 +546,11 @@ export class SqliteStore implements Store {
     // A row is derived from its workflow (versioned, rebuilt by `read-model rebuild`), so its commit
     // skips the fsync that accepted input gets: a row lost to a power cut is repaired by the task's
     // next change or a rebuild, and the worker's event loop is not held 2 ms per row.
-    this.db.pragma('synchronous = NORMAL');
+    this.prepare('PRAGMA synchronous = NORMAL').run();
     try {
       return this.prepare(SQLITE_TASK_UPSERT).run(...taskValues(r)).changes === 1;
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.prepare('PRAGMA synchronous = FULL').run();
     }
   }
 
