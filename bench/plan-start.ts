@@ -3,7 +3,7 @@
 // same run, and the worker's memory with all of them open.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -23,6 +23,7 @@ import { ensureSearchAttributes } from '../runtime/temporal.js';
 import { ensureTemporalCli } from '../runtime/temporal-cli.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
+import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { createTaskWorker, writeWorkflowBundle, type TaskWorkerOptions } from '../worker/worker.js';
 
 function generatedPlan(n: number, unitCodes: string[]): Plan {
@@ -113,12 +114,6 @@ function spawnWorker(flags: string[], env: Record<string, string>): Promise<Work
   });
 }
 
-/** The Node flags `npm run worker` gives the worker process (package.json): the bench measures what runs in production. */
-export function productionWorkerFlags(): string {
-  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-  return /^node ((?:--\S+ )*?)--import tsx /.exec(scripts.worker ?? '')?.[1]?.trim() ?? '';
-}
-
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 export interface PlanStartBenchArgs {
@@ -158,7 +153,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
 
   // Baseline: bare workflows on a worker process of their own, measured the same way (start → first local activity done).
   const bareQueue = `bench-bare-${runId}`;
-  const nodeFlags = args.workerNodeFlags ?? productionWorkerFlags();
+  const nodeFlags = args.workerNodeFlags ?? nodeFlagsOf('worker').join(' ');
   const flags = nodeFlags.split(' ').filter(Boolean);
   const bare = await spawnWorker(flags, { KIND: 'bare', TEMPORAL_ADDRESS: address, TASK_QUEUE: bareQueue, CACHE: String(cache) });
   const bareCpuIdleMs = bare.last.cpuMs;

@@ -9,15 +9,16 @@ import { describe, expect, inject, it } from 'vitest';
 import { planTasks } from '../../client/visibility.js';
 import { freePort } from '../global-setup.js';
 import { eventually } from '../helpers/harness.js';
+import { nodeFlagsOf } from '../../scripts/node-flags.js';
 
 /**
- * `npm start` (tsx worker/main.ts, the workflow code bundled as the worker starts), or with
+ * `npm start` (node with its V8 flags and tsx, the workflow code bundled as the worker starts), or with
  * `bundled` as a deployment runs it: the entry point bundled once for the run
  * (helpers/node-bundle.ts: plain `node`, no TypeScript compiled in the process) and the workflow
  * code bundled beforehand (WORKFLOW_BUNDLE, the run's bundle).
  */
 function start(env: NodeJS.ProcessEnv, how: 'tsx' | 'bundled' = 'bundled', ...args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const [entry, extra] = how === 'tsx' ? [['--import', 'tsx', 'worker/main.ts'], {}] : [[inject('bundledMain')], { WORKFLOW_BUNDLE: inject('workflowBundlePath') }];
+  const [entry, extra] = how === 'tsx' ? [[...nodeFlagsOf('start'), '--import', 'tsx', 'worker/main.ts'], {}] : [[inject('bundledMain')], { WORKFLOW_BUNDLE: inject('workflowBundlePath') }];
   const child = spawn(process.execPath, [...entry, ...args], { env: { ...extra, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
