@@ -13,7 +13,8 @@ import { parse, stringify } from 'yaml';
 import { expectedSignature } from '../../bot/webhook-auth.js';
 import { WEBHOOK_PATH } from '../../bot/webhook.js';
 import { startZaloDouble, type SentMessage, type ZaloDouble } from '../../bot/zalo-double.js';
-import { loadOrg } from '../../client/files.js';
+import { loadOrg, loadPlan } from '../../client/files.js';
+import { leadUnits } from '../../domain/plan.js';
 import { installTokens, tokenProblem } from '../../client/zalo-tokens.js';
 import { businessDateOf, addDays } from '../../domain/calendar.js';
 import { openStore } from '../../store/open.js';
@@ -113,12 +114,25 @@ function duplicatedNotifications(rows: OutboxRow[], sent: SentMessage[], killedA
   return out;
 }
 
-/** A plan's notifications once all are sent and none has been added for `quietMs`. */
+/** How many unit tasks the example plan has: one read-model row each. */
+const UNIT_TASKS = loadPlan(EXAMPLE_PLAN, ORG).tasks.reduce((n, t) => n + leadUnits(t, ORG).length, 0);
+
+/**
+ * Every unit task of the plan has done what it does at start: its row is written and each overdue
+ * task has escalated (a quiet spell alone is not enough: CI saw a workflow 5 s behind the others).
+ */
+async function escalatedAll(planId: string): Promise<boolean> {
+  const tasks = await store.taskFind({ planId });
+  return tasks.length === UNIT_TASKS && tasks.every((t) => t.status !== 'overdue' || t.escalationLevel >= 1);
+}
+
+/** A plan's notifications once every task has escalated, all are sent and none has been added for `quietMs`. */
 async function settledRows(planId: string, ms: number, quietMs = 5000): Promise<OutboxRow[]> {
   let seen = -1;
   let since = Date.now();
   return eventually(
     async () => {
+      if (!(await escalatedAll(planId))) return false;
       const r = await planRows(planId);
       if (r.length !== seen || r.length === 0 || r.some((x) => x.status !== 'sent')) {
         seen = r.length;
