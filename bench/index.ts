@@ -16,13 +16,14 @@ program
   .option('--cache <n>', 'the plan worker\'s sticky cache (default: WORKER_CACHED_WORKFLOWS\'s default)')
   .option('--concurrency <n>', 'start requests in flight', '20')
   .option('--wake <n>', 'workflows woken at once', '1000')
+  .option('--rounds <n>', 'chunks of each kind, measured in mirrored pairs: bare, plan, plan, bare … (1: all bare, then all plan)', '2')
   .option('--worker-bundles', 'the worker bundles the workflow code itself at start, as npm start does')
   .option('--cluster', 'a Temporal server on PostgreSQL started for the run (scripts/cluster.ts), as in production')
   .option('--worker-node-flags <flags>', 'Node\'s flags for both worker processes (default: those of npm run worker; "" for none)')
-  .action(async (o: { tasks: string; address?: string; cache?: string; concurrency: string; wake: string; workerBundles?: boolean; cluster?: boolean; workerNodeFlags?: string }) => {
+  .action(async (o: { tasks: string; address?: string; cache?: string; concurrency: string; wake: string; rounds: string; workerBundles?: boolean; cluster?: boolean; workerNodeFlags?: string }) => {
     const cluster = o.cluster ? await startClusterBase({ log: (m) => console.error(`[cluster] ${m}`) }) : undefined;
     const address = cluster?.temporal.address ?? o.address;
-    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), prebundled: !o.workerBundles, ...(o.workerNodeFlags !== undefined ? { workerNodeFlags: o.workerNodeFlags } : {}), ...(address ? { address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) }).finally(() => cluster?.stop());
+    const result = await planStartBench({ tasks: Number(o.tasks), concurrency: Number(o.concurrency), wake: Number(o.wake), rounds: Number(o.rounds), prebundled: !o.workerBundles, ...(o.workerNodeFlags !== undefined ? { workerNodeFlags: o.workerNodeFlags } : {}), ...(address ? { address } : {}), ...(o.cache ? { cache: Number(o.cache) } : {}) }).finally(() => cluster?.stop());
     console.log(JSON.stringify(result, null, 2));
     process.exit(0);
   });

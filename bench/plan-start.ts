@@ -26,20 +26,36 @@ import type { Store } from '../store/store.js';
 import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { createTaskWorker, writeWorkflowBundle, type TaskWorkerOptions } from '../worker/worker.js';
 
-function generatedPlan(n: number, unitCodes: string[]): Plan {
+function generatedPlan(id: string, first: number, n: number, unitCodes: string[]): Plan {
   return planSchema.parse({
-    id: `bench-${Date.now().toString(36)}`,
+    id,
     title: 'Kế hoạch sinh tự động để đo',
     document: { number: 'BENCH', issuer: 'Sở Nội vụ' },
-    tasks: Array.from({ length: n }, (_, i) => ({
-      ref: `B.${Math.floor(i / 100) + 1}.(${(i % 100) + 1})`,
-      title: `Nhiệm vụ ${i + 1}`,
-      content: 'Nội dung sinh tự động.',
-      lead: [unitCodes[i % unitCodes.length]],
-      // Far enough ahead that nothing fires during the run: every workflow waits on its first timer.
-      deadline: { kind: 'date', due: `2027-${String((i % 12) + 1).padStart(2, '0')}-15`, text: 'sinh tự động' },
-    })),
+    tasks: Array.from({ length: n }, (_, k) => {
+      const i = first + k;
+      return {
+        ref: `B.${Math.floor(i / 100) + 1}.(${(i % 100) + 1})`,
+        title: `Nhiệm vụ ${i + 1}`,
+        content: 'Nội dung sinh tự động.',
+        lead: [unitCodes[i % unitCodes.length]],
+        // Far enough ahead that nothing fires during the run: every workflow waits on its first timer.
+        deadline: { kind: 'date', due: `2027-${String((i % 12) + 1).padStart(2, '0')}-15`, text: 'sinh tự động' },
+      };
+    }),
   });
+}
+
+/** `n` split into `parts` near-equal chunks, largest first. */
+function chunksOf(n: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, k) => Math.floor(n / parts) + (k < n % parts ? 1 : 0));
+}
+
+/**
+ * The order of the measured chunks: bare and plan in mirrored pairs (B P, P B, B P …), so that a
+ * server slowing as it fills (or the machine's pace drifting) weighs on both alike.
+ */
+export function interleaved(rounds: number): ('bare' | 'plan')[] {
+  return Array.from({ length: rounds }, (_, k) => (k % 2 === 0 ? (['bare', 'plan'] as const) : (['plan', 'bare'] as const))).flat();
 }
 
 export async function waitFor(counter: () => number | Promise<number>, n: number, timeoutMs: number): Promise<void> {
@@ -124,6 +140,8 @@ export interface PlanStartBenchArgs {
   cache?: number;
   /** Start requests in flight, for both runs. */
   concurrency?: number;
+  /** Chunks of each kind, measured in mirrored pairs (bare, plan, plan, bare …); 1: all bare, then all plan. */
+  rounds?: number;
   /** Workflows woken at once, from the cache and from history. */
   wake?: number;
   /** false: the worker bundles the workflow code itself at start (as `npm start` does). */
@@ -151,49 +169,64 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
   const runId = Date.now().toString(36);
   const log = (m: string) => console.error(`[plan-start ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-  // Baseline: bare workflows on a worker process of their own, measured the same way (start → first local activity done).
+  // Both workers in processes of their own, up before anything is measured: the bare one-timer
+  // workflow (the baseline) and the task workflows with the real activities.
   const bareQueue = `bench-bare-${runId}`;
+  const planQueue = `bench-plan-${runId}`;
   const nodeFlags = args.workerNodeFlags ?? nodeFlagsOf('worker').join(' ');
   const flags = nodeFlags.split(' ').filter(Boolean);
   const bare = await spawnWorker(flags, { KIND: 'bare', TEMPORAL_ADDRESS: address, TASK_QUEUE: bareQueue, CACHE: String(cache) });
-  const bareCpuIdleMs = bare.last.cpuMs;
-  let t0 = performance.now();
-  await mapLimit(Array.from({ length: args.tasks }, (_, i) => i), concurrency, (i) => client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${runId}-${i}`, taskQueue: bareQueue }));
-  await waitFor(() => bare.last.count, args.tasks, 1_800_000);
-  const bareSeconds = (performance.now() - t0) / 1000;
-  const bareRss = bare.last.rss;
-  const bareCpuMs = bare.last.cpuMs - bareCpuIdleMs;
-  await bare.stop();
-  log(`bare: ${args.tasks} in ${bareSeconds.toFixed(1)} s`);
-
-  // The plan: one task workflow per task, each planning its ladder, writing its row and waiting on its first timer.
-  const planQueue = `bench-plan-${runId}`;
   // Bundled here, as a deployment bundles it before the workers start (webpack in a worker process stays in its memory).
   const bundle = join(dir, 'workflows.js');
   await writeWorkflowBundle(bundle, { quiet: true });
   const worker = await spawnWorker(flags, { KIND: 'plan', TEMPORAL_ADDRESS: address, TASK_QUEUE: planQueue, CACHE: String(cache), STORE_FILE: storeFile, ...(args.prebundled === false ? {} : { WORKFLOW_BUNDLE: bundle }) });
   const rssIdle = worker.last.rss;
-  const cpuIdleMs = worker.last.cpuMs;
-  const plan = generatedPlan(args.tasks, org.units.map((u) => u.code));
-  t0 = performance.now();
-  let shown = 0;
-  await startPlan(client, store, org, plan, planQueue, {
-    concurrency,
-    onProgress: (p) => {
-      if (p.started + p.existing - shown >= args.tasks / 10) (shown = p.started + p.existing), log(progressLine(p, Date.now()));
-    },
-  });
-  const startedSeconds = (performance.now() - t0) / 1000;
-  await waitFor(() => worker.last.count, args.tasks, 1_800_000);
-  const planSeconds = (performance.now() - t0) / 1000;
-  log(`plan: ${args.tasks} in ${planSeconds.toFixed(1)} s`);
-  await waitFor(async () => (await store.taskSummary({ planId: plan.id })).tallies.reduce((n, t) => n + t.count, 0), args.tasks, 600_000);
+
+  // The tasks in `rounds` chunks of each kind, measured in mirrored pairs; a plan chunk is a plan of its own.
+  const rounds = Math.max(1, Math.min(args.rounds ?? 2, args.tasks));
+  const sizes = chunksOf(args.tasks, rounds);
+  const firstOf = (k: number) => sizes.slice(0, k).reduce((a, b) => a + b, 0);
+  const units = org.units.map((u) => u.code);
+  const plans = sizes.map((n, k) => generatedPlan(`bench-${runId}-${k + 1}`, firstOf(k), n, units));
+  const spent = { bare: { seconds: 0, cpuMs: 0, done: 0, chunk: 0 }, plan: { seconds: 0, cpuMs: 0, done: 0, chunk: 0 } };
+  const chunkSeconds: string[] = [];
+  let startRequestsSeconds = 0;
+  for (const kind of interleaved(rounds)) {
+    const w = kind === 'bare' ? bare : worker;
+    const k = spent[kind].chunk++;
+    const n = sizes[k]!;
+    const cpu0 = w.last.cpuMs;
+    const t0 = performance.now();
+    if (kind === 'bare') {
+      await mapLimit(Array.from({ length: n }, (_, i) => firstOf(k) + i), concurrency, (i) => client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${runId}-${i}`, taskQueue: bareQueue }));
+    } else {
+      let shown = 0;
+      await startPlan(client, store, org, plans[k]!, planQueue, {
+        concurrency,
+        onProgress: (p) => {
+          if (p.started + p.existing - shown >= n / 5) (shown = p.started + p.existing), log(`plan ${k + 1}/${rounds}: ${progressLine(p, Date.now())}`);
+        },
+      });
+      startRequestsSeconds += (performance.now() - t0) / 1000;
+    }
+    spent[kind].done += n;
+    await waitFor(() => w.last.count, spent[kind].done, 1_800_000);
+    const seconds = (performance.now() - t0) / 1000;
+    spent[kind].seconds += seconds;
+    spent[kind].cpuMs += w.last.cpuMs - cpu0;
+    chunkSeconds.push(`${kind} ${n}: ${seconds.toFixed(1)} s`);
+    log(`${kind} ${k + 1}/${rounds}: ${n} in ${seconds.toFixed(1)} s`);
+  }
+  const bareRss = bare.last.rss;
+  await bare.stop();
+  const anyPlan = { any: plans.map((p) => ({ planId: p.id })) };
+  await waitFor(async () => (await store.taskSummary(anyPlan)).tallies.reduce((n, t) => n + t.count, 0), args.tasks, 600_000);
   await new Promise((r) => setTimeout(r, 2000));
   const rssAllOpen = worker.last;
 
   // A mass office opening: `wake` workflows act at once. The last started are in the cache; the
   // first started were evicted (when the cache is smaller than the plan) and replay their history.
-  const rows = await store.taskFind({ planId: plan.id }, { order: 'ref' });
+  const rows = (await Promise.all(plans.map((p) => store.taskFind({ planId: p.id }, { order: 'ref' })))).flat();
   const wakeAll = async (group: typeof rows) => {
     const s0 = performance.now();
     await mapLimit(group, 100, (r) => actOnTask(client, r.workflowId, 'acknowledge', { actor: r.assignee }));
@@ -215,16 +248,19 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     cachedWorkflows: cache,
     workflowCode: args.prebundled === false ? 'bundled by the worker at start' : 'bundled beforehand',
     workerNodeFlags: nodeFlags,
-    bareTimerWorkflowsPerSecond: +(args.tasks / bareSeconds).toFixed(1),
-    planTasksPerSecond: +(args.tasks / planSeconds).toFixed(1),
-    ratioPlanToBare: +(bareSeconds / planSeconds).toFixed(3),
-    planStartRequestsSeconds: +startedSeconds.toFixed(1),
-    // The worker process's CPU (all its threads) per workflow brought to its first timer, from the moment it was ready.
-    workerCpuMsPerTask: { bare: +(bareCpuMs / args.tasks).toFixed(2), plan: +((rssAllOpen.cpuMs - cpuIdleMs) / args.tasks).toFixed(2) },
+    rounds,
+    chunks: chunkSeconds,
+    bareTimerWorkflowsPerSecond: +(args.tasks / spent.bare.seconds).toFixed(1),
+    planTasksPerSecond: +(args.tasks / spent.plan.seconds).toFixed(1),
+    ratioPlanToBare: +(spent.bare.seconds / spent.plan.seconds).toFixed(3),
+    planStartRequestsSeconds: +startRequestsSeconds.toFixed(1),
+    // The worker process's CPU (all its threads) per workflow brought to its first timer, over its chunks only.
+    workerCpuMsPerTask: { bare: +(spent.bare.cpuMs / args.tasks).toFixed(2), plan: +(spent.plan.cpuMs / args.tasks).toFixed(2) },
     workerRssMiB: { bareAllOpen: mib(bareRss), planIdle: mib(rssIdle), planAllOpen: mib(rssAllOpen.rss), planHeapAllOpen: mib(rssAllOpen.heap), planAfterWake: mib(rssAfterWake.rss) },
     wake: { workflows: wake, fromCacheSeconds: warmSeconds, fromHistorySeconds: coldSeconds },
     timing:
-      'tasks per second: the first start request → every workflow has run its first local activity (bare: ping; plan: its deadline planned), ' +
+      'tasks per second: the first start request of a chunk → every workflow of it has run its first local activity (bare: ping; plan: its deadline planned), ' +
+      'summed over the chunks of each kind, measured in mirrored pairs (bare, plan, plan, bare …) so that the server filling up weighs on both; ' +
       'workers in processes of their own; RSS of the worker process; wake: acknowledge updates, 100 in flight, on the last-started (cached) ' +
       'and then the first-started (evicted when the cache is smaller than the plan) workflows.',
     cores: cpus().length,
