@@ -1,7 +1,7 @@
 // Every side effect of the engine, created once per worker with its dependencies.
 import { chainFor, type Chain, type Org } from '../domain/org.js';
 import type { Delivery, Notification } from '../domain/notification.js';
-import type { TaskRecord } from '../domain/task-list.js';
+import type { TaskRecord } from '../domain/task-record.js';
 import type { Notifier } from './notifier.js';
 import { createReportActivities, type ReportDeps } from './reports.js';
 import { createScheduleActivities, type ScheduleContext } from './schedule.js';

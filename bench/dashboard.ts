@@ -25,7 +25,7 @@ import { formatDate } from '../domain/notification.js';
 import { personRef, type Org } from '../domain/org.js';
 import { planSchema, type Plan } from '../domain/plan.js';
 import { TASK_STATUSES, type TaskStatus } from '../domain/status.js';
-import type { TaskRecord } from '../domain/task-list.js';
+import type { TaskRecord } from '../domain/task-record.js';
 import { taskWorkflowId } from '../domain/task.js';
 import { mapLimit } from '../runtime/concurrency.js';
 import { startDevServer } from '../runtime/dev-server.js';

@@ -1,7 +1,7 @@
 // The task read model from the outside: rebuilt from the workflows themselves (an operator's
 // repair after a restore or a lost store), and checked against visibility for drift.
 import type { Client } from '@temporalio/client';
-import { taskRecordOf, type TaskRecord } from '../domain/task-list.js';
+import { taskRecordOf, type TaskRecord } from '../domain/task-record.js';
 import { mapLimit } from '../runtime/concurrency.js';
 import type { PlanStore, TaskStore } from '../store/store.js';
 import { getTaskState } from '../workflows/messages.js';

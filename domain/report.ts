@@ -4,7 +4,7 @@ import { periodLabel, periodOf, type Period } from './cycle.js';
 import { isValidIsoDate, type IsoDate } from './calendar.js';
 import type { Cycle } from './plan.js';
 import type { Org } from './org.js';
-import type { UnitTaskView } from './task.js';
+import type { ReportFacts } from './task-record.js';
 import { STATUS_LABELS, TASK_STATUSES, type TaskStatus } from './status.js';
 import { fold } from './text.js';
 
@@ -76,50 +76,6 @@ export interface TaskSnapshot {
 }
 
 export type StatusCounts = Record<TaskStatus, number>;
-
-/**
- * What a report says of a unit task beyond its row: kept in the task read model so a report of
- * 10,000 tasks is read from the store, not asked of each workflow. Instants stay instants: the
- * report's business clock makes them dates.
- */
-export interface ReportFacts {
-  unitName: string;
-  assigneeName: string;
-  result: string;
-  reportedAt?: number;
-  doneAt?: number;
-  cancelledAt?: number;
-  extended?: boolean;
-  lateReason?: string;
-}
-
-/** A unit task's state as the "Tiến độ / kết quả" column words it. */
-export function resultText(v: UnitTaskView): string {
-  if (v.phase === 'cancelled') return `Đã hủy${v.cancelled ? `: ${v.cancelled.reason}` : ''}`;
-  if (v.phase === 'done') return v.cycle ? `Đã kết thúc thực hiện định kỳ` : `Hoàn thành${v.completion?.note ? `: ${v.completion.note}` : ''}`;
-  if (v.phase === 'awaiting_approval') return `Đã báo cáo hoàn thành, chờ duyệt${v.completion?.note ? `: ${v.completion.note}` : ''}`;
-  if (v.phase === 'waiting') return 'Chờ văn bản hướng dẫn để triển khai';
-  if (v.cycle) return `${v.cycle.checkedIn ? 'Đã báo cáo' : 'Chưa báo cáo'} kết quả ${v.cycle.label}${v.progress?.note ? `: ${v.progress.note}` : ''}`;
-  if (v.progress) return `Đạt ${v.progress.percent}%${v.progress.note ? `: ${v.progress.note}` : ''}`;
-  return 'Chưa có báo cáo tiến độ';
-}
-
-export function reportFactsOf(v: UnitTaskView): ReportFacts {
-  const approved = v.timeline.filter((e) => e.kind === 'approved' || e.kind === 'finished').at(-1)?.at;
-  // A completion still on record (pending or approved); a rejected one is gone.
-  const reported = v.completion?.at;
-  const reason = v.explanation?.answer?.text ?? v.extensionRequest?.reason;
-  return {
-    unitName: v.unit.name,
-    assigneeName: v.assignee.name,
-    result: resultText(v),
-    ...(reported !== undefined ? { reportedAt: reported } : {}),
-    ...(approved !== undefined ? { doneAt: approved } : {}),
-    ...(v.cancelled ? { cancelledAt: v.cancelled.at } : {}),
-    ...(v.originalDue && v.due && v.originalDue !== v.due ? { extended: true } : {}),
-    ...(reason ? { lateReason: reason } : {}),
-  };
-}
 
 /** A report's row of a unit task: its read-model row and facts, the plan's words for it, dates by the report's clock. */
 export function snapshotOf(

@@ -1,63 +1,11 @@
-// The task read model: one row per unit task, written by its workflow on every change, and the
-// questions the dashboard, the bot's lists and the reports ask of it. Pure: the store answers a
+// The task read model's questions: the ones the dashboard, the bot's lists and the reports ask of
+// the rows (task-record.ts). Pure: the store answers a
 // TaskWhere in SQL (store/task-sql.ts); matchesWhere() answers it in memory, the meaning both keep.
 import { businessDateOf, type IsoDate } from './calendar.js';
-import { matchesText, searchTextOf, type DashboardFilter, type DashboardRow } from './dashboard.js';
-import { reportFactsOf, type ReportFacts } from './report.js';
+import { matchesText, searchTextOf, type DashboardFilter } from './dashboard.js';
 import { ATTENTION_ORDER, TASK_STATUSES, type TaskStatus } from './status.js';
-import { isRecurring } from './task-rules.js';
+import type { TaskRecord } from './task-record.js';
 import { refSortKey } from './task-ref.js';
-import type { UnitTaskView } from './task.js';
-
-/** A unit task as the read model keeps it. */
-export interface TaskRecord extends DashboardRow {
-  planTitle: string;
-  /** A "thường xuyên" or periodic task: its due date is the current cycle's report. */
-  recurring: boolean;
-  /**
-   * Grows with every write of this task (the workflow's clock in µs, carried over continue-as-new):
-   * a write carrying a version at or below the stored one changes nothing.
-   */
-  version: number;
-  /** When the workflow wrote it (its own clock). */
-  updatedAt: number;
-  /** What the plan's reports say of it. */
-  report: ReportFacts;
-}
-
-/** The row of a task as its workflow sees it at `now`. */
-export function taskRecordOf(v: UnitTaskView, now: number, version: number): TaskRecord {
-  const over = v.phase === 'done' || v.phase === 'cancelled';
-  return {
-    workflowId: v.workflowId,
-    planId: v.planId,
-    planTitle: v.planTitle,
-    ref: v.task.ref,
-    title: v.task.title,
-    unit: v.unit.code,
-    assignee: v.assignee.id,
-    status: v.status,
-    ...(v.due ? { due: v.due } : {}),
-    escalationLevel: v.escalationLevel,
-    running: !over,
-    ...(over ? { closedAt: now } : {}),
-    recurring: isRecurring(v.task),
-    version,
-    updatedAt: now,
-    report: reportFactsOf(v),
-  };
-}
-
-/** What a row says, without when it was written (its version, the time of writing, the closing instant): equal content needs no new write. */
-export function rowContent(r: TaskRecord): string {
-  const { version: _v, updatedAt: _u, closedAt: _c, ...content } = r;
-  return JSON.stringify(content);
-}
-
-/** The next version after `last`: the workflow's clock in µs, or one more than the last when the clock has not moved. */
-export function nextVersion(last: number | undefined, now: number): number {
-  return Math.max((last ?? 0) + 1, Math.floor(now) * 1000);
-}
 
 // ---------------------------------------------------------------------------
 // Questions

@@ -8,7 +8,8 @@ import type { PlanStartProgress } from '../domain/plan-start.js';
 import { REFUSAL_MEMORY_MS, type Channel, type Refusal } from '../domain/reach.js';
 import { takeToken } from './rate-bucket.js';
 import { PLAN_SUMMARY_COLUMNS, toInboxRow, toLink, toOutboxRow, toPlanRecord, toPlanSummary, type InboxDbRow, type LinkDbRow, type OutboxDbRow, type PlanDbRow, type TokenDbRow } from './rows.js';
-import type { TaskRecord, TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
+import type { TaskSummary, TaskTally, TaskWhere } from '../domain/task-list.js';
+import type { TaskRecord } from '../domain/task-record.js';
 import { summaryOf, TASK_COLUMNS, taskPageSql, taskSummarySql, taskUpsertSql, taskValues, toTaskRecord, whereSql, type TaskDbRow } from './task-sql.js';
 import type { BotContext, PlanSummary, TaskPage, InboxRow, OutboxFilter, OutboxRow, PlanDraft, PlanRecord, Session, Store, ZaloLink, ZaloTokens } from './store.js';
 

@@ -5,7 +5,8 @@ import type { PlanDocument } from '../domain/document.js';
 import type { Plan } from '../domain/plan.js';
 import type { PlanStartProgress } from '../domain/plan-start.js';
 import type { Channel, Refusal } from '../domain/reach.js';
-import type { TaskOrder, TaskRecord, TaskSummary, TaskWhere } from '../domain/task-list.js';
+import type { TaskOrder, TaskSummary, TaskWhere } from '../domain/task-list.js';
+import type { TaskRecord } from '../domain/task-record.js';
 
 export interface OutboxRow extends Notification {
   /** 'waiting': held until it can go out (Zalo usable again, or someone in the chain reachable); delivered once then. */

@@ -2,9 +2,9 @@
 // values, a TaskWhere as a WHERE clause and the orders. Both stores compare text in binary ("C")
 // order, so ref_key sorts as domain/task-ref.ts orders refs.
 import { searchWords } from '../domain/dashboard.js';
-import type { ReportFacts } from '../domain/report.js';
 import type { TaskStatus } from '../domain/status.js';
-import { sortColumnsOf, type TaskOrder, type TaskRecord, type TaskSummary, type TaskTally, type TaskWhere } from '../domain/task-list.js';
+import { sortColumnsOf, type TaskOrder, type TaskSummary, type TaskTally, type TaskWhere } from '../domain/task-list.js';
+import type { ReportFacts, TaskRecord } from '../domain/task-record.js';
 
 /** Adds a value to the statement's arguments and returns its placeholder ("?" or "$n"). */
 export type Bind = (value: unknown) => string;

@@ -20,7 +20,7 @@ import type { Ladder } from '../domain/ladder.js';
 import { KIND_SUMMARIES, deliveryLines, type NotificationKind, type QuickAction } from '../domain/notification.js';
 import type { PersonRef } from '../domain/org.js';
 import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
-import { nextVersion, rowContent, taskRecordOf } from '../domain/task-list.js';
+import { nextVersion, rowContent, taskRecordOf } from '../domain/task-record.js';
 import type { UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
 import { check, initialState, isRecurring, reassignRefusal, statusAt, UnitTaskRules, type ActionArgs, type Outcome, type Refusal } from '../domain/task-rules.js';
 import * as msg from './messages.js';

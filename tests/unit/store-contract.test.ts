@@ -18,7 +18,8 @@ import type { PlanDraft, Session, Store, ZaloTokens } from '../../store/store.js
 import { byUnit, completionOf, completionOverTime, countByStatus, countsOf, sortForDashboard, unitLinesOf } from '../../domain/dashboard.js';
 import type { Org } from '../../domain/org.js';
 import { TASK_STATUSES } from '../../domain/status.js';
-import { allOf, anyOf, EVERY_TASK, matchesWhere, type TaskRecord, type TaskWhere } from '../../domain/task-list.js';
+import { allOf, anyOf, EVERY_TASK, matchesWhere, type TaskWhere } from '../../domain/task-list.js';
+import type { TaskRecord } from '../../domain/task-record.js';
 import { compareTaskRefs } from '../../domain/task-ref.js';
 
 /** The units' order for unit lines (names as codes). */

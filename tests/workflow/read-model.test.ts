@@ -10,7 +10,7 @@ import { readModelDrift, rebuildReadModel, rowDiffers } from '../../client/read-
 import { startPlan } from '../../client/plans.js';
 import { actOnTask, showTask } from '../../client/tasks.js';
 import { planSchema } from '../../domain/plan.js';
-import { taskRecordOf, type TaskRecord } from '../../domain/task-list.js';
+import { taskRecordOf, type TaskRecord } from '../../domain/task-record.js';
 import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { eventually, ORG, testPlan } from '../helpers/harness.js';
