@@ -3,7 +3,7 @@
 // same run, and the worker's memory with all of them open.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -25,6 +25,7 @@ import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { createTaskWorker, writeWorkflowBundle, type TaskWorkerOptions } from '../worker/worker.js';
+import { processTreeCpuMs } from './process-cpu.js';
 
 function generatedPlan(id: string, first: number, n: number, unitCodes: string[]): Plan {
   return planSchema.parse({
@@ -132,30 +133,6 @@ function spawnWorker(flags: string[], env: Record<string, string>): Promise<Work
 
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-/** CPU time (user + system, ms) of a process and every process below it, from /proc (Linux); 0 elsewhere. */
-function treeCpuMs(root: number): number {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return 0;
-  }
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const e of entries) {
-    try {
-      // The fields after the command name, which may hold spaces: state ppid … utime(14) stime(15).
-      const after = readFileSync(`/proc/${e}/stat`, 'utf8').split(') ').pop()!.split(' ');
-      stats.set(Number(e), { ppid: Number(after[1]), ticks: Number(after[11]) + Number(after[12]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const inTree = (pid: number): boolean => pid === root || (pid > 1 && stats.has(pid) && inTree(stats.get(pid)!.ppid));
-  let ticks = 0;
-  for (const [pid, st] of stats) if (inTree(pid)) ticks += st.ticks;
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
 const ownCpuMs = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
@@ -226,7 +203,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     const k = spent[kind].chunk++;
     const n = sizes[k]!;
     const cpu0 = w.last.cpuMs;
-    const [server0, client0] = [serverPid ? treeCpuMs(serverPid) : 0, ownCpuMs()];
+    const [server0, client0] = [serverPid ? processTreeCpuMs(serverPid) : 0, ownCpuMs()];
     const t0 = performance.now();
     if (kind === 'bare') {
       await mapLimit(Array.from({ length: n }, (_, i) => firstOf(k) + i), concurrency, (i) => client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${runId}-${i}`, taskQueue: bareQueue }));
@@ -245,7 +222,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     const seconds = (performance.now() - t0) / 1000;
     spent[kind].seconds += seconds;
     spent[kind].cpuMs += w.last.cpuMs - cpu0;
-    spent[kind].serverCpuMs += (serverPid ? treeCpuMs(serverPid) : 0) - server0;
+    spent[kind].serverCpuMs += (serverPid ? processTreeCpuMs(serverPid) : 0) - server0;
     spent[kind].clientCpuMs += ownCpuMs() - client0;
     chunkSeconds.push(`${kind} ${n}: ${seconds.toFixed(1)} s`);
     log(`${kind} ${k + 1}/${rounds}: ${n} in ${seconds.toFixed(1)} s`);
