@@ -4,7 +4,8 @@ import { chainFor, findUnit, personRef, type Org, type PersonRef } from '../doma
 import { leadUnits, type Plan, type PlanTask } from '../domain/plan.js';
 import type { PlanStartProgress } from '../domain/plan-start.js';
 import { resolvePolicy } from '../domain/policy.js';
-import { taskWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
+import { startingRecord } from '../domain/task-record.js';
+import { childInputOf, taskWorkflowId, unitWorkflowId, type TaskSpec, type UnitTaskInput } from '../domain/task.js';
 import { mapLimit } from '../runtime/concurrency.js';
 import type { Store } from '../store/store.js';
 import { ensureReportSchedules } from './reports.js';
@@ -73,16 +74,24 @@ export async function startPlan(client: Client, store: Store, org: Org, plan: Pl
     const workflowId = taskWorkflowId(plan.id, task.ref);
     // Its workflow has run and written its row: no round trip to be told it exists.
     if (running.has(task.ref)) return { workflowId, started: false };
-    const units = unitInputs(plan, org, task);
+    // Each unit's workflow takes its first read-model row as written by this start.
+    const units = unitInputs(plan, org, task).map((u) => ({ ...u, rowByStarter: true as const }));
     const common = {
       workflowId,
       taskQueue,
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     };
     const spec = specOf(task);
+    const multi = { planId: plan.id, planTitle: plan.title, task: spec, units };
+    // The unit workflows and the first row of each: one for a task led by one unit, a parent's children otherwise.
+    const unitTasks =
+      units.length === 1
+        ? [{ workflowId, input: { ...units[0]!, planId: plan.id, planTitle: plan.title, task: spec } as UnitTaskInput }]
+        : units.map((u) => ({ workflowId: unitWorkflowId(plan.id, task.ref, u.chain.unit.code), input: childInputOf(multi, u, workflowId) }));
+    let started = true;
     try {
       if (units.length === 1) {
-        const unit = { ...units[0]!, planId: plan.id, planTitle: plan.title, task: spec };
+        const unit = unitTasks[0]!.input;
         // What its first publish would upsert, so that it upserts nothing (workflows/unit-task.ts).
         const typedSearchAttributes = initialUnitTaskAttributes(unit);
         await client.workflow.start(unitTaskWorkflow, { ...common, typedSearchAttributes, args: [unit] });
@@ -91,13 +100,16 @@ export async function startPlan(client: Client, store: Store, org: Org, plan: Pl
           { key: PlanIdKey, value: plan.id },
           { key: TaskRefKey, value: task.ref },
         ];
-        await client.workflow.start(multiUnitTaskWorkflow, { ...common, typedSearchAttributes, args: [{ planId: plan.id, planTitle: plan.title, task: spec, units }] });
+        await client.workflow.start(multiUnitTaskWorkflow, { ...common, typedSearchAttributes, args: [multi] });
       }
-      return { workflowId, started: true };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return { workflowId, started: false };
+      started = false;
     }
+    // After the start, never before: a row means its workflow exists (a resumed start skips it). A
+    // workflow that already wrote a newer row keeps it (the store ignores an older version).
+    for (const t of unitTasks) await store.taskPut(startingRecord(t.input, t.workflowId, now()));
+    return { workflowId, started };
   };
   let outcomes: { workflowId: string; started: boolean }[];
   try {

@@ -2,8 +2,8 @@
 // the questions asked of the rows (task-list.ts) and from the reports (report.ts): the workflow
 // bundle imports this module, and each module it imports is initialised again for every workflow.
 import type { DashboardRow } from './dashboard.js';
-import { isRecurring } from './task-rules.js';
-import type { UnitTaskView } from './task.js';
+import { initialState, isRecurring, statusAt } from './task-rules.js';
+import { viewOf, type UnitTaskInput, type UnitTaskView } from './task.js';
 
 /**
  * What a report says of a unit task beyond its row: kept in the task read model so a report of
@@ -97,4 +97,16 @@ export function rowContent(r: TaskRecord): string {
 /** The next version after `last`: the workflow's clock in µs, or one more than the last when the clock has not moved. */
 export function nextVersion(last: number | undefined, now: number): number {
   return Math.max((last ?? 0) + 1, Math.floor(now) * 1000);
+}
+
+/** The version of the row a task's starter writes: below any its workflow writes (its clock in µs). */
+export const STARTER_ROW_VERSION = 1;
+
+/**
+ * The row of a task just started, before its deadline is planned: what its starter writes
+ * (client/plans.ts) and what its workflow, started with `rowByStarter`, takes as already written.
+ */
+export function startingRecord(input: UnitTaskInput, workflowId: string, now: number): TaskRecord {
+  const s = initialState(input);
+  return taskRecordOf(viewOf(input, s, workflowId, statusAt(s, undefined, now)), now, STARTER_ROW_VERSION);
 }

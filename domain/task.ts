@@ -28,6 +28,11 @@ export interface UnitTaskInput {
   parentWorkflowId?: string;
   /** State carried over continue-as-new. */
   carried?: UnitTaskState;
+  /**
+   * The starter writes the task's first read-model row (task-record.ts startingRecord) right after
+   * the start, so the workflow writes from its first change on.
+   */
+  rowByStarter?: true;
 }
 
 export interface MultiUnitTaskInput {
@@ -112,6 +117,16 @@ export interface UnitTaskView extends UnitTaskState {
   task: TaskSpec;
   unit: { code: string; name: string };
   escalationLevel: EscalationLevel;
+}
+
+/** The input of one unit's child of a task led by several units (the parent starts it, the starter writes its first row). */
+export function childInputOf(input: MultiUnitTaskInput, unit: MultiUnitTaskInput['units'][number], parentWorkflowId: string): UnitTaskInput {
+  return { ...unit, planId: input.planId, planTitle: input.planTitle, task: input.task, parentWorkflowId };
+}
+
+/** The view of a unit task's state under its input (what its query answers and its row is built from). */
+export function viewOf(input: Pick<UnitTaskInput, 'planId' | 'planTitle' | 'task'>, s: UnitTaskState, workflowId: string, status: TaskStatus): UnitTaskView {
+  return { ...s, status, workflowId, planId: input.planId, planTitle: input.planTitle, task: input.task, unit: s.chain.unit, escalationLevel: s.ladder.escalationLevel };
 }
 
 export interface MultiUnitTaskView {

@@ -1,7 +1,7 @@
 // A task led by several units ("các Phòng, Ban, Trung tâm"): one child per unit, done when all are.
 import { condition, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { combinedStatus, type TaskStatus } from '../domain/status.js';
-import { unitWorkflowId, type MultiUnitTaskInput, type MultiUnitTaskView } from '../domain/task.js';
+import { childInputOf, unitWorkflowId, type MultiUnitTaskInput, type MultiUnitTaskView } from '../domain/task.js';
 import * as msg from './messages.js';
 import { initialUnitTaskAttributes, PlanIdKey, TaskRefKey, TaskStatusKey } from './search-attributes.js';
 import { unitTaskWorkflow, type UnitTaskResult } from './unit-task.js';
@@ -45,7 +45,7 @@ export async function multiUnitTaskWorkflow(input: MultiUnitTaskInput): Promise<
   publish();
   const children = await Promise.all(
     input.units.map((u) => {
-      const child = { ...u, planId: input.planId, planTitle: input.planTitle, task: input.task, parentWorkflowId: workflowId };
+      const child = childInputOf(input, u, workflowId);
       // With its search attributes, so that the child's first workflow task upserts nothing.
       return startChild(unitTaskWorkflow, { workflowId: units.get(u.chain.unit.code)!.workflowId, typedSearchAttributes: initialUnitTaskAttributes(child), args: [child] });
     }),

@@ -20,8 +20,8 @@ import type { Ladder } from '../domain/ladder.js';
 import { KIND_SUMMARIES, deliveryLines, type NotificationKind, type QuickAction } from '../domain/notification.js';
 import type { PersonRef } from '../domain/org.js';
 import { STATUS_LABELS, type TaskStatus } from '../domain/status.js';
-import { nextVersion, rowContent, taskRecordOf } from '../domain/task-record.js';
-import type { UnitTaskInput, UnitTaskState, UnitTaskView } from '../domain/task.js';
+import { nextVersion, rowContent, startingRecord, taskRecordOf } from '../domain/task-record.js';
+import { viewOf, type UnitTaskInput, type UnitTaskState, type UnitTaskView } from '../domain/task.js';
 import { check, initialState, isRecurring, reassignRefusal, statusAt, UnitTaskRules, type ActionArgs, type Outcome, type Refusal } from '../domain/task-rules.js';
 import * as msg from './messages.js';
 import { alreadyHeld, initialUnitTaskAttributes, unitTaskAttributesOf } from './search-attributes.js';
@@ -73,6 +73,9 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   // its history shows on every replay: its first workflow task upserts nothing, asks for no patch
   // (each costs a marker and an upsert) and writes the row once, after the deadline is planned.
   const leanStart = !input.carried && alreadyHeld(initialUnitTaskAttributes(input), workflowInfo().typedSearchAttributes);
+  // Its starter wrote its first row (client/plans.ts): the workflow writes when the row would
+  // change, so a task whose planned deadline leaves it "not due" writes nothing in its first task.
+  if (leanStart && input.rowByStarter) written = rowContent(startingRecord(input, workflowId, Date.now()));
 
   const changed = () => void version++;
   const over = () => s.phase === 'done' || s.phase === 'cancelled';
@@ -105,16 +108,7 @@ export async function unitTaskWorkflow(input: UnitTaskInput & { cyclesPerRun?: n
   }
 
   function view(): UnitTaskView {
-    return {
-      ...s,
-      status: statusAt(s, ladder, Date.now()),
-      workflowId,
-      planId: input.planId,
-      planTitle: input.planTitle,
-      task: input.task,
-      unit: s.chain.unit,
-      escalationLevel: s.ladder.escalationLevel,
-    };
+    return viewOf(input, s, workflowId, statusAt(s, ladder, Date.now()));
   }
 
   /**

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actOnTask } from '../../client/tasks.js';
+import { addDays, businessDateOf } from '../../domain/calendar.js';
 import type { Delivery, Notification } from '../../domain/notification.js';
 import { planSchema } from '../../domain/plan.js';
 import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
@@ -136,6 +137,21 @@ if (wanted('evidence-delivery')) {
   await actOnTask(h.client, id, 'approveCompletion', { actor: 'hcth.truong' });
   await h.client.workflow.getHandle(id).result();
   await save(h, 'evidence-delivery', id);
+  await h.stop();
+}
+
+// 7. A task whose start wrote its first row (rowByStarter), far from due: its first workflow task
+// plans the deadline and writes nothing; acknowledged (which the row does not show), then cancelled (which it does).
+if (wanted('starter-row')) {
+  const h = await createHarness(target, { secondsPerDay: 30 });
+  const far = addDays(businessDateOf(h.clock.toBusiness(Date.now())), 120);
+  const plan = await h.startPlan(testPlan([{ deadline: { kind: 'date', due: far, text: `Ngày ${far}` } }]));
+  const id = taskWorkflowId(plan.id, 'II.1.(1)');
+  await eventually(async () => (await h.client.workflow.getHandle(id).query(msg.getTaskState).catch(() => undefined))?.dueAt !== undefined);
+  await actOnTask(h.client, id, 'acknowledge', { actor: 'hcth.cv1' });
+  await actOnTask(h.client, id, 'cancel', { actor: 'ld.giamdoc', reason: 'ghi lại lịch sử' });
+  await h.client.workflow.getHandle(id).result();
+  await save(h, 'starter-row', id);
   await h.stop();
 }
 

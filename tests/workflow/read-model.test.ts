@@ -10,7 +10,7 @@ import { readModelDrift, rebuildReadModel, rowDiffers } from '../../client/read-
 import { startPlan } from '../../client/plans.js';
 import { actOnTask, showTask } from '../../client/tasks.js';
 import { planSchema } from '../../domain/plan.js';
-import { taskRecordOf, type TaskRecord } from '../../domain/task-record.js';
+import { STARTER_ROW_VERSION, taskRecordOf, type TaskRecord } from '../../domain/task-record.js';
 import { taskWorkflowId, unitWorkflowId } from '../../domain/task.js';
 import { SqliteStore } from '../../store/sqlite.js';
 import { eventually, ORG, testPlan } from '../helpers/harness.js';
@@ -95,6 +95,9 @@ describe('the task read model', () => {
     const statuses = Object.fromEntries((await store.taskFind({ planId: plan.id }, { order: 'ref' })).map((r) => [r.workflowId, r.status]));
     expect(statuses).toMatchObject({ [overdueId!]: 'overdue', [doneId!]: 'done_on_time', [cancelledId!]: 'cancelled', [ids[3]!]: 'awaiting_activation' });
     await eventually(async () => (await compare(client, store, ids)).length === 0, 30_000, 'every row equal to its workflow', () => compare(client, store, ids));
+    // Tasks nobody touched whose status never changed (the event task waiting, the TTRA share not
+    // yet due) still hold the row their start wrote: their workflows wrote none, and it is right.
+    for (const untouched of [ids[3]!, ids[6]!]) expect((await store.taskGet(untouched))?.version, untouched).toBe(STARTER_ROW_VERSION);
 
     // A rebuild: a row lost, a row damaged (same version, other content), a row of no workflow.
     const damaged = (await store.taskGet(reassignedId!))!;
