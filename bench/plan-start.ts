@@ -25,7 +25,7 @@ import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { createTaskWorker, writeWorkflowBundle, type TaskWorkerOptions } from '../worker/worker.js';
-import { processTreeCpuMs } from './process-cpu.js';
+import { machineBusyCpuMs, processTreeCpuMs } from './process-cpu.js';
 
 function generatedPlan(id: string, first: number, n: number, unitCodes: string[]): Plan {
   return planSchema.parse({
@@ -194,7 +194,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
   const firstOf = (k: number) => sizes.slice(0, k).reduce((a, b) => a + b, 0);
   const units = org.units.map((u) => u.code);
   const plans = sizes.map((n, k) => generatedPlan(`bench-${runId}-${k + 1}`, firstOf(k), n, units));
-  const spent = { bare: { seconds: 0, cpuMs: 0, serverCpuMs: 0, clientCpuMs: 0, done: 0, chunk: 0 }, plan: { seconds: 0, cpuMs: 0, serverCpuMs: 0, clientCpuMs: 0, done: 0, chunk: 0 } };
+  const spent = { bare: { seconds: 0, cpuMs: 0, serverCpuMs: 0, clientCpuMs: 0, machineCpuMs: 0, done: 0, chunk: 0 }, plan: { seconds: 0, cpuMs: 0, serverCpuMs: 0, clientCpuMs: 0, machineCpuMs: 0, done: 0, chunk: 0 } };
   const serverPid = server?.process.pid;
   const chunkSeconds: string[] = [];
   let startRequestsSeconds = 0;
@@ -203,7 +203,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     const k = spent[kind].chunk++;
     const n = sizes[k]!;
     const cpu0 = w.last.cpuMs;
-    const [server0, client0] = [serverPid ? processTreeCpuMs(serverPid) : 0, ownCpuMs()];
+    const [server0, client0, machine0] = [serverPid ? processTreeCpuMs(serverPid) : 0, ownCpuMs(), machineBusyCpuMs()];
     const t0 = performance.now();
     if (kind === 'bare') {
       await mapLimit(Array.from({ length: n }, (_, i) => firstOf(k) + i), concurrency, (i) => client.workflow.start('bareTimerWorkflow', { workflowId: `bench-bare-${runId}-${i}`, taskQueue: bareQueue }));
@@ -224,6 +224,7 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     spent[kind].cpuMs += w.last.cpuMs - cpu0;
     spent[kind].serverCpuMs += (serverPid ? processTreeCpuMs(serverPid) : 0) - server0;
     spent[kind].clientCpuMs += ownCpuMs() - client0;
+    spent[kind].machineCpuMs += machineBusyCpuMs() - machine0;
     chunkSeconds.push(`${kind} ${n}: ${seconds.toFixed(1)} s`);
     log(`${kind} ${k + 1}/${rounds}: ${n} in ${seconds.toFixed(1)} s`);
   }
@@ -269,6 +270,9 @@ export async function planStartBench(args: PlanStartBenchArgs): Promise<Record<s
     // The same for the embedded server (its process tree) and for this process, which sends the start requests (and for the plan, saves its progress).
     ...(serverPid ? { serverCpuMsPerTask: { bare: +(spent.bare.serverCpuMs / args.tasks).toFixed(2), plan: +(spent.plan.serverCpuMs / args.tasks).toFixed(2) } } : {}),
     clientCpuMsPerTask: { bare: +(spent.bare.clientCpuMs / args.tasks).toFixed(2), plan: +(spent.plan.clientCpuMs / args.tasks).toFixed(2) },
+    // Every core of the machine (the server and its database included, on --cluster too), and how much of it was busy.
+    machineCpuMsPerTask: { bare: +(spent.bare.machineCpuMs / args.tasks).toFixed(2), plan: +(spent.plan.machineCpuMs / args.tasks).toFixed(2) },
+    machineBusyShare: { bare: +(spent.bare.machineCpuMs / (spent.bare.seconds * 1000 * cpus().length)).toFixed(2), plan: +(spent.plan.machineCpuMs / (spent.plan.seconds * 1000 * cpus().length)).toFixed(2) },
     workerRssMiB: { bareAllOpen: mib(bareRss), planIdle: mib(rssIdle), planAllOpen: mib(rssAllOpen.rss), planHeapAllOpen: mib(rssAllOpen.heap), planAfterWake: mib(rssAfterWake.rss) },
     wake: { workflows: wake, fromCacheSeconds: warmSeconds, fromHistorySeconds: coldSeconds },
     timing:

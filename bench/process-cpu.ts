@@ -36,3 +36,14 @@ export function processTreeCpuMs(root: number): number {
   for (const [pid, s] of stats) if (inTree(pid)) ms += s.cpuMs;
   return ms;
 }
+
+/** CPU ms the whole machine has spent busy (every core; /proc/stat less idle, I/O wait and the time a hypervisor stole); 0 where /proc is missing. */
+export function machineBusyCpuMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = ticks;
+    return (user + nice + system + irq + softirq) * 10;
+  } catch {
+    return 0;
+  }
+}
