@@ -153,8 +153,9 @@ describe.concurrent('unit task lifecycle', () => {
   });
 
   it('an approved extension moves the due date and re-plans every timer; a refused one keeps it', async ({ onTestFinished }) => {
-    // Office hours at 4 s a day; nights pass 4 times faster.
-    const h = await harness({ secondsPerDay: 4, offHoursSpeedup: 4 }, onTestFinished);
+    // Office hours at 8 s a day; nights pass 4 times faster. (At 4 s a loaded machine took longer
+    // than a day between the request and its approval, and the old deadline escalated meanwhile.)
+    const h = await harness({ secondsPerDay: 8, offHoursSpeedup: 4 }, onTestFinished);
     const id = await startOne(h, { deadline: { kind: 'date', due: '2025-03-04', text: 'Ngày 04/3/2025' } });
     await actOnTask(h.client, id, 'requestExtension', { actor: 'hcth.cv1', until: '14/03/2025'.split('/').reverse().join('-'), reason: 'chờ số liệu' });
     await eventually(async () => (await h.outbox({ workflowId: id, kind: 'extension_request', to: 'hcth.truong' })).length === 1, 10_000, 'extension request');
@@ -163,10 +164,10 @@ describe.concurrent('unit task lifecycle', () => {
     let v = await actOnTask(h.client, id, 'decideExtension', { actor: 'hcth.truong', approve: true });
     expect(v.due).toBe('2025-03-14');
     expect(v.originalDue).toBe('2025-03-04');
-    // The old deadline would have escalated on Wed 5/3 07:30 (about 4 s in): nothing must come by a
-    // second and a half after it (a quarter of a working day).
+    // The old deadline would have escalated on Wed 5/3 07:30 (about 8 s in): nothing must come by
+    // three seconds after it (a quarter of a working day).
     const oldEscalation = h.clock.toReal(new WorkingCalendar(CALENDAR).officeStart('2025-03-05'));
-    await eventually(() => Date.now() > oldEscalation + 1500, 30_000, 'the old escalation time to pass');
+    await eventually(() => Date.now() > oldEscalation + 3000, 30_000, 'the old escalation time to pass');
     expect(await h.outbox({ workflowId: id, kind: 'escalation' })).toHaveLength(0);
     v = await view(h, id);
     expect(v.status).toBe('due_soon');
