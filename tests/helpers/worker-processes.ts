@@ -35,9 +35,9 @@ export function officeWorkerEnv(address: string, taskQueue: string, storeFile: s
   return { ...env, REAL_ORIGIN_FILE: join(dirname(storeFile), 'real-origin'), OFF_HOURS_SPEEDUP: String(offHoursSpeedup) };
 }
 
-/** Business time of the workers of `env` (officeWorkerEnv) reaches its origin a second from now; their clock. */
-export function startClock(env: Record<string, string>): BusinessClock {
-  const realOrigin = Date.now() + 1000;
+/** Business time of the workers of `env` (officeWorkerEnv) reaches its origin `leadMs` from now; their clock. */
+export function startClock(env: Record<string, string>, leadMs = 1000): BusinessClock {
+  const realOrigin = Date.now() + leadMs;
   writeFileSync(env.REAL_ORIGIN_FILE!, String(realOrigin));
   return officeClock({
     realOrigin,

@@ -70,7 +70,9 @@ describe.concurrent('restarts', () => {
     const taskQueue = `restart-${process.pid}-${Date.now()}`;
     const env = officeWorkerEnv(address, taskQueue, storeFile, OFF_HOURS_SPEEDUP);
     let worker = await ownWorker(env, own);
-    const clock = startClock(env);
+    // Business time starts 3 s from now: the task plans its ladder before its first reminder (about
+    // 3 s after the start) even on a loaded machine, where a one-second lead once lost that reminder.
+    const clock = startClock(env, 3000);
     const store = new SqliteStore(storeFile);
     const plan = planSchema.parse(testPlan([ladderTask], { policy: ladderPolicy }));
     await startPlan(client, store, ORG, plan, taskQueue);
