@@ -118,12 +118,14 @@ function duplicatedNotifications(rows: OutboxRow[], sent: SentMessage[], killedA
 const UNIT_TASKS = loadPlan(EXAMPLE_PLAN, ORG).tasks.reduce((n, t) => n + leadUnits(t, ORG).length, 0);
 
 /**
- * Every unit task of the plan has done what it does at start: its row is written and each overdue
- * task has escalated (a quiet spell alone is not enough: CI saw a workflow 5 s behind the others).
+ * Every unit task of the plan has done what it does at start: each one past its due date has
+ * escalated (a quiet spell alone is not enough: CI saw a workflow 5 s behind the others). Read by
+ * the due date, not the status: the row the start wrote says "not due" until the workflow plans.
  */
 async function escalatedAll(planId: string): Promise<boolean> {
   const tasks = await store.taskFind({ planId });
-  return tasks.length === UNIT_TASKS && tasks.every((t) => t.status !== 'overdue' || t.escalationLevel >= 1);
+  const today = businessDateOf(Date.now());
+  return tasks.length === UNIT_TASKS && tasks.every((t) => t.due === undefined || t.due >= today || t.escalationLevel >= 1);
 }
 
 /** A plan's notifications once every task has escalated, all are sent and none has been added for `quietMs`. */
