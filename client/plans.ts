@@ -86,7 +86,7 @@ export async function startPlan(client: Client, store: Store, org: Org, plan: Pl
     // The unit workflows and the first row of each: one for a task led by one unit, a parent's children otherwise.
     const unitTasks =
       units.length === 1
-        ? [{ workflowId, input: { ...units[0]!, planId: plan.id, planTitle: plan.title, task: spec } as UnitTaskInput }]
+        ? [{ workflowId, input: { ...units[0]!, planId: plan.id, planTitle: plan.title, task: spec } }]
         : units.map((u) => ({ workflowId: unitWorkflowId(plan.id, task.ref, u.chain.unit.code), input: childInputOf(multi, u, workflowId) }));
     let started = true;
     try {
