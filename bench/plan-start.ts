@@ -25,7 +25,7 @@ import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { createTaskWorker, writeWorkflowBundle, type TaskWorkerOptions } from '../worker/worker.js';
-import { machineBusyCpuMs, processTreeCpuMs } from './process-cpu.js';
+import { machineBusyCpuMs, ownCpuMs, processTreeCpuMs } from './process-cpu.js';
 
 function generatedPlan(id: string, first: number, n: number, unitCodes: string[]): Plan {
   return planSchema.parse({
@@ -132,11 +132,6 @@ function spawnWorker(flags: string[], env: Record<string, string>): Promise<Work
 }
 
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
-
-const ownCpuMs = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
 
 export interface PlanStartBenchArgs {
   tasks: number;

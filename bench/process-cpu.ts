@@ -1,5 +1,11 @@
-// CPU time of other processes, read from /proc (Linux): what a bench charges to a server it started.
+// CPU time of this process, of others (from /proc, Linux) and of the whole machine: what a bench charges to each part.
 import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU ms (user + system, all threads) this process has used so far. */
+export function ownCpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
 
 /** utime + stime of /proc/<pid>/stat, in ms (clock ticks are 100 Hz on Linux); undefined when unreadable. */
 function statOf(pid: number | string): { ppid: number; cpuMs: number } | undefined {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadOrg } from '../client/files.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { countingPlanWorker } from './plan-start.js';
+import { ownCpuMs } from './process-cpu.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -42,10 +43,7 @@ if (env('KIND') === 'bare') {
   ({ worker, run } = counting);
   count = counting.planned;
 }
-const cpuMs = () => {
-  const c = process.cpuUsage();
-  return Math.round((c.user + c.system) / 1000);
-};
+const cpuMs = () => Math.round(ownCpuMs());
 const report = () => process.stdout.write(`${JSON.stringify({ count: count(), rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, cpuMs: cpuMs() })}\n`);
 report();
 setInterval(report, 250).unref();
