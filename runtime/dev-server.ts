@@ -1,4 +1,4 @@
-// The embedded Temporal dev server: one process, persisted to a SQLite file, for
+// The embedded Temporal dev server: one process, persisted to a SQLite file (or held in memory), for
 // newcomers and tests. Production points TEMPORAL_ADDRESS at a real cluster instead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -8,8 +8,11 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 
 export interface DevServerOptions {
   cli: string;
-  /** SQLite file; the server keeps its workflows there across restarts. */
-  dbFile: string;
+  /**
+   * SQLite file; the server keeps its workflows there across restarts. Without one the server holds
+   * everything in memory: lost when it stops, and no disk writes (a test run's shared server).
+   */
+  dbFile?: string;
   port: number;
   /** 0 runs headless. */
   uiPort: number;
@@ -24,8 +27,8 @@ export interface DevServer {
 }
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
-  mkdirSync(dirname(o.dbFile), { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', o.dbFile, '--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace, '--log-level', 'warn'];
+  if (o.dbFile) mkdirSync(dirname(o.dbFile), { recursive: true });
+  const args = ['server', 'start-dev', ...(o.dbFile ? ['--db-filename', o.dbFile] : []), '--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace, '--log-level', 'warn'];
   if (o.uiPort > 0) args.push('--ui-port', String(o.uiPort), '--ui-ip', '127.0.0.1');
   else args.push('--headless');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
