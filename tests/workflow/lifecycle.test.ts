@@ -34,11 +34,13 @@ async function startOne(h: Harness, task: Parameters<typeof testPlan>[0][number]
 // Each test has its own harness (worker, task queue, business clock): they run at the same time,
 // which overlaps their waits for business time.
 describe.concurrent('unit task lifecycle', () => {
-  // First, before the others: these two must act within two seconds of their harness being ready
-  // (before the business day ends), which a burst of harnesses starting at once could delay.
+  // First, before the others: these two must act within a few seconds of their harness being ready
+  // (before the first or second business day ends), which a burst of harnesses starting at once, or
+  // a loaded machine, could delay. Their office hours are long (1.6 and 3.2 s) and their nights short.
   describe.sequential('acting on the first business day', () => {
     it.concurrent('a progress report postpones the reminders inside the quiet interval', async ({ onTestFinished }) => {
-      const h = await harness({ secondsPerDay: 1 }, onTestFinished);
+      // The report must land by Tue 4/3: 3.6 s after the harness is ready (at a second a day, linear: 1.7 s).
+      const h = await harness({ secondsPerDay: 4, offHoursSpeedup: 8 }, onTestFinished);
       // Reminders would fall on Tue 11/3 (3 days before) and Thu 13/3 (1 day before); a report on
       // Mon 3/3 keeps the assignee quiet for 7 working days, until Wed 12/3.
       const id = await startOne(
@@ -46,8 +48,7 @@ describe.concurrent('unit task lifecycle', () => {
         { deadline: { kind: 'date', due: '2025-03-14', text: 'Ngày 14/3/2025' } },
         { policy: { reminders: { workingDaysBefore: [3, 1], dueMorning: false }, progressQuietWorkingDays: 7 } },
       );
-      // A business day lasts a second: on a loaded machine the report may land a day later; the quiet
-      // interval counts from the day it landed.
+      // On a loaded machine the report may land a day later; the quiet interval counts from the day it landed.
       const today = () => businessDateOf(h.clock.toBusiness(Date.now()));
       const before = today();
       const v = await actOnTask(h.client, id, 'reportProgress', { actor: 'hcth.cv1', percent: 30, note: 'đang làm' });
@@ -57,14 +58,15 @@ describe.concurrent('unit task lifecycle', () => {
       const reminders = await eventually(async () => {
         const r = await h.outbox({ workflowId: id, kind: 'reminder' });
         return r.length >= 1 && r;
-      }, 20_000, 'a reminder');
+      }, 40_000, 'a reminder');
       expect(reminders[0]!.text).toContain('còn 1 ngày làm việc');
       expect(reminders).toHaveLength(1);
     });
 
     it.concurrent('an explanation request is reminded, escalated when unanswered, and closed by the answer', async ({ onTestFinished }) => {
-      // Office hours at 4 s a day; nights pass 4 times faster.
-      const h = await harness({ secondsPerDay: 4, offHoursSpeedup: 4 }, onTestFinished);
+      // Office hours at 8 s a day (3.2 s of office), nights 8 times faster: the request must land on
+      // Mon 3/3, within 3.5 s of the harness being ready (at 4 s a day, 4 times faster: 1.9 s).
+      const h = await harness({ secondsPerDay: 8, offHoursSpeedup: 8 }, onTestFinished);
       const id = await startOne(
         h,
         { deadline: { kind: 'date', due: '2025-03-28', text: 'Ngày 28/3/2025' } },
