@@ -14,7 +14,7 @@ import { parse, stringify } from 'yaml';
 import { expectedSignature } from '../../bot/webhook-auth.js';
 import { WEBHOOK_PATH } from '../../bot/webhook.js';
 import { startZaloDouble, type SentMessage, type ZaloDouble } from '../../bot/zalo-double.js';
-import { loadOrg, loadPlan } from '../../client/files.js';
+import { loadPlan } from '../../client/files.js';
 import { leadUnits } from '../../domain/plan.js';
 import { installTokens, tokenProblem } from '../../client/zalo-tokens.js';
 import { businessDateOf, addDays } from '../../domain/calendar.js';
@@ -23,11 +23,11 @@ import type { OutboxRow, Store } from '../../store/store.js';
 import { devZaloId } from '../../web/dev-zalo.js';
 import { mapLimit } from '../../runtime/concurrency.js';
 import { eventually } from '../helpers/eventually.js';
+import { inFlight, ORG } from '../helpers/harness-core.js';
 import { cli, startApp, startClusterBase, tail, type AppProcess, type ClusterBase } from '../../scripts/cluster.js';
 
 const APP = { appId: '1234567890123456789', appSecret: 'app-secret-for-cluster', oaSecretKey: 'oa-secret-key-for-cluster' };
 const OA_ID = '579745863508352884';
-const ORG = loadOrg('examples/org-so-noi-vu.yaml');
 const EXAMPLE_PLAN = 'examples/plan-000-so-noi-vu-hau-giang-2024.yaml';
 const EXAMPLE_ID = 'snv-hau-giang-2024-de-an-06';
 const SECOND_ID = `${EXAMPLE_ID}-cluster-2`;
@@ -132,17 +132,13 @@ async function escalatedAll(planId: string): Promise<boolean> {
 }
 
 /**
- * The plan's unit workflows that still have something in flight: a workflow task or an activity.
- * A row can say "escalated" while the escalation's send waits for the server (CI saw a transfer
- * task to an activity time out and retried more than 5 s later).
+ * Whether any of the plan's unit workflows still has a workflow task or an activity in flight. A
+ * row can say "escalated" while the escalation's send waits for the server (CI saw a transfer task
+ * to an activity time out and retried more than 5 s later).
  */
-async function inFlight(planId: string): Promise<string[]> {
+async function planInFlight(planId: string): Promise<boolean> {
   const ids = (await store.taskFind({ planId })).map((t) => t.workflowId);
-  const busy = await mapLimit(ids, 8, async (id) => {
-    const { raw } = await temporal!.workflow.getHandle(id).describe();
-    return raw.pendingWorkflowTask || (raw.pendingActivities?.length ?? 0) > 0 ? id : undefined;
-  });
-  return busy.filter((id): id is string => id !== undefined);
+  return (await mapLimit(ids, 8, (id) => inFlight(temporal!, id))).some(Boolean);
 }
 
 /**
@@ -162,7 +158,7 @@ async function settledRows(planId: string, ms: number, quietMs = 5000): Promise<
         return false;
       }
       if (Date.now() - since < quietMs) return false;
-      if ((await inFlight(planId)).length > 0) {
+      if (await planInFlight(planId)) {
         since = Date.now();
         return false;
       }

@@ -154,20 +154,19 @@ export async function createHarness(target: HarnessTarget, opts: HarnessOptions 
   return h;
 }
 
+/** Whether a workflow has something in flight: a workflow task or an activity pending. */
+export async function inFlight(client: Client, workflowId: string): Promise<boolean> {
+  const { raw } = await client.workflow.getHandle(workflowId).describe();
+  return !!raw.pendingWorkflowTask || (raw.pendingActivities?.length ?? 0) > 0;
+}
+
 /**
- * Waits until a workflow has nothing in flight: no workflow task and no activity pending (it waits
- * for a timer or a message). A send that was to happen twice, by a retry or a second call, would
- * have happened by then: what a test checks after this is final until the workflow's next timer.
+ * Waits until a workflow has nothing in flight (it waits for a timer or a message). A send that
+ * was to happen twice, by a retry or a second call, would have happened by then: what a test
+ * checks after this is final until the workflow's next timer.
  */
 export async function settled(client: Client, workflowId: string, ms = 30_000): Promise<void> {
-  await eventually(
-    async () => {
-      const { raw } = await client.workflow.getHandle(workflowId).describe();
-      return !raw.pendingWorkflowTask && (raw.pendingActivities?.length ?? 0) === 0;
-    },
-    ms,
-    `workflow ${workflowId} to settle`,
-  );
+  await eventually(async () => !(await inFlight(client, workflowId)), ms, `workflow ${workflowId} to settle`);
 }
 
 /** A plan with one or more tasks and a unique id; tasks default to HCTH and a date deadline. */
