@@ -17,7 +17,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // Three forks on two cores: much of a workflow test is waiting for business time, and a third
-    // file fills those waits (two forks kept the machine 1.4 cores busy, three 1.8: 259 s → 211 s).
+    // file fills those waits (two forks kept the machine 1.4 cores busy, three 1.8).
     maxWorkers: 3,
     // The longest files first, so the forks end together (tests/sequencer.ts).
     sequence: { sequencer: LongestFirst },

@@ -125,7 +125,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   bundles.catch(() => undefined);
   const cli = await ensureTemporalCli((m) => console.log(m));
   // In memory: the run's workflows are thrown away with it, and its disk writes (a sync per
-  // transaction) cost the run ~10 s of its time (tests/workflow against a SQLite file: 61 s, in memory: 50 s).
+  // transaction) cost time (four workflow test files alone: 61 s against a SQLite file, 50 s in memory).
   server = await startDevServer({ cli, port: await freePort(), uiPort: 0, namespace: 'default' });
   // Per run, like the server's database: a concurrent run in the same checkout must not swap the
   // workflow code under this run's workers (Worker.create reads the file).
