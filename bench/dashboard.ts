@@ -37,10 +37,10 @@ import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { viewerOf } from '../web/access.js';
 import { SESSION_COOKIE } from '../web/auth.js';
-import { processCpuMs } from './process-cpu.js';
 import { overviewWhere } from '../web/dashboard.js';
 import { createApp } from '../web/server.js';
 import { countingPlanWorker, waitFor } from './plan-start.js';
+import { processCpuMs } from './process-cpu.js';
 
 const TASK_QUEUE = 'bench-dashboard';
 const SECRET = 'a-session-secret-for-the-dashboard-bench';

@@ -55,7 +55,7 @@ function chunksOf(n: number, parts: number): number[] {
  * The order of the measured chunks: bare and plan in mirrored pairs (B P, P B, B P …), so that a
  * server slowing as it fills (or the machine's pace drifting) weighs on both alike.
  */
-export function interleaved(rounds: number): ('bare' | 'plan')[] {
+function interleaved(rounds: number): ('bare' | 'plan')[] {
   return Array.from({ length: rounds }, (_, k) => (k % 2 === 0 ? (['bare', 'plan'] as const) : (['plan', 'bare'] as const))).flat();
 }
 
