@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { expectedSignature } from '../../bot/webhook-auth.js';
 import { WEBHOOK_PATH } from '../../bot/webhook.js';
+import { DEFAULT_INBOX_LEASE_MS } from '../../bot/inbox.js';
 import { startZaloDouble, type SentMessage, type ZaloDouble } from '../../bot/zalo-double.js';
 import { loadPlan } from '../../client/files.js';
 import { leadUnits } from '../../domain/plan.js';
@@ -328,13 +329,26 @@ describe('the cluster: two workers and two web processes on PostgreSQL and a Tem
     );
     await settledRows(SECOND_ID, 240_000, 8000); // late duplicates would show up meanwhile
 
-    // Every accepted event was handled once: finished once in the inbox, answered once at Zalo.
+    // A message sent twice to Zalo is a bug but for one case: a send that reached Zalo while its
+    // process was being killed, before it could mark the send done, is sent again by whoever takes
+    // the work over (Zalo's consultation messages take no idempotency key). One extra copy, the
+    // first before the kill within the time the work stays with a dead process (`withinMs`), the
+    // second after it, is that case; anything else is a bug.
+    const inFlightAtKill = (d: { sent: number; outbox: number; msFromKill: number[] }, withinMs: number) =>
+      d.sent === d.outbox + 1 && d.msFromKill.some((t) => t <= 0 && t > -withinMs) && d.msFromKill.some((t) => t > 0);
+
+    // Every accepted event was handled once: finished once in the inbox, answered once at Zalo (or
+    // twice, when the killed web process had sent the reply and the other took its queue over once
+    // the person's lease ran out).
+    const repliesOf = (a: (typeof accepted)[number]) => repliesTo(a.person, new RegExp(`«zq${a.i}w cum`));
     for (const a of accepted) {
       const row = (await store.inboxGet(a.key))!;
       expect(row.status, a.key).toBe('done');
       expect(row.attempts, `${a.key} finished ${row.attempts} times`).toBe(1);
-      const replies = repliesTo(a.person, new RegExp(`«zq${a.i}w cum`));
-      expect(replies.length, `replies to burst message ${a.i} (${a.person}, accepted by ${a.acceptedBy})`).toBe(1);
+      const msFromKill = repliesOf(a).map((m) => m.at - killedAt);
+      const once = msFromKill.length === 1 || inFlightAtKill({ sent: msFromKill.length, outbox: 1, msFromKill }, DEFAULT_INBOX_LEASE_MS);
+      expect(once, `replies to burst message ${a.i} (${a.person}, accepted by ${a.acceptedBy}): ${msFromKill.length}, at ${msFromKill.join(', ')} ms from the kill`).toBe(true);
+      if (msFromKill.length > 1) console.log(`reply to burst message ${a.i} sent twice, in flight on the killed web process: ${msFromKill.join(', ')} ms from the kill`);
     }
     // Each person's events were handled in the order they arrived in the inbox: their replies came back
     // in that order. (Arrival is the store's: a delivery the killed web had stored before dying arrived
@@ -346,7 +360,9 @@ describe('the cluster: two workers and two web processes on PostgreSQL and a Tem
         .sentTo(zaloId(person))
         .map((m) => /«zq(\d+)w cum/.exec(m.text)?.[1])
         .filter((x): x is string => !!x)
-        .map(Number);
+        .map(Number)
+        // A reply sent again after the kill (above) follows its first copy.
+        .filter((i, k, all) => i !== all[k - 1]);
       const mine = accepted
         .filter((a) => a.person === person)
         .sort((x, y) => arrivedAt.get(x.key)! - arrivedAt.get(y.key)!)
@@ -358,17 +374,12 @@ describe('the cluster: two workers and two web processes on PostgreSQL and a Tem
     const secondRows = await planRows(SECOND_ID);
     expect(shape(secondRows)).toEqual(shape(exampleRows));
     expect(new Set(secondRows.map((r) => r.key)).size).toBe(secondRows.length);
-    // …and none reached Zalo twice.
+    // …and none reached Zalo twice, but a send in flight on the killed worker (its activity's 15 s
+    // timeout, then the retry on the other worker).
     const all = [...exampleRows, ...secondRows, ...(await store.outboxList({}))];
     const byKey = new Map(all.map((r) => [r.key, r]));
-    // Except one: a send that reached Zalo while its worker was being killed, before the worker could
-    // mark it done, is sent again by the activity's retry on the other worker (Zalo's consultation
-    // messages take no idempotency key). One extra copy, the first before the kill within the
-    // activity's 15 s timeout, the second after it, is that case; anything else is a bug.
-    const inFlightAtKill = (d: { sent: number; outbox: number; msFromKill: number[] }) =>
-      d.sent === d.outbox + 1 && d.msFromKill.some((t) => t <= 0 && t > -15_000) && d.msFromKill.some((t) => t > 0);
     const doubled = duplicatedNotifications([...byKey.values()], double.sent, killedAt);
-    expect(doubled.filter((d) => !inFlightAtKill(d))).toEqual([]);
+    expect(doubled.filter((d) => !inFlightAtKill(d, 15_000))).toEqual([]);
     if (doubled.length) console.log(`sent twice, in flight on the killed worker: ${doubled.length}`);
 
     // No refresh token lost: refreshes happened during the run, Zalo never saw a used one again, no process holds a dead pair.
